@@ -1,0 +1,119 @@
+// The shape of one deployment, as a platform team writes it in
+// infra/config/deployment.config.ts (or a file named by KIT_CONFIG).
+// It names where secrets live, never their values.
+
+/** Where the plugin's API key comes from. Every source is ephemeral: the key
+ * reaches Terraform only as an ephemeral value, never in plan or state. */
+export type SecretSourceConfig = EphemeralVariableSourceConfig | OpenBaoKvSourceConfig | SopsAgeSourceConfig;
+
+/** A pipeline passes the key as TF_VAR_<variableName>. */
+export interface EphemeralVariableSourceConfig {
+  kind: "ephemeral-variable";
+  /** Terraform variable name; the pipeline sets TF_VAR_<variableName>. */
+  variableName: string;
+  /** Bump to push a rotated key (write-only attributes are only sent when this changes). */
+  version: number;
+}
+
+/** OpenBao / Vault KV version 2. */
+export interface OpenBaoKvSourceConfig {
+  kind: "openbao-kv2";
+  /** e.g. https://bao.example.com:8200 */
+  address: string;
+  /** KV v2 mount, e.g. "secret". */
+  mount: string;
+  /** Secret path inside the mount, e.g. "grafana/apibridge". */
+  path: string;
+  /** Field of the secret that holds the key, e.g. "apiKey". */
+  field: string;
+  auth: OpenBaoTokenAuth | OpenBaoAppRoleAuth;
+  /** PEM file trusted for the server's TLS certificate. */
+  caCertFile?: string;
+  /** Pin the rotation version; default: the secret's current KV version. */
+  version?: number;
+}
+export interface OpenBaoTokenAuth {
+  method: "token";
+  /** Environment variable that holds the token (e.g. BAO_TOKEN). */
+  tokenEnv: string;
+}
+export interface OpenBaoAppRoleAuth {
+  method: "approle";
+  /** AppRole auth mount, default "approle". */
+  mount?: string;
+  roleIdEnv: string;
+  secretIdEnv: string;
+}
+
+/** A SOPS file encrypted for age recipients, kept in git. */
+export interface SopsAgeSourceConfig {
+  kind: "sops-age";
+  /** Path of the encrypted file (YAML or JSON), relative to the repository root. */
+  file: string;
+  /** Top-level key of the file that holds the API key. */
+  key: string;
+  /** Pin the rotation version; default: the file's sops.lastmodified as Unix seconds. */
+  version?: number;
+}
+
+export type BackendConfig =
+  | { kind: "local"; /** directory for state files, relative to the repository root */ stateDir: string }
+  | { kind: "pg"; /** env var holding the PostgreSQL connection string (it may hold a password) */ connStrEnv: string; schemaName: string };
+
+/** The plugin's jsonData (see CONTRACTS.md); caCertificate is given as a file. */
+export interface PluginJsonDataConfig {
+  apiUrl: string;
+  authHeader?: string;
+  authScheme?: string;
+  /** PEM file whose content becomes jsonData.caCertificate. */
+  caCertificateFile?: string;
+  timeoutSeconds?: number;
+  maxResponseBytes?: number;
+  allowInsecureLoopback?: boolean;
+  allowedPaths?: string[];
+  healthPath?: string;
+}
+
+export interface GrafanaTargetConfig {
+  /** Grafana root URL the settings stack talks to. */
+  url: string;
+  orgId: number;
+  /** PEM file trusted for Grafana's TLS certificate (instead of system roots). */
+  caCertFile?: string;
+  /** Environment variable holding a service-account token or user:password (read by the provider as GRAFANA_AUTH). */
+  authEnv: string;
+}
+
+export interface GrafanaDockerConfig {
+  enabled: boolean;
+  /** Image pinned by digest: repository@sha256:<64 hex>. */
+  image: string;
+  containerName: string;
+  networkName: string;
+  dataVolumeName: string;
+  /** Host address the port is published on; 127.0.0.1 unless you mean it. */
+  bindAddress: string;
+  hostPort: number;
+  /** uid:gid the container runs as (Grafana's image uses 472). */
+  user: string;
+  /** Built plugin directory on the host (plugin/dist), mounted read-only. */
+  pluginDistDir: string;
+  /** Host file holding Grafana's secret_key (encrypts secureJsonData at rest). */
+  secretKeyFile: string;
+  /** Host file holding the admin password. */
+  adminPasswordFile: string;
+  adminUser: string;
+  /** Docker daemon address; default: the provider's default (DOCKER_HOST or the local socket). */
+  dockerHost?: string;
+}
+
+export interface DeploymentConfig {
+  /** Short name, used in stack names: lower-case letters, digits, dashes. */
+  name: string;
+  pluginId: string;
+  backend: BackendConfig;
+  grafana: GrafanaTargetConfig;
+  plugin: { enabled: boolean; pinned: boolean; jsonData: PluginJsonDataConfig };
+  secretSource: SecretSourceConfig;
+  docker: GrafanaDockerConfig;
+}

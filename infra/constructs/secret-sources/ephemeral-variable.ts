@@ -1,0 +1,29 @@
+// Source: a CI-injected environment variable. The pipeline sets
+// TF_VAR_<variableName> from its own secret store; Terraform receives it as an
+// ephemeral input variable.
+import { Construct } from "constructs";
+import type { EphemeralVariableSourceConfig } from "../../config/types";
+import { ephemeralStringVariable, SecretSourceError, type SecretSourceDefinition, type SecretSourceOutputs } from "./secret-source";
+
+/** The Terraform side: an ephemeral input variable and the rotation version. */
+export class EphemeralVariableSecret extends Construct implements SecretSourceOutputs {
+  readonly apiKey: string;
+  readonly version: number;
+  constructor(scope: Construct, id: string, cfg: EphemeralVariableSourceConfig) {
+    super(scope, id);
+    const key = ephemeralStringVariable(this, cfg.variableName, "API key for the apibridge plugin, passed by the pipeline as TF_VAR_" + cfg.variableName);
+    this.apiKey = key.stringValue;
+    this.version = cfg.version;
+  }
+}
+
+export const ephemeralVariableSource: SecretSourceDefinition<EphemeralVariableSourceConfig> = {
+  kind: "ephemeral-variable",
+  build: (scope, cfg) => new EphemeralVariableSecret(scope, "api-key", cfg),
+  async resolve(cfg, { env }) {
+    if (!env[`TF_VAR_${cfg.variableName}`]) {
+      throw new SecretSourceError(`TF_VAR_${cfg.variableName} is not set: the pipeline must export it from its secret store (secretSource.kind is "ephemeral-variable")`);
+    }
+    return {};
+  },
+};

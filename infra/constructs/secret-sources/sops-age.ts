@@ -1,0 +1,78 @@
+// Source: a SOPS file in git, encrypted for age recipients.
+//
+// The carlpett/sops provider (whose `sops_file` ephemeral resource would
+// decrypt inside Terraform) is not served by the Go module proxy here
+// (infra/README.md, "Provider mirror"). So the real `sops` CLI decrypts the
+// one key at deploy time, into memory (`sops decrypt --extract`), and the
+// value reaches Terraform as an ephemeral input variable. The file's
+// sops.lastmodified (plain metadata, changed by every re-encryption) becomes
+// the rotation version. The age identity comes from SOPS_AGE_KEY_FILE or
+// SOPS_AGE_KEY as sops itself reads them.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Construct } from "constructs";
+import type { SopsAgeSourceConfig } from "../../config/types";
+import {
+  ephemeralStringVariable,
+  SecretSourceError,
+  STORE_KEY_VARIABLE,
+  STORE_VERSION_VARIABLE,
+  versionVariable,
+  type SecretSourceDefinition,
+  type SecretSourceOutputs,
+} from "./secret-source";
+
+/** The Terraform side: an ephemeral input variable and the rotation version. */
+export class SopsAgeSecret extends Construct implements SecretSourceOutputs {
+  readonly apiKey: string;
+  readonly version: number;
+  constructor(scope: Construct, id: string, cfg: SopsAgeSourceConfig) {
+    super(scope, id);
+    const key = ephemeralStringVariable(this, STORE_KEY_VARIABLE, `API key decrypted from ${cfg.file} (key ${cfg.key}) by sops at deploy time`);
+    this.apiKey = key.stringValue;
+    this.version = cfg.version ?? versionVariable(this, STORE_VERSION_VARIABLE).numberValue;
+  }
+}
+
+export const sopsAgeSource: SecretSourceDefinition<SopsAgeSourceConfig> = {
+  kind: "sops-age",
+  build: (scope, cfg) => new SopsAgeSecret(scope, "api-key", cfg),
+  async resolve(cfg, { env, baseDir }) {
+    const file = resolve(baseDir, cfg.file);
+    const version = cfg.version ?? lastModifiedVersion(readFileSync(file, "utf8"), cfg.file);
+    const value = await sopsExtract(file, cfg, env);
+    if (value === "") throw new SecretSourceError(`${cfg.file}: key "${cfg.key}" is empty: write the API key there with \`sops set\``);
+    return { [`TF_VAR_${STORE_KEY_VARIABLE}`]: value, [`TF_VAR_${STORE_VERSION_VARIABLE}`]: String(version) };
+  },
+};
+
+/** sops.lastmodified as Unix seconds; YAML and JSON SOPS files both carry it in clear. */
+export function lastModifiedVersion(content: string, name: string): number {
+  const m = /["']?lastmodified["']?\s*:\s*["']?([0-9TZ:.+-]+)["']?/.exec(content);
+  const t = m ? Date.parse(m[1]) : NaN;
+  if (Number.isNaN(t)) throw new SecretSourceError(`${name} has no sops.lastmodified: is it a file encrypted by sops?`);
+  return Math.floor(t / 1000);
+}
+
+function sopsExtract(file: string, cfg: SopsAgeSourceConfig, env: Record<string, string | undefined>): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("sops", ["decrypt", "--extract", `["${cfg.key}"]`, file], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", (e) =>
+      reject(new SecretSourceError(`cannot run sops (${e.message}): install it (scripts/setup/40-infra.sh builds it into .tools/bin)`)),
+    );
+    child.on("close", (code) => {
+      if (code === 0) return resolvePromise(Buffer.concat(out).toString("utf8").replace(/\n$/, ""));
+      const why = /no identity matched|failed to get the data key|could not decrypt/i.test(err)
+        ? "no age identity can decrypt it: set SOPS_AGE_KEY_FILE to the key file of one of its recipients"
+        : /not found|key not found|component/i.test(err)
+          ? `it has no key "${cfg.key}": fix secretSource.key`
+          : err.trim().split("\n").slice(-1)[0];
+      reject(new SecretSourceError(`sops could not decrypt ${cfg.file}: ${why}`));
+    });
+  });
+}

@@ -1,0 +1,112 @@
+// The Docker stack as far as it runs without a Docker engine (none on these
+// machines): `npm run synth` through the kit, terraform init + validate +
+// plan with the real kreuzwerker/docker provider, the plan's JSON checked for
+// the hardening, and apply shown to stop at the missing engine with nothing
+// in state. Grafana itself is never started here.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GRAFANA_DEFAULT_SECRET_KEY } from "../config/grafana-defaults";
+import type { DeploymentConfig } from "../config/types";
+import { canary, findCanaries } from "../testing/canary";
+import { writeSecret } from "../testing/fixture-config";
+import { kit, stateDirFor, workspace, type Workspace } from "../testing/kit-runner";
+import { run } from "../testing/processes";
+
+const secretKey = canary("secret-key");
+const adminPassword = canary("admin-pw");
+const STACK = "apibridge-grafana-docker";
+
+describe("Grafana Docker stack without a Docker engine", () => {
+  let dir: string;
+  let ws: Workspace;
+  let cfg: DeploymentConfig;
+  let planJson: { planned_values: { root_module: { resources: { type: string; values: Record<string, any> }[] } } };
+  const outputs: Record<string, string> = {};
+  const tf = (args: string[]) => run("terraform", args, { cwd: join(ws.outdir, "stacks", STACK), timeoutMs: 120_000 });
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "kit-docker-"));
+    mkdirSync(join(dir, "dist"));
+    writeFileSync(join(dir, "dist", "plugin.json"), JSON.stringify({ id: "platformkit-apibridge-app", type: "app" }));
+    writeSecret(join(dir, "secret_key"), secretKey);
+    writeSecret(join(dir, "admin_password"), adminPassword);
+    cfg = {
+      name: "apibridge",
+      pluginId: "platformkit-apibridge-app",
+      backend: { kind: "local", stateDir: stateDirFor(dir) },
+      grafana: { url: "http://127.0.0.1:3000", orgId: 1, authEnv: "GRAFANA_AUTH" },
+      plugin: { enabled: true, pinned: true, jsonData: { apiUrl: "https://api.example.test/v1" } },
+      secretSource: { kind: "ephemeral-variable", variableName: "apibridge_api_key", version: 1 },
+      docker: {
+        enabled: true,
+        image: "grafana/grafana:12.2.0@sha256:74144189b38447facf737dfd0f3906e42e0776212bf575dc3334c3609183adf7",
+        containerName: "apibridge-grafana",
+        networkName: "apibridge",
+        dataVolumeName: "apibridge-grafana-data",
+        bindAddress: "127.0.0.1",
+        hostPort: 3000,
+        user: "472:0",
+        pluginDistDir: join(dir, "dist"),
+        secretKeyFile: join(dir, "secret_key"),
+        adminPasswordFile: join(dir, "admin_password"),
+        adminUser: "admin",
+        dockerHost: `unix://${join(dir, "no-docker-engine.sock")}`,
+      },
+    };
+    ws = workspace(dir, cfg);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("synthesizes through `npm run synth` and plans with the real docker provider", async () => {
+    const s = await kit("synth", ws, {});
+    outputs.synth = s.stdout + s.stderr;
+    expect(s.code, outputs.synth).toBe(0);
+    expect((await tf(["init", "-input=false"])).code).toBe(0);
+    const v = await tf(["validate", "-json"]);
+    expect(JSON.parse(v.stdout)).toMatchObject({ valid: true, error_count: 0 });
+    const p = await tf(["plan", "-input=false", "-no-color", "-out=docker.tfplan"]);
+    outputs.plan = p.stdout + p.stderr;
+    expect(p.code, outputs.plan).toBe(0);
+    expect(p.stdout).toMatch(/Plan: 4 to add, 0 to change, 0 to destroy/);
+    const show = await tf(["show", "-json", "docker.tfplan"]);
+    outputs.show = show.stdout;
+    planJson = JSON.parse(show.stdout);
+  });
+
+  it("plans the hardened container", () => {
+    const byType = Object.fromEntries(planJson.planned_values.root_module.resources.map((r) => [r.type, r.values]));
+    expect(Object.keys(byType).sort()).toEqual(["docker_container", "docker_image", "docker_network", "docker_volume"]);
+    const c = byType.docker_container;
+    expect(c).toMatchObject({
+      name: "apibridge-grafana",
+      user: "472:0",
+      security_opts: ["no-new-privileges:true"],
+      capabilities: [{ drop: ["ALL"] }],
+      ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1", protocol: "tcp" }],
+    });
+    expect(c.mounts.every((m: { read_only: boolean }) => m.read_only)).toBe(true);
+    expect(c.env).toEqual(expect.arrayContaining(["GF_SECURITY_SECRET_KEY__FILE=/run/secrets/grafana_secret_key", "GF_AUTH_ANONYMOUS_ENABLED=false"]));
+    expect(byType.docker_image.name).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
+
+  it("stops at the missing engine on apply, with nothing in state", async () => {
+    const a = await tf(["apply", "-input=false", "-no-color", "-auto-approve", "docker.tfplan"]);
+    outputs.apply = a.stdout + a.stderr;
+    expect(a.code).not.toBe(0);
+    expect(outputs.apply).toMatch(/Cannot connect to the Docker daemon/);
+    expect((await tf(["state", "list"])).stdout.trim()).toBe("");
+  });
+
+  it("puts Grafana's secret_key and admin password nowhere: only their host paths", () => {
+    expect(findCanaries([secretKey, adminPassword], [ws.outdir, join(dir, "state")], outputs)).toEqual([]);
+  });
+
+  it("refuses to synthesize with Grafana's default secret_key", async () => {
+    writeSecret(join(dir, "secret_key"), GRAFANA_DEFAULT_SECRET_KEY);
+    const s = await kit("synth", ws, {});
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/docker\.secretKeyFile: file ".*secret_key" holds Grafana's default secret_key\. Fix: write a random key/);
+  });
+});

@@ -1,0 +1,73 @@
+import { Testing } from "cdktn";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Container } from "../../.gen/providers/docker/container";
+import { Image } from "../../.gen/providers/docker/image";
+import { Network } from "../../.gen/providers/docker/network";
+import { Volume } from "../../.gen/providers/docker/volume";
+import { fixtureConfig } from "../testing/fixture-config";
+import { testApp } from "../testing/test-app";
+import { GrafanaDockerStack } from "./grafana-docker-stack";
+
+const DIGEST_IMAGE = "grafana/grafana:12.2.0@sha256:74144189b38447facf737dfd0f3906e42e0776212bf575dc3334c3609183adf7";
+
+function synth() {
+  const { dir, cfg } = fixtureConfig();
+  const app = testApp();
+  const stack = new GrafanaDockerStack(app, "apibridge-grafana-docker", cfg, { outdir: app.outdir, baseDir: dir });
+  const json = Testing.synth(stack);
+  const container = Object.values(JSON.parse(json).resource.docker_container)[0] as Record<string, any>;
+  return { dir, stack, json, container };
+}
+
+describe("GrafanaDockerStack", () => {
+  it("pins the image by digest and keeps it on destroy", () => {
+    expect(synth().json).toHaveResourceWithProperties(Image, { name: DIGEST_IMAGE, keep_locally: true });
+  });
+
+  it("gives Grafana its own network and a named data volume", () => {
+    const { json, container } = synth();
+    expect(json).toHaveResourceWithProperties(Network, { name: "apibridge", driver: "bridge" });
+    expect(json).toHaveResourceWithProperties(Volume, { name: "apibridge-grafana-data" });
+    expect(container.networks_advanced).toEqual([{ name: expect.stringMatching(/^\$\{docker_network\.grafana_network_[0-9A-F]+\.name\}$/) }]);
+    expect(container.volumes).toEqual([{ volume_name: expect.stringMatching(/^\$\{docker_volume\.grafana_data_[0-9A-F]+\.name\}$/), container_path: "/var/lib/grafana" }]);
+  });
+
+  it("hardens the container: non-root, no-new-privileges, all capabilities dropped, healthcheck, ports on 127.0.0.1", () => {
+    const { json } = synth();
+    expect(json).toHaveResourceWithProperties(Container, {
+      user: "472:0",
+      security_opts: ["no-new-privileges:true"],
+      capabilities: { drop: ["ALL"] },
+      ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1", protocol: "tcp" }],
+      healthcheck: expect.objectContaining({ test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:3000/api/health || exit 1"], retries: 5 }),
+    });
+  });
+
+  it("mounts the plugin and Grafana's secret files read-only from the host", () => {
+    const { dir, container } = synth();
+    expect(container.mounts).toEqual([
+      { type: "bind", source: join(dir, "plugin-dist"), target: "/var/lib/grafana/plugins/platformkit-apibridge-app", read_only: true },
+      { type: "bind", source: join(dir, "secret_key"), target: "/run/secrets/grafana_secret_key", read_only: true },
+      { type: "bind", source: join(dir, "admin_password"), target: "/run/secrets/grafana_admin_password", read_only: true },
+    ]);
+  });
+
+  it("passes secrets as GF_*__FILE paths only, allows only our plugin unsigned, and turns anonymous access off", () => {
+    const { container } = synth();
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        "GF_SECURITY_SECRET_KEY__FILE=/run/secrets/grafana_secret_key",
+        "GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password",
+        "GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=platformkit-apibridge-app",
+        "GF_AUTH_ANONYMOUS_ENABLED=false",
+      ]),
+    );
+    // No GF_ variable carries a value of a secret (only __FILE indirections).
+    expect((container.env as string[]).filter((e) => /^GF_SECURITY_(SECRET_KEY|ADMIN_PASSWORD)=/.test(e))).toEqual([]);
+  });
+
+  it("is valid Terraform (terraform init + validate with the docker provider from the mirror)", () => {
+    expect(Testing.fullSynth(synth().stack)).toBeValidTerraform();
+  });
+});

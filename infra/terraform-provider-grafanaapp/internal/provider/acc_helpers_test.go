@@ -1,0 +1,289 @@
+package provider
+
+// Shared set-up for the acceptance tests: the real plugin binary, the
+// Grafana double that runs it, the third-party API double, and the canary
+// scans every test runs over what Terraform produced.
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/platformkit/apibridge/testkit/grafanadouble"
+	"github.com/platformkit/apibridge/testkit/upstreamdouble"
+)
+
+const testPluginID = "platformkit-apibridge-app"
+
+// testProviders runs the provider in the test process, over protocol 6.
+var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
+	"grafanaapp": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+var (
+	distOnce sync.Once
+	distDir  string
+	distErr  error
+	tempRoot string // removed by TestMain
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	tempRoot, err = os.MkdirTemp("", "grafanaapp-provider-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(tempRoot)
+	os.Exit(code)
+}
+
+// accPreCheck skips nothing silently: acceptance tests run only with TF_ACC
+// set (the suite script sets it), and then need the local Terraform.
+func accPreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (scripts/tests/30-provider.sh does)")
+	}
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must point at the local terraform (source scripts/env.sh); tests never download one")
+	}
+}
+
+// pluginDist builds the real plugin backend from ../../plugin/pkg into a
+// dist directory with its plugin.json, once per test binary.
+func pluginDist(t testing.TB) string {
+	t.Helper()
+	distOnce.Do(func() {
+		distDir = filepath.Join(tempRoot, "plugin-dist")
+		pluginRoot, err := filepath.Abs("../../../../plugin")
+		if err != nil {
+			distErr = err
+			return
+		}
+		if distErr = os.MkdirAll(distDir, 0o755); distErr != nil {
+			return
+		}
+		bin := filepath.Join(distDir, fmt.Sprintf("gpx_apibridge_%s_%s", runtime.GOOS, runtime.GOARCH))
+		cmd := exec.Command("go", "build", "-o", bin, "./pkg")
+		cmd.Dir = pluginRoot
+		if out, err := cmd.CombinedOutput(); err != nil {
+			distErr = fmt.Errorf("building the plugin backend in %s: %v\n%s", pluginRoot, err, out)
+			return
+		}
+		manifest, err := os.ReadFile(filepath.Join(pluginRoot, "src", "plugin.json"))
+		if err != nil {
+			distErr = err
+			return
+		}
+		distErr = os.WriteFile(filepath.Join(distDir, "plugin.json"), manifest, 0o644)
+	})
+	if distErr != nil {
+		t.Fatal(distErr)
+	}
+	return distDir
+}
+
+// stack is one Grafana double running the real plugin, and the API double
+// the plugin calls.
+type stack struct {
+	grafana  *grafanadouble.Host
+	upstream *upstreamdouble.Server
+	logs     *syncBuffer
+}
+
+// Tokens the double accepts, one per role, for the 403 diagnostics.
+const (
+	viewerToken = "glsa_viewer_token_for_tests"
+	editorToken = "glsa_editor_token_for_tests"
+	adminToken  = "glsa_admin_token_for_tests"
+)
+
+func startStack(t testing.TB, apiKey string, addr string) *stack {
+	t.Helper()
+	logs := &syncBuffer{}
+	s := &stack{logs: logs}
+	s.upstream = upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: apiKey})
+	s.grafana = grafanadouble.StartT(t, grafanadouble.Options{
+		Addr:      addr,
+		PluginDir: pluginDist(t),
+		PluginLog: logs,
+		Tokens: map[string]grafanadouble.Role{
+			viewerToken: grafanadouble.RoleViewer, editorToken: grafanadouble.RoleEditor, adminToken: grafanadouble.RoleAdmin,
+		},
+	})
+	return s
+}
+
+func (s *stack) adminAuth() string { return "admin:" + s.grafana.AdminPassword() }
+
+// providerBlock configures the provider for this stack. auth is a literal
+// here because it is the Grafana double's throwaway password, not the canary.
+func (s *stack) providerBlock(auth string) string {
+	return fmt.Sprintf(`
+provider "grafanaapp" {
+  url           = %q
+  auth          = %q
+  retry_timeout = "5s"
+}
+`, s.grafana.URL(), auth)
+}
+
+// profileThroughGrafana calls the plugin's profile route through the Grafana
+// double, as a browser would; the plugin then calls the API double.
+func (s *stack) profileThroughGrafana(t *testing.T) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.grafana.URL()+"/api/plugins/"+testPluginID+"/resources/profile", nil)
+	req.SetBasicAuth("admin", s.grafana.AdminPassword())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// resetSecretOutOfBand does what a user clearing the key in Grafana's UI
+// does: POST secureJsonData {apiKey: ""} straight to Grafana.
+func (s *stack) resetSecretOutOfBand(t *testing.T, jsonData string) {
+	t.Helper()
+	body := fmt.Sprintf(`{"enabled":true,"pinned":true,"jsonData":%s,"secureJsonData":{"apiKey":""}}`, jsonData)
+	req, _ := http.NewRequest(http.MethodPost, s.grafana.URL()+"/api/plugins/"+testPluginID+"/settings", strings.NewReader(body))
+	req.SetBasicAuth("admin", s.grafana.AdminPassword())
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("out-of-band reset: %s", resp.Status)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// scanTree reads every file under root, opening zip archives (saved plans)
+// entry by entry, and returns the places where any canary occurs. It returns
+// the number of files read so a test can prove the scan saw something.
+func scanTree(t testing.TB, root string, canaries ...string) (hits []string, files int) {
+	t.Helper()
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		files++
+		for _, h := range scanBytes(data, canaries) {
+			hits = append(hits, p+": "+h)
+		}
+		for _, priv := range decodedPrivates(data) {
+			for _, h := range scanBytes(priv, canaries) {
+				hits = append(hits, p+" (private state, base64-decoded): "+h)
+			}
+		}
+		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+			for _, f := range zr.File {
+				rc, err := f.Open()
+				if err != nil {
+					continue
+				}
+				entry, _ := io.ReadAll(rc)
+				rc.Close()
+				for _, h := range scanBytes(entry, canaries) {
+					hits = append(hits, p+"!"+f.Name+": "+h)
+				}
+				for _, priv := range decodedPrivates(entry) {
+					for _, h := range scanBytes(priv, canaries) {
+						hits = append(hits, p+"!"+f.Name+" (private state, base64-decoded): "+h)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return hits, files
+}
+
+// decodedPrivates returns the base64-decoded private state of every resource
+// instance in a Terraform state file (a plain scan would miss a secret there).
+func decodedPrivates(data []byte) [][]byte {
+	var st struct {
+		Resources []struct {
+			Instances []struct {
+				Private string `json:"private"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if json.Unmarshal(data, &st) != nil {
+		return nil
+	}
+	var out [][]byte
+	for _, r := range st.Resources {
+		for _, i := range r.Instances {
+			b, err := base64.StdEncoding.DecodeString(i.Private)
+			if err != nil || len(b) == 0 {
+				continue
+			}
+			out = append(out, b)
+			// The framework's private state is JSON whose values are
+			// base64 again (JSON's encoding of []byte): decode those too.
+			var values map[string][]byte
+			if json.Unmarshal(b, &values) == nil {
+				for _, v := range values {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func scanBytes(data []byte, canaries []string) []string {
+	var hits []string
+	for _, c := range canaries {
+		if bytes.Contains(data, []byte(c)) {
+			hits = append(hits, "holds canary "+c)
+		}
+	}
+	return hits
+}
+
+// newCanary is a unique value per test run, so a hit can only come from
+// this run.
+func newCanary(label string) string { return "canary-" + label + "-" + rand.Text() }

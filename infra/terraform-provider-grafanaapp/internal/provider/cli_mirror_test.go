@@ -1,0 +1,225 @@
+package provider
+
+// The provider as users get it: built by scripts/install-to-mirror.sh into a
+// filesystem mirror, installed by `terraform init` offline, driven by the
+// real terraform CLI. Unlike terraform-plugin-testing, this captures
+// Terraform's own output and the saved plan file, and runs the provider as
+// its own process with TF_LOG=TRACE.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/platformkit/apibridge/testkit/grafanadouble"
+)
+
+type cliRun struct {
+	t       testing.TB
+	dir     string
+	env     []string
+	outputs *bytes.Buffer // everything Terraform printed, for the canary scan
+}
+
+// tf runs terraform and returns its combined output and exit code.
+func (c *cliRun) tf(args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	out, err := cmd.CombinedOutput()
+	fmt.Fprintf(c.outputs, "$ terraform %s\n%s\n", strings.Join(args, " "), out)
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("terraform %v: %v", args, err)
+	}
+	return string(out), code
+}
+
+func (c *cliRun) mustTF(args ...string) string {
+	c.t.Helper()
+	out, code := c.tf(args...)
+	if code != 0 {
+		c.t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
+	}
+	return out
+}
+
+// cleanEnv is the test's environment without anything that would change
+// which Terraform config, log or Grafana the CLI uses.
+func cleanEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "GRAFANA_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	// Plain text output, so that assertions read what a user reads.
+	return append(append(env, "TF_CLI_ARGS=-no-color"), extra...)
+}
+
+const cliConfig = `
+terraform {
+  required_version = ">= 1.11.0"
+  required_providers {
+    grafanaapp = { source = "platformkit/grafanaapp", version = "0.1.0" }
+  }
+}
+
+variable "grafana_url" { type = string }
+variable "grafana_auth" {
+  type      = string
+  ephemeral = true
+  sensitive = true
+}
+variable "api_key" {
+  type      = string
+  ephemeral = true
+  sensitive = true
+}
+
+provider "grafanaapp" {
+  url  = var.grafana_url
+  auth = var.grafana_auth
+}
+
+resource "grafanaapp_plugin_settings" "bridge" {
+  plugin_id                   = "platformkit-apibridge-app"
+  json_data                   = jsonencode({ apiUrl = "https://api.example.test", timeoutSeconds = 10 })
+  secure_json_data_wo         = { apiKey = var.api_key }
+  secure_json_data_wo_version = 1
+}
+`
+
+func TestAccCLIFromMirror(t *testing.T) {
+	accPreCheck(t)
+	key := newCanary("cli")
+	s := startStack(t, "unused-upstream-key", "127.0.0.1:0")
+
+	// Install exactly as a user would, into a fresh mirror.
+	mirror, rc := filepath.Join(t.TempDir(), "mirror"), filepath.Join(t.TempDir(), "terraform.rc")
+	install := exec.Command("bash", "../../scripts/install-to-mirror.sh", mirror, "--cli-config", rc)
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("install-to-mirror.sh: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io/platformkit/grafanaapp/0.1.0/linux_amd64/terraform-provider-grafanaapp_v0.1.0")); err != nil {
+		t.Fatalf("the mirror lacks the provider binary at the documented path: %v", err)
+	}
+
+	work, logFile := t.TempDir(), filepath.Join(t.TempDir(), "trace.log")
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(cliConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := &cliRun{t: t, dir: work, outputs: &bytes.Buffer{}, env: cleanEnv(
+		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0",
+		"TF_LOG=TRACE", "TF_LOG_PATH="+logFile,
+		"TF_VAR_grafana_url="+s.grafana.URL(), "TF_VAR_grafana_auth="+s.adminAuth(), "TF_VAR_api_key="+key,
+	)}
+
+	if out := c.mustTF("init", "-input=false"); !strings.Contains(out, "Installed platformkit/grafanaapp v0.1.0") {
+		t.Fatalf("init did not install from the mirror:\n%s", out)
+	}
+	c.mustTF("plan", "-input=false", "-out=create.tfplan")
+	planJSON := c.mustTF("show", "-json", "create.tfplan")
+	if !strings.Contains(planJSON, `"secure_json_data_wo_version":1`) {
+		t.Fatalf("plan JSON does not describe the resource:\n%s", planJSON)
+	}
+	c.mustTF("apply", "-input=false", "create.tfplan")
+	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key {
+		t.Fatal("Grafana does not hold the key after apply")
+	}
+	if state := c.mustTF("show", "-json"); !strings.Contains(state, `"secure_json_fields":["apiKey"]`) || !strings.Contains(state, `"secure_json_data_wo":null`) {
+		t.Fatalf("state JSON:\n%s", state)
+	}
+	if out, code := c.tf("plan", "-input=false", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("second plan is not empty (exit %d):\n%s", code, out)
+	}
+
+	// Drift: the key cleared out of band shows in a plain plan, and apply repairs it.
+	s.resetSecretOutOfBand(t, `{"apiUrl":"https://api.example.test","timeoutSeconds":10}`)
+	out, code := c.tf("plan", "-input=false", "-detailed-exitcode", "-out=drift.tfplan")
+	if code != 2 || !strings.Contains(out, "secure_json_fields") || !strings.Contains(out, `+ "apiKey"`) {
+		t.Fatalf("drift plan (exit %d) does not show the missing key:\n%s", code, out)
+	}
+	c.mustTF("show", "-json", "drift.tfplan")
+	c.mustTF("apply", "-input=false", "drift.tfplan")
+	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key {
+		t.Fatal("apply did not repair the drift")
+	}
+
+	c.mustTF("destroy", "-input=false", "-auto-approve")
+	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != "" {
+		t.Fatal("destroy did not clear the key this resource wrote")
+	}
+
+	// The scan: Terraform's output, every file in the working directory
+	// (state, backup, saved plans opened entry by entry, .terraform), and the
+	// TRACE log of Terraform and of the provider process.
+	log, err := os.ReadFile(logFile)
+	if err != nil || !strings.Contains(string(log), "wrote plugin settings") || !strings.Contains(string(log), "terraform-provider-grafanaapp_v0.1.0") {
+		t.Fatalf("TRACE log lacks the provider process's lines (err %v); the scan would prove nothing", err)
+	}
+	hits, files := scanTree(t, work, key)
+	hits = append(hits, scanBytes(log, []string{key})...)
+	hits = append(hits, scanBytes(c.outputs.Bytes(), []string{key})...)
+	if len(hits) > 0 || files < 4 {
+		t.Fatalf("canary found (%d files scanned): %v", files, hits)
+	}
+}
+
+// nonLoopbackIPv4 is an address of this machine that is not loopback.
+func nonLoopbackIPv4(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && !ipn.IP.IsLoopback() && ipn.IP.To4() != nil {
+			return ipn.IP.String()
+		}
+	}
+	t.Fatal("this machine has no non-loopback IPv4 address to serve Grafana on; the http:// warning test needs one")
+	return ""
+}
+
+// The http:// warning, for real: a Grafana double served on this machine's
+// non-loopback address, reached over plain http by `terraform plan`.
+func TestAccCLIWarnsOnPlainHTTPToRemoteHost(t *testing.T) {
+	accPreCheck(t)
+	g := grafanadouble.StartT(t, grafanadouble.Options{Addr: nonLoopbackIPv4(t) + ":0", PluginDir: pluginDist(t)})
+	work := t.TempDir()
+	cfg := fmt.Sprintf(`
+terraform {
+  required_providers {
+    grafanaapp = { source = "platformkit/grafanaapp", version = "0.1.0" }
+  }
+}
+provider "grafanaapp" {
+  url  = %q
+  auth = "admin:%s"
+}
+data "grafanaapp_plugin_settings" "bridge" {
+  plugin_id = "platformkit-apibridge-app"
+}
+output "enabled" { value = data.grafanaapp_plugin_settings.bridge.enabled }
+`, g.URL(), g.AdminPassword())
+	os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o644)
+	c := &cliRun{t: t, dir: work, outputs: &bytes.Buffer{}, env: cleanEnv(
+		"TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	c.mustTF("init", "-input=false")
+	out := c.mustTF("plan", "-input=false")
+	if !strings.Contains(out, "Warning: Grafana URL uses plain http to a non-loopback host") || !strings.Contains(out, "enabled = false") {
+		t.Fatalf("plan over http:// to %s: want the warning and a successful read:\n%s", g.URL(), out)
+	}
+}

@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/platformkit/terraform-provider-grafanaapp/internal/grafanaapi"
+)
+
+// callContext says what the provider was doing when Grafana failed, so the
+// diagnostic can name it.
+type callContext struct {
+	action   string // e.g. "read", "update"
+	pluginID string
+	orgID    int64
+	data     *providerData
+}
+
+// grafanaErrorDiag turns a client error into a diagnostic that says what
+// happened and what to change. Every branch is unit tested and triggered
+// against the Grafana double in the acceptance tests.
+func grafanaErrorDiag(err error, c callContext) diag.Diagnostic {
+	var unreachable *grafanaapi.UnreachableError
+	var apiErr *grafanaapi.APIError
+	switch {
+	case errors.As(err, &unreachable):
+		return diag.NewErrorDiagnostic("Grafana unreachable",
+			fmt.Sprintf("Could not %s the settings of plugin %q: %v.\n\nGave up after %d attempt(s) over retry_timeout=%s. "+
+				"Check that url points at a running Grafana, or raise retry_timeout if it is still starting.",
+				c.action, c.pluginID, unreachable.Err, unreachable.Attempts, c.data.retryTimeout))
+	case errors.As(err, &apiErr):
+		grafanaSaid := ""
+		if apiErr.Message != "" {
+			grafanaSaid = fmt.Sprintf("\n\nGrafana said: %s", apiErr.Message)
+		}
+		switch apiErr.Status {
+		case http.StatusUnauthorized:
+			return diag.NewErrorDiagnostic("Grafana rejected the credentials (401)",
+				fmt.Sprintf("%s answered 401 Unauthorized to %s %s. Check auth (or GRAFANA_AUTH): a valid service-account token, "+
+					"or user:password of an existing user.%s", c.data.url, apiErr.Method, apiErr.Path, grafanaSaid))
+		case http.StatusForbidden:
+			return diag.NewErrorDiagnostic("Not an Admin of the Grafana organization (403)",
+				fmt.Sprintf("%s answered 403 Forbidden to %s %s. Managing plugin settings needs the Admin role in organization %d; "+
+					"the identity in auth has a lower role there (Viewer or Editor). Use an Admin service-account token, or grant the Admin role.%s",
+					c.data.url, apiErr.Method, apiErr.Path, c.orgID, grafanaSaid))
+		case http.StatusNotFound:
+			return diag.NewErrorDiagnostic("Plugin not installed in Grafana (404)",
+				fmt.Sprintf("Grafana at %s has no plugin with id %q (404 on %s %s). Install the plugin (plugins directory, "+
+					"GF_INSTALL_PLUGINS or preinstall) and restart Grafana, or fix plugin_id.%s",
+					c.data.url, c.pluginID, apiErr.Method, apiErr.Path, grafanaSaid))
+		case http.StatusBadRequest:
+			return diag.NewErrorDiagnostic("Grafana refused the plugin settings (400)",
+				fmt.Sprintf("Grafana answered 400 Bad Request to %s %s while trying to %s the settings of plugin %q.%s",
+					apiErr.Method, apiErr.Path, c.action, c.pluginID, grafanaSaid))
+		}
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Grafana API error (%d)", apiErr.Status),
+			fmt.Sprintf("Could not %s the settings of plugin %q: %v", c.action, c.pluginID, apiErr))
+	}
+	return diag.NewErrorDiagnostic("Grafana API error", fmt.Sprintf("Could not %s the settings of plugin %q: %v", c.action, c.pluginID, err))
+}

@@ -1,0 +1,45 @@
+package provider
+
+import (
+	"errors"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/platformkit/terraform-provider-grafanaapp/internal/grafanaapi"
+)
+
+func TestGrafanaErrorDiagMapsEveryFailure(t *testing.T) {
+	call := callContext{action: "update", pluginID: "my-app", orgID: 3, data: &providerData{url: "https://g.example", retryTimeout: "1m0s"}}
+	api := func(status int) error {
+		return &grafanaapi.APIError{Method: "POST", Path: "/api/plugins/my-app/settings", Status: status, Message: "from grafana"}
+	}
+	cases := []struct {
+		name  string
+		err   error
+		wants []string
+	}{
+		{"unreachable", &grafanaapi.UnreachableError{URL: "https://g.example", Attempts: 7, Err: syscall.ECONNREFUSED},
+			[]string{"Grafana unreachable", "7 attempt(s)", "retry_timeout=1m0s", "connection refused", "raise retry_timeout"}},
+		{"401", api(401), []string{"rejected the credentials (401)", "GRAFANA_AUTH", "from grafana"}},
+		{"403", api(403), []string{"Not an Admin", "(403)", "Admin role in organization 3", "Viewer or Editor"}},
+		{"404", api(404), []string{"Plugin not installed", `"my-app"`, "Install the plugin", "fix plugin_id"}},
+		{"400", api(400), []string{"refused the plugin settings (400)", "update", "from grafana"}},
+		{"500", api(500), []string{"Grafana API error (500)", "my-app"}},
+		{"other", errors.New("boom"), []string{"Grafana API error", "boom"}},
+	}
+	for _, tc := range cases {
+		d := grafanaErrorDiag(tc.err, call)
+		text := d.Summary() + ": " + d.Detail()
+		if d.Severity() != diag.SeverityError {
+			t.Errorf("%s: severity %v", tc.name, d.Severity())
+		}
+		for _, w := range tc.wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, text, w)
+			}
+		}
+	}
+}

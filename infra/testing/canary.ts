@@ -1,0 +1,38 @@
+// Test helper: a unique canary value per test, and a scan of every file and
+// text an operation produced. A hit names where the key leaked.
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+export function canary(label: string): string {
+  return `canary-${label}-${randomBytes(12).toString("hex")}`;
+}
+
+/** Every file under `dirs` (recursively, including binaries) and every text, checked for each canary. */
+export function findCanaries(canaries: string[], dirs: string[], texts: Record<string, string>): string[] {
+  const hits: string[] = [];
+  const check = (where: string, content: Buffer | string) => {
+    for (const c of canaries) if (content.includes(c)) hits.push(`${c.slice(0, 20)}… in ${where}`);
+  };
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+    else if (st.isFile() && st.size < 512 * 1024 * 1024) check(p, readFileSync(p));
+  };
+  dirs.forEach(walk);
+  for (const [name, text] of Object.entries(texts)) check(name, text);
+  return hits;
+}
+
+/** Files scanned, so a test can assert the scan saw what it should. */
+export function listFiles(dirs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+    else out.push(p);
+  };
+  dirs.forEach(walk);
+  return out;
+}

@@ -1,0 +1,33 @@
+// Test helper: runs `npm run deploy` the way a pipeline does (CI=true, the
+// kit's runner, real cdktn and terraform) with its own synth output and state.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { DeploymentConfig } from "../config/types";
+import { REPO_ROOT } from "./doubles";
+import { run } from "./processes";
+
+export interface Workspace {
+  dir: string;
+  outdir: string;
+  configFile: string;
+}
+
+/** Writes `cfg` as JSON for KIT_CONFIG; state goes under dir/state (relative to the repo root). */
+export function workspace(dir: string, cfg: DeploymentConfig): Workspace {
+  mkdirSync(join(dir, "state"), { recursive: true });
+  const configFile = join(dir, "deployment.json");
+  writeFileSync(configFile, JSON.stringify(cfg, null, 2));
+  return { dir, outdir: join(dir, "cdktf.out"), configFile };
+}
+
+export function stateDirFor(dir: string): string {
+  return relative(REPO_ROOT, join(dir, "state"));
+}
+
+export function kit(command: "synth" | "diff" | "deploy", ws: Workspace, env: Record<string, string>, stacks: string[] = []) {
+  return run(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["infra/bin/kit.ts", command, ...stacks, "--", "--output", ws.outdir], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CI: "true", KIT_CONFIG: ws.configFile, ...env },
+    timeoutMs: 240_000,
+  });
+}

@@ -1,0 +1,350 @@
+package main
+
+// Integration tests: the real plugin binary, launched by the Grafana double
+// over go-plugin/gRPC the way Grafana launches it, calling the HTTPS API
+// double. Both doubles are test code from testkit/.
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/platformkit/apibridge/testkit/grafanadouble"
+	"github.com/platformkit/apibridge/testkit/upstreamdouble"
+)
+
+const pluginID = "platformkit-apibridge-app"
+
+var (
+	distOnce sync.Once
+	distDir  string
+	distErr  error
+)
+
+// pluginDist builds this package into a temporary dist directory, once per
+// test run, beside a copy of src/plugin.json: what Grafana loads.
+func pluginDist(t *testing.T) string {
+	t.Helper()
+	distOnce.Do(func() {
+		distDir, distErr = os.MkdirTemp("", "apibridge-dist-")
+		if distErr != nil {
+			return
+		}
+		exe := filepath.Join(distDir, "gpx_apibridge_"+runtime.GOOS+"_"+runtime.GOARCH)
+		cmd := exec.Command("go", "build", "-o", exe, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			distErr = &buildError{out: string(out), err: err}
+			return
+		}
+		var pj []byte
+		if pj, distErr = os.ReadFile(filepath.Join("..", "src", "plugin.json")); distErr == nil {
+			distErr = os.WriteFile(filepath.Join(distDir, "plugin.json"), pj, 0o644)
+		}
+	})
+	if distErr != nil {
+		t.Fatalf("building the plugin dist: %v", distErr)
+	}
+	return distDir
+}
+
+type buildError struct {
+	out string
+	err error
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if distDir != "" {
+		_ = os.RemoveAll(distDir)
+	}
+	os.Exit(code)
+}
+
+func canary(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "canary-" + hex.EncodeToString(b)
+}
+
+// grafana wraps the double with the calls a browser or pipeline makes, and
+// keeps every response body so the test can scan them all for the key.
+type grafana struct {
+	t      *testing.T
+	host   *grafanadouble.Host
+	bodies [][]byte
+}
+
+func (g *grafana) do(method, path, bearer string, body any, header http.Header) (int, []byte) {
+	g.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			g.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, g.host.URL()+path, rd)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if bearer == "" {
+		req.SetBasicAuth("admin", g.host.AdminPassword())
+	} else {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		g.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		g.t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	g.bodies = append(g.bodies, b)
+	return res.StatusCode, b
+}
+
+func (g *grafana) saveSettings(jsonData map[string]any, secure map[string]string) {
+	g.t.Helper()
+	body := map[string]any{"enabled": true, "pinned": true, "jsonData": jsonData}
+	if secure != nil {
+		body["secureJsonData"] = secure
+	}
+	if status, b := g.do(http.MethodPost, "/api/plugins/"+pluginID+"/settings", "", body, nil); status != http.StatusOK {
+		g.t.Fatalf("POST settings: %d %s", status, b)
+	}
+}
+
+func (g *grafana) resource(method, path, token string, body any, header http.Header) (int, []byte) {
+	g.t.Helper()
+	return g.do(method, "/api/plugins/"+pluginID+"/resources/"+path, token, body, header)
+}
+
+func (g *grafana) assertNoCanary(canaries ...string) {
+	g.t.Helper()
+	for _, c := range canaries {
+		if strings.Contains(g.host.PluginLogs(), c) {
+			g.t.Errorf("a key canary appears in the plugin's logs")
+		}
+		for _, b := range g.bodies {
+			if bytes.Contains(b, []byte(c)) {
+				g.t.Errorf("a key canary appears in an HTTP response body: %s", b)
+			}
+		}
+		if bytes.Contains(g.host.AtRestStore(), []byte(c)) {
+			g.t.Errorf("a key canary appears unencrypted in Grafana's at-rest store")
+		}
+	}
+}
+
+func lastAuth(t *testing.T, up *upstreamdouble.Server) []string {
+	t.Helper()
+	reqs := up.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("the API double received no request")
+	}
+	return reqs[len(reqs)-1].Header.Values("Authorization")
+}
+
+func errorCode(t *testing.T, b []byte) string {
+	t.Helper()
+	var e struct{ Error, Message string }
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatalf("not a JSON error body: %s", b)
+	}
+	return e.Error
+}
+
+const (
+	viewerToken = "viewer-token"
+	editorToken = "editor-token"
+)
+
+func startStack(t *testing.T, key string, forwardCallerAuth bool) (*grafana, *upstreamdouble.Server) {
+	t.Helper()
+	up := upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: key})
+	host := grafanadouble.StartT(t, grafanadouble.Options{
+		PluginDir:                pluginDist(t),
+		Tokens:                   map[string]grafanadouble.Role{viewerToken: grafanadouble.RoleViewer, editorToken: grafanadouble.RoleEditor},
+		ForwardCallerAuthHeaders: forwardCallerAuth,
+	})
+	return &grafana{t: t, host: host}, up
+}
+
+func apiSettings(up *upstreamdouble.Server) map[string]any {
+	return map[string]any{"apiUrl": up.URL(), "caCertificate": string(up.CACertPEM()), "allowedPaths": []string{"/echo"}}
+}
+
+// The key's whole path: settings API -> encrypted store -> plugin ->
+// upstream, exactly "Bearer <key>"; rotation through the settings API takes
+// effect on the next call without restarting the plugin.
+func TestKeyPathAndRotationThroughGrafana(t *testing.T) {
+	key1, key2 := canary(t), canary(t)
+	g, up := startStack(t, key1, false)
+
+	// Before any settings: the app says what is missing.
+	status, body := g.resource(http.MethodGet, "status", viewerToken, nil, nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"configured":false`) || !strings.Contains(string(body), "not configured: apiUrl") {
+		t.Fatalf("status before settings: %d %s", status, body)
+	}
+	status, body = g.do(http.MethodGet, "/api/plugins/"+pluginID+"/health", "", nil, nil)
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "not configured: apiUrl") {
+		t.Fatalf("health before settings: %d %s", status, body)
+	}
+
+	g.saveSettings(apiSettings(up), map[string]string{"apiKey": key1})
+
+	status, body = g.resource(http.MethodGet, "profile", viewerToken, nil, nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"name":"Ada Lovelace"`) {
+		t.Fatalf("profile: %d %s", status, body)
+	}
+	if got := lastAuth(t, up); len(got) != 1 || got[0] != "Bearer "+key1 {
+		t.Fatalf("the API received %d Authorization value(s); want exactly Bearer <canary>", len(got))
+	}
+
+	status, body = g.do(http.MethodGet, "/api/plugins/"+pluginID+"/settings", "", nil, nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"secureJsonFields":{"apiKey":true}`) {
+		t.Fatalf("GET settings: %d %s", status, body)
+	}
+
+	status, body = g.do(http.MethodGet, "/api/plugins/"+pluginID+"/health", "", nil, nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"message":"authenticated"`) {
+		t.Fatalf("health: %d %s", status, body)
+	}
+
+	// The API rotates first: the stored key is now refused, and says so.
+	pid := g.host.PluginPID()
+	up.SetAPIKey(key2)
+	status, body = g.resource(http.MethodGet, "profile", viewerToken, nil, nil)
+	if status != http.StatusUnauthorized || errorCode(t, body) != "upstream_key_refused" {
+		t.Fatalf("profile with a rotated-away key: %d %s", status, body)
+	}
+	status, body = g.do(http.MethodGet, "/api/plugins/"+pluginID+"/health", "", nil, nil)
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "key refused (401)") {
+		t.Fatalf("health with a rotated-away key: %d %s", status, body)
+	}
+
+	// Then Grafana gets the new key; the very next call uses it.
+	g.saveSettings(apiSettings(up), map[string]string{"apiKey": key2})
+	status, body = g.resource(http.MethodGet, "profile", viewerToken, nil, nil)
+	if status != http.StatusOK {
+		t.Fatalf("profile after rotation: %d %s", status, body)
+	}
+	if got := lastAuth(t, up); len(got) != 1 || got[0] != "Bearer "+key2 {
+		t.Fatalf("after rotation the API did not receive exactly Bearer <new canary>")
+	}
+	if g.host.PluginPID() != pid {
+		t.Errorf("the plugin process was restarted (pid %d -> %d); rotation must not need that", pid, g.host.PluginPID())
+	}
+
+	status, body = g.do(http.MethodGet, "/api/plugins/"+pluginID+"/settings", "", nil, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET settings: %d %s", status, body)
+	}
+	if stored, ok := g.host.StoredSecret(pluginID, "apiKey"); !ok || stored != key2 {
+		t.Errorf("Grafana's store does not hold the rotated key")
+	}
+	g.assertNoCanary(key1, key2)
+}
+
+// Roles and header rules through Grafana, with the double forwarding the
+// caller's Authorization and Cookie like older Grafana did: the plugin
+// itself must drop them.
+func TestRolesAndHeaderRulesThroughGrafana(t *testing.T) {
+	key := canary(t)
+	g, up := startStack(t, key, true)
+	g.saveSettings(apiSettings(up), map[string]string{"apiKey": key})
+
+	status, body := g.resource(http.MethodPost, "proxy/echo/items", viewerToken, map[string]string{"name": "x"}, nil)
+	if status != http.StatusForbidden || errorCode(t, body) != "forbidden_role" {
+		t.Fatalf("Viewer POST through the proxy: %d %s", status, body)
+	}
+	before := len(up.Requests())
+
+	status, body = g.resource(http.MethodPost, "proxy/echo/items?b=2&a=1", editorToken, map[string]string{"name": "x"},
+		http.Header{"Cookie": {"grafana_session=s3cr3t"}, "X-Grafana-Org-Id": {"1"}, "Accept": {"application/json"}})
+	if status != http.StatusOK {
+		t.Fatalf("Editor POST through the proxy: %d %s", status, body)
+	}
+	reqs := up.Requests()
+	if len(reqs) != before+1 {
+		t.Fatalf("the API received %d request(s), want 1", len(reqs)-before)
+	}
+	got := reqs[len(reqs)-1]
+	if got.Method != http.MethodPost || got.Path != "/echo/items" || got.RawQuery != "a=1&b=2" || string(got.Body) != `{"name":"x"}` {
+		t.Errorf("the API received %s %s?%s %s", got.Method, got.Path, got.RawQuery, got.Body)
+	}
+	if v := got.Header.Values("Authorization"); len(v) != 1 || v[0] != "Bearer "+key {
+		t.Errorf("the API did not receive exactly Bearer <canary> (the caller's token must not be forwarded)")
+	}
+	for name := range got.Header {
+		if name == "Cookie" || strings.HasPrefix(name, "X-Grafana-") || name == "X-Forwarded-For" {
+			t.Errorf("caller header %s reached the API", name)
+		}
+	}
+
+	for _, c := range []struct {
+		method, path, token string
+		status              int
+		code                string
+	}{
+		{http.MethodGet, "proxy/admin", viewerToken, http.StatusForbidden, "path_not_allowed"},
+		{http.MethodGet, "nothing-here", viewerToken, http.StatusNotFound, "route_not_found"},
+		{http.MethodPut, "profile", editorToken, http.StatusMethodNotAllowed, "method_not_allowed"},
+		{http.MethodGet, "proxy/echo%2F..%2Fprofile", viewerToken, http.StatusBadRequest, "bad_path"},
+	} {
+		status, body := g.resource(c.method, c.path, c.token, nil, nil)
+		if status != c.status || errorCode(t, body) != c.code {
+			t.Errorf("%s %s: got %d %s, want %d %s", c.method, c.path, status, body, c.status, c.code)
+		}
+	}
+	if len(up.Requests()) != before+1 {
+		t.Errorf("refused calls reached the API")
+	}
+
+	// Upstream cookies never reach the browser; other-origin redirects are not followed.
+	g.saveSettings(map[string]any{"apiUrl": up.URL(), "caCertificate": string(up.CACertPEM()), "allowedPaths": []string{"/set-cookie", "/redirect-away", "/redirect-same"}}, nil)
+	req, _ := http.NewRequest(http.MethodGet, g.host.URL()+"/api/plugins/"+pluginID+"/resources/proxy/set-cookie", nil)
+	req.Header.Set("Authorization", "Bearer "+viewerToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK || len(res.Cookies()) != 0 {
+		t.Errorf("set-cookie through the proxy: %d, cookies %v", res.StatusCode, res.Cookies())
+	}
+	status, body = g.resource(http.MethodGet, "proxy/redirect-away", viewerToken, nil, nil)
+	if status != http.StatusBadGateway || errorCode(t, body) != "upstream_redirect_blocked" || up.OtherOriginHits() != 0 {
+		t.Errorf("redirect-away: %d %s, other-origin hits %d", status, body, up.OtherOriginHits())
+	}
+	status, body = g.resource(http.MethodGet, "proxy/redirect-same?to=/profile", viewerToken, nil, nil)
+	if status != http.StatusOK || !strings.Contains(string(body), "Ada Lovelace") {
+		t.Errorf("redirect-same: %d %s", status, body)
+	}
+	g.assertNoCanary(key)
+}

@@ -1,0 +1,21 @@
+// Command gpx_apibridge is the backend of the platformkit-apibridge-app
+// Grafana app plugin. Grafana launches it over go-plugin/gRPC; everything it
+// does lives in package plugin.
+package main
+
+import (
+	"os"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend/app"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/platformkit/apibridge/plugin/pkg/plugin"
+)
+
+func main() {
+	// The id must match plugin.json: Grafana refuses a backend that announces another.
+	if err := app.Manage(plugin.PluginID, plugin.NewApp, app.ManageOpts{}); err != nil {
+		log.DefaultLogger.Error("plugin backend stopped", "error", err.Error())
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,112 @@
+package plugin
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// Role is a Grafana organization role, ordered by what it may do.
+type Role int
+
+const (
+	RoleNone Role = iota
+	RoleViewer
+	RoleEditor
+	RoleAdmin
+)
+
+func (r Role) String() string {
+	switch r {
+	case RoleViewer:
+		return "Viewer"
+	case RoleEditor:
+		return "Editor"
+	case RoleAdmin:
+		return "Admin"
+	}
+	return "None"
+}
+
+// roleOf reads the caller's role the way Grafana passes it. Anything Grafana
+// does not send as Viewer/Editor/Admin (including no user) is RoleNone.
+func roleOf(ctx context.Context) Role {
+	u := backend.UserFromContext(ctx)
+	if u == nil {
+		return RoleNone
+	}
+	switch u.Role {
+	case "Viewer":
+		return RoleViewer
+	case "Editor":
+		return RoleEditor
+	case "Admin":
+		return RoleAdmin
+	}
+	return RoleNone
+}
+
+// handlerFunc serves one route; rest is the request path after the route's
+// own prefix (only the proxy route has one).
+type handlerFunc func(ctx context.Context, req *backend.CallResourceRequest, rest string, sender backend.CallResourceResponseSender) error
+
+// route: a path rule, and per method the minimum role. Every resource the
+// plugin serves is in the table below; anything else is route_not_found.
+type route struct {
+	name     string
+	exact    string // path equals this ...
+	prefix   string // ... or starts with this (then rest is what follows)
+	minRoles map[string]Role
+	handle   handlerFunc
+}
+
+func (a *App) routes() []route {
+	return []route{
+		{name: "status", exact: "status", minRoles: map[string]Role{http.MethodGet: RoleViewer}, handle: a.handleStatus},
+		{name: "profile", exact: "profile", minRoles: map[string]Role{http.MethodGet: RoleViewer}, handle: a.handleProfile},
+		{name: "proxy", prefix: "proxy/", minRoles: map[string]Role{
+			http.MethodGet: RoleViewer, http.MethodHead: RoleViewer,
+			http.MethodPost: RoleEditor, http.MethodPut: RoleEditor, http.MethodPatch: RoleEditor, http.MethodDelete: RoleEditor,
+		}, handle: a.handleProxy},
+	}
+}
+
+// resolve finds the route for a path and checks method and role. It needs no
+// settings: a caller learns nothing about configuration from a 404/405/403.
+func resolve(ctx context.Context, table []route, method, path string) (route, string, *apiError) {
+	path = strings.TrimPrefix(path, "/")
+	for _, r := range table {
+		var rest string
+		switch {
+		case r.exact != "" && path == r.exact:
+		case r.prefix != "" && (strings.HasPrefix(path, r.prefix) || path == strings.TrimSuffix(r.prefix, "/")):
+			rest = strings.TrimPrefix(strings.TrimPrefix(path, strings.TrimSuffix(r.prefix, "/")), "/")
+		default:
+			continue
+		}
+		need, ok := r.minRoles[method]
+		if !ok {
+			return route{}, "", newAPIError(http.StatusMethodNotAllowed, codeMethodNotAllowed,
+				"%s is not allowed on %s; use %s", method, r.name, strings.Join(methodsOf(r), ", "))
+		}
+		if have := roleOf(ctx); have < need {
+			return route{}, "", newAPIError(http.StatusForbidden, codeForbiddenRole,
+				"%s %s needs the %s role or higher; you have %s. Ask an org admin for the role", method, r.name, need, have)
+		}
+		return r, rest, nil
+	}
+	return route{}, "", newAPIError(http.StatusNotFound, codeRouteNotFound,
+		"no resource %q; this app serves status, profile and proxy/<path>", path)
+}
+
+func methodsOf(r route) []string {
+	out := make([]string, 0, len(r.minRoles))
+	for m := range r.minRoles {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}

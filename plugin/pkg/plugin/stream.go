@@ -1,0 +1,99 @@
+package plugin
+
+// Proxy mechanics: send one request upstream and stream the answer back
+// through the CallResource sender, chunk by chunk, never holding the whole
+// body. Policy (what may be sent) is decided before this code runs.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+)
+
+// chunkSize is the size of each body message sent to Grafana. The first
+// chunk is read before the status is sent, so a body over the limit within
+// it, or a failure before any data, still becomes a clean JSON error.
+const chunkSize = 32 << 10
+
+// upstreamCall is one request the policy has approved.
+type upstreamCall struct {
+	method string
+	url    *url.URL
+	header http.Header
+	body   []byte
+}
+
+func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
+	s := a.settings
+	host := s.APIURL.Host
+	// Our maxResponseBytes wins over Grafana's data-proxy limit, which the
+	// SDK would otherwise pick up from the request context.
+	ctx = httpclient.WithResponseLimit(ctx, s.MaxResponseBytes)
+
+	var body io.Reader
+	if len(call.body) > 0 && call.method != http.MethodGet && call.method != http.MethodHead {
+		body = bytes.NewReader(call.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, call.method, call.url.String(), body)
+	if err != nil {
+		return sendError(sender, upstreamError(err, host, s))
+	}
+	req.Header = call.header
+
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return sendError(sender, upstreamError(err, host, s))
+	}
+	defer func() { _ = resp.Body.Close() }()
+
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		return sendError(sender, keyRefused(resp.StatusCode, host))
+	}
+	if resp.ContentLength > s.MaxResponseBytes {
+		return sendError(sender, upstreamError(&errResponseTooLarge{limit: s.MaxResponseBytes}, host, s))
+	}
+
+	first := make([]byte, chunkSize)
+	n, err := io.ReadFull(resp.Body, first)
+	done := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if err != nil && !done {
+		return sendError(sender, upstreamError(err, host, s))
+	}
+	if err := sender.Send(&backend.CallResourceResponse{
+		Status:  resp.StatusCode,
+		Headers: downstreamResponseHeaders(resp.Header),
+		Body:    first[:n],
+	}); err != nil {
+		return err
+	}
+	if done {
+		return nil
+	}
+	for {
+		chunk := make([]byte, chunkSize)
+		n, err := resp.Body.Read(chunk)
+		if n > 0 {
+			if sendErr := sender.Send(&backend.CallResourceResponse{Body: chunk[:n]}); sendErr != nil {
+				return sendErr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			// The status is already on its way; all that is left is to cut the
+			// stream so the caller sees a broken response, not a short one.
+			e := upstreamError(err, host, s)
+			log.DefaultLogger.FromContext(ctx).Warn("upstream body failed after the response started",
+				"code", e.Code, "reason", e.Message)
+			return e
+		}
+	}
+}

@@ -1,0 +1,92 @@
+// Every call the frontend makes to Grafana: getBackendSrv().fetch() returns an
+// Observable; lastValueFrom turns it into a promise. Grafana's default error
+// toast is turned off because each page shows its errors where they happened.
+import { FetchError, getBackendSrv, isFetchError } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+
+import { HEALTH_API, RESOURCES_API, SETTINGS_API } from './constants';
+import { AppJsonData } from './settings';
+
+/** An error with the backend's machine-readable code and human message. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface PluginStatus {
+  configured: boolean;
+  reason?: string;
+}
+
+export type Profile = Record<string, unknown>;
+
+export interface PluginSettingsBody {
+  enabled: boolean;
+  pinned: boolean;
+  jsonData: AppJsonData;
+  /** Only present when the user typed a new key: any value sent replaces the stored one. */
+  secureJsonData?: { apiKey: string };
+}
+
+export interface StoredSettings {
+  enabled?: boolean;
+  pinned?: boolean;
+  jsonData?: AppJsonData;
+  secureJsonFields?: Record<string, boolean>;
+}
+
+export interface HealthVerdict {
+  status: 'OK' | 'ERROR' | string;
+  message: string;
+}
+
+async function request<T>(method: string, url: string, data?: unknown): Promise<T> {
+  try {
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<T>({ method, url, data, showErrorAlert: false, showSuccessAlert: false })
+    );
+    return response.data;
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) {
+    return err;
+  }
+  if (isFetchError(err)) {
+    const data = (err as FetchError<{ error?: unknown; message?: unknown }>).data;
+    const code = typeof data?.error === 'string' ? data.error : `http_${err.status}`;
+    const message =
+      typeof data?.message === 'string' && data.message
+        ? data.message
+        : err.statusText || `request failed with HTTP ${err.status}`;
+    return new ApiError(code, message, err.status);
+  }
+  return new ApiError('network_error', err instanceof Error ? err.message : String(err), 0);
+}
+
+export const getStatus = () => request<PluginStatus>('GET', `${RESOURCES_API}/status`);
+export const getProfile = () => request<Profile | null>('GET', `${RESOURCES_API}/profile`);
+export const getSettings = () => request<StoredSettings>('GET', SETTINGS_API);
+export const saveSettings = (body: PluginSettingsBody) => request<unknown>('POST', SETTINGS_API, body);
+
+/**
+ * Grafana answers the health endpoint with HTTP 200 for OK and an error status
+ * for a failed check, with the plugin's verdict in the body either way.
+ */
+export async function checkHealth(): Promise<HealthVerdict> {
+  try {
+    return await request<HealthVerdict>('GET', HEALTH_API);
+  } catch (err) {
+    const apiError = toApiError(err);
+    return { status: 'ERROR', message: apiError.message };
+  }
+}

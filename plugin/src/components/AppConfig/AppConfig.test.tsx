@@ -1,0 +1,163 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Subject } from 'rxjs';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { HEALTH_API, SETTINGS_API } from '../../constants';
+import { AppJsonData } from '../../settings';
+import { BackendSrvDouble, CannedResponse } from '../../test/backendSrvDouble';
+import { appPluginWith } from '../../test/pluginMeta';
+import AppConfig, { testIds } from './AppConfig';
+
+// A unique value per run, so a match can only come from this test's typing.
+const CANARY = `canary-key-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+const API_URL = 'https://api.example.test/v1';
+
+let backend: BackendSrvDouble;
+
+beforeEach(() => {
+  backend = new BackendSrvDouble()
+    .on('POST', SETTINGS_API, { status: 200, data: { message: 'Plugin settings updated' } })
+    .on('GET', HEALTH_API, { status: 200, data: { status: 'OK', message: 'authenticated' } })
+    .install();
+});
+
+function renderConfig(jsonData: AppJsonData = { apiUrl: API_URL }, keyConfigured = true) {
+  const user = userEvent.setup();
+  const plugin = appPluginWith(jsonData, keyConfigured ? { apiKey: true } : {});
+  const view = render(<AppConfig plugin={plugin} query={{}} />);
+  return { user, ...view };
+}
+
+const apiKeyInput = () => document.getElementById('apibridge-apiKey') as HTMLInputElement;
+const save = () => screen.getByTestId(testIds.save);
+const postedBodies = () => backend.requestsTo('POST', SETTINGS_API).map((r) => r.data);
+
+describe('AppConfig: the API key', () => {
+  it('shows a stored key only as "configured", with a Reset button', () => {
+    renderConfig();
+    expect(apiKeyInput()).toHaveValue('configured');
+    expect(apiKeyInput()).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Reset' })).toBeInTheDocument();
+  });
+
+  it('sends no secureJsonData when no new key was typed', async () => {
+    const { user } = renderConfig();
+    await user.clear(screen.getByLabelText(/^API URL/));
+    await user.type(screen.getByLabelText(/^API URL/), 'https://other.example.test');
+    await user.click(save());
+
+    await screen.findByTestId(testIds.health);
+    expect(postedBodies()).toHaveLength(1);
+    expect(postedBodies()[0]).not.toHaveProperty('secureJsonData');
+    expect(postedBodies()[0]).toMatchObject({ enabled: true, jsonData: { apiUrl: 'https://other.example.test' } });
+  });
+
+  it('sends the new key after Reset, then forgets it: it is never rendered again', async () => {
+    const { user, container } = renderConfig();
+    await user.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(apiKeyInput()).toBeEnabled();
+    expect(apiKeyInput()).toHaveAttribute('type', 'password');
+    await user.type(apiKeyInput(), CANARY);
+    await user.click(save());
+
+    await screen.findByTestId(testIds.health);
+    expect(postedBodies()).toEqual([expect.objectContaining({ secureJsonData: { apiKey: CANARY } })]);
+    expect(apiKeyInput()).toHaveValue('configured');
+    expect(container.innerHTML).not.toContain(CANARY);
+    expect(document.body.textContent).not.toContain(CANARY);
+    for (const input of Array.from(document.querySelectorAll('input, textarea'))) {
+      expect((input as HTMLInputElement).value).not.toContain(CANARY);
+    }
+  });
+
+  it('asks for a key when none is stored and none was typed, and sends nothing', async () => {
+    const { user } = renderConfig({ apiUrl: API_URL }, false);
+    await user.click(save());
+    expect(await screen.findByText('API key is required: type the key the API gave you')).toBeInTheDocument();
+    expect(postedBodies()).toHaveLength(0);
+  });
+});
+
+describe('AppConfig: validation next to each field', () => {
+  it.each([
+    ['API URL', 'http://api.example.test', /API URL must use https:\/\//],
+    ['API URL', 'https://me:secret@api.example.test', /must not contain a user name or password/],
+    ['API URL', 'https://api.example.test/?x=1', /must not contain a query string/],
+    ['API URL', 'https://api.example.test/#x', /must not contain a fragment/],
+    ['Auth header', 'Bad Header', /Auth header must be an HTTP header name/],
+    ['Auth scheme', 'two words', /Auth scheme must be a single word/],
+    ['CA certificate', 'hello', /CA certificate must be PEM/],
+    ['Timeout (seconds)', '0', /Timeout must be a whole number of seconds from 1 to 300/],
+    ['Maximum response size (bytes)', '-5', /Maximum response size must be a whole number of bytes/],
+    ['Allowed proxy paths', 'reports', /Allowed path "reports" must start with "\/"/],
+    ['Health check path', 'profile', /Health check path "profile" must start with "\/"/],
+  ])('%s = %j shows its reason and blocks Save', async (label, value, message) => {
+    const { user } = renderConfig();
+    const field = screen.getByLabelText(new RegExp(`^${label.replace(/[()]/g, '\\$&')}`));
+    await user.clear(field);
+    await user.type(field, value);
+    await user.tab();
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    await user.click(save());
+    expect(postedBodies()).toHaveLength(0);
+  });
+
+  it('accepts loopback http only with "Allow http:// to loopback" on', async () => {
+    const { user } = renderConfig({ apiUrl: 'http://127.0.0.1:8443' });
+    await user.click(save());
+    expect(await screen.findByText(/turn on "Allow http:\/\/ to loopback"/)).toBeInTheDocument();
+    await user.click(screen.getByLabelText(/^Allow http:\/\/ to loopback/));
+    await user.click(save());
+    await screen.findByTestId(testIds.health);
+    expect(postedBodies()).toEqual([
+      expect.objectContaining({ jsonData: expect.objectContaining({ allowInsecureLoopback: true }) }),
+    ]);
+  });
+});
+
+describe('AppConfig: saving', () => {
+  it('disables Save while the request is pending', async () => {
+    const pending = new Subject<CannedResponse>();
+    backend.on('POST', SETTINGS_API, pending);
+    const { user } = renderConfig();
+    await user.click(save());
+    expect(save()).toBeDisabled();
+    await user.click(save());
+    expect(postedBodies()).toHaveLength(1);
+    pending.next({ status: 200, data: {} });
+    await screen.findByTestId(testIds.health);
+    expect(save()).toBeEnabled();
+  });
+
+  it('shows the health verdict after a successful save', async () => {
+    const { user } = renderConfig();
+    await user.click(save());
+    const verdict = await screen.findByTestId(testIds.health);
+    expect(verdict).toHaveTextContent('Settings saved: the API accepted the key');
+    expect(verdict).toHaveTextContent('Health check: authenticated');
+  });
+
+  it.each([
+    ['key refused (401)'],
+    ['cannot reach api.example.test: connection refused'],
+    ['not configured: apiUrl'],
+  ])('shows a failed health check: %s', async (message) => {
+    backend.on('GET', HEALTH_API, { status: 400, data: { status: 'ERROR', message } });
+    const { user } = renderConfig();
+    await user.click(save());
+    const verdict = await screen.findByTestId(testIds.health);
+    expect(verdict).toHaveTextContent('Settings saved, but the health check failed');
+    expect(verdict).toHaveTextContent(`Health check: ${message}`);
+  });
+
+  it('shows an error from the settings API and does not run the health check', async () => {
+    backend.on('POST', SETTINGS_API, { status: 403, data: { message: 'Permission denied: plugins:write' } });
+    const { user } = renderConfig();
+    await user.click(save());
+    const alert = await screen.findByTestId(testIds.saveError);
+    expect(within(alert).getByText(/Permission denied: plugins:write \(HTTP 403\)/)).toBeInTheDocument();
+    await waitFor(() => expect(save()).toBeEnabled());
+    expect(backend.requestsTo('GET', HEALTH_API)).toHaveLength(0);
+  });
+});

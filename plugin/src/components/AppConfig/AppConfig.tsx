@@ -1,0 +1,247 @@
+// The plugin's configuration page (Admin only, see plugin.json includes).
+// The API key goes through SecretInput: a stored key shows as "configured" and
+// is never read back; secureJsonData is sent only when a new key was typed,
+// because any value sent, even "", replaces the stored secret.
+import { css } from '@emotion/css';
+import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
+import {
+  Alert,
+  Button,
+  Field,
+  FieldSet,
+  Input,
+  SecretInput,
+  Stack,
+  Switch,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
+import { ChangeEvent, FormEvent, useState } from 'react';
+
+import { ApiError, checkHealth, HealthVerdict, PluginSettingsBody, saveSettings, toApiError } from '../../api';
+import {
+  AppJsonData,
+  DEFAULTS,
+  formFromJsonData,
+  jsonDataFromForm,
+  LIMITS,
+  SettingsForm,
+  validateSettings,
+} from '../../settings';
+
+export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
+
+export const testIds = {
+  form: 'apibridge-config-form',
+  save: 'apibridge-config-save',
+  saveError: 'apibridge-config-save-error',
+  health: 'apibridge-config-health',
+};
+
+type SaveState =
+  | { phase: 'idle' }
+  | { phase: 'saving' }
+  | { phase: 'checking' }
+  | { phase: 'failed'; error: ApiError }
+  | { phase: 'done'; verdict: HealthVerdict };
+
+export default function AppConfig({ plugin }: AppConfigProps) {
+  const meta: PluginMeta<AppJsonData> = plugin.meta;
+  const styles = useStyles2(getStyles);
+  const [form, setForm] = useState<SettingsForm>(() => formFromJsonData(meta.jsonData));
+  const [keyConfigured, setKeyConfigured] = useState<boolean>(Boolean(meta.secureJsonFields?.apiKey));
+  const [newKey, setNewKey] = useState('');
+  const [touched, setTouched] = useState<Partial<Record<keyof SettingsForm, boolean>>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [save, setSave] = useState<SaveState>({ phase: 'idle' });
+
+  const errors = validateSettings(form);
+  const keyMissing = !keyConfigured && newKey === '';
+  const pending = save.phase === 'saving' || save.phase === 'checking';
+  // A field's reason shows once the user has left it or tried to save.
+  const errorFor = (field: keyof SettingsForm) => (touched[field] || submitted ? errors[field] : undefined);
+
+  const text = (field: keyof SettingsForm) => ({
+    id: `apibridge-${field}`,
+    value: form[field] as string,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      // Read now: React clears currentTarget before a state updater runs.
+      const value = e.currentTarget.value;
+      setForm((f) => ({ ...f, [field]: value }));
+    },
+    onBlur: () => setTouched((t) => ({ ...t, [field]: true })),
+  });
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(errors).length > 0 || keyMissing || pending) {
+      return;
+    }
+    const body: PluginSettingsBody = {
+      enabled: true,
+      pinned: meta.pinned ?? true,
+      jsonData: jsonDataFromForm(form),
+    };
+    if (newKey !== '') {
+      body.secureJsonData = { apiKey: newKey };
+    }
+    setSave({ phase: 'saving' });
+    try {
+      await saveSettings(body);
+    } catch (err) {
+      setSave({ phase: 'failed', error: toApiError(err) });
+      return;
+    }
+    if (newKey !== '') {
+      // The key now lives only in Grafana: drop it from the page's memory.
+      setNewKey('');
+      setKeyConfigured(true);
+    }
+    setSave({ phase: 'checking' });
+    setSave({ phase: 'done', verdict: await checkHealth() });
+  };
+
+  return (
+    <form onSubmit={onSubmit} data-testid={testIds.form} className={styles.form} noValidate>
+      <FieldSet label="Third-party API">
+        <Field
+          label="API URL"
+          description="HTTPS base URL of the API, may include a base path. No user name, password, query or fragment."
+          invalid={Boolean(errorFor('apiUrl'))}
+          error={errorFor('apiUrl')}
+          required
+        >
+          <Input {...text('apiUrl')} placeholder="https://api.example.com/v1" width={60} />
+        </Field>
+        <Field
+          label="API key"
+          description="Stored encrypted by Grafana and only ever sent to the API URL. It is never shown again after saving."
+          invalid={submitted && keyMissing}
+          error={submitted && keyMissing ? 'API key is required: type the key the API gave you' : undefined}
+          required
+        >
+          <SecretInput
+            id="apibridge-apiKey"
+            width={60}
+            isConfigured={keyConfigured}
+            value={newKey}
+            placeholder="Paste the API key"
+            autoComplete="off"
+            onChange={(e) => setNewKey(e.currentTarget.value)}
+            onReset={() => {
+              setKeyConfigured(false);
+              setNewKey('');
+            }}
+          />
+        </Field>
+        <Stack gap={2}>
+          <Field
+            label="Auth header"
+            description={`Header that carries the key (default ${DEFAULTS.authHeader}).`}
+            invalid={Boolean(errorFor('authHeader'))}
+            error={errorFor('authHeader')}
+          >
+            <Input {...text('authHeader')} placeholder={DEFAULTS.authHeader} width={30} />
+          </Field>
+          <Field
+            label="Auth scheme"
+            description="Word before the key, e.g. Bearer. Empty sends the raw key."
+            invalid={Boolean(errorFor('authScheme'))}
+            error={errorFor('authScheme')}
+          >
+            <Input {...text('authScheme')} width={30} />
+          </Field>
+        </Stack>
+        <Field
+          label="CA certificate"
+          description="Optional PEM bundle trusted instead of the system roots, for APIs behind a private CA."
+          invalid={Boolean(errorFor('caCertificate'))}
+          error={errorFor('caCertificate')}
+        >
+          <TextArea {...text('caCertificate')} rows={4} placeholder="-----BEGIN CERTIFICATE-----" />
+        </Field>
+        <Field
+          label="Allow http:// to loopback"
+          description="Only for local development: permits plain http:// when the host is 127.0.0.1, ::1 or localhost."
+        >
+          <Switch
+            id="apibridge-allowInsecureLoopback"
+            value={form.allowInsecureLoopback}
+            onChange={(e) => {
+              const checked = e.currentTarget.checked;
+              setForm((f) => ({ ...f, allowInsecureLoopback: checked }));
+            }}
+          />
+        </Field>
+      </FieldSet>
+
+      <FieldSet label="Limits and routes">
+        <Stack gap={2}>
+          <Field
+            label="Timeout (seconds)"
+            description={`${LIMITS.timeoutSeconds.min} to ${LIMITS.timeoutSeconds.max}.`}
+            invalid={Boolean(errorFor('timeoutSeconds'))}
+            error={errorFor('timeoutSeconds')}
+          >
+            <Input {...text('timeoutSeconds')} inputMode="numeric" width={20} />
+          </Field>
+          <Field
+            label="Maximum response size (bytes)"
+            description={`${LIMITS.maxResponseBytes.min} to ${LIMITS.maxResponseBytes.max}.`}
+            invalid={Boolean(errorFor('maxResponseBytes'))}
+            error={errorFor('maxResponseBytes')}
+          >
+            <Input {...text('maxResponseBytes')} inputMode="numeric" width={20} />
+          </Field>
+        </Stack>
+        <Field
+          label="Allowed proxy paths"
+          description="One upstream path prefix per line, each starting with /. The generic proxy reaches nothing else."
+          invalid={Boolean(errorFor('allowedPaths'))}
+          error={errorFor('allowedPaths')}
+        >
+          <TextArea {...text('allowedPaths')} rows={3} placeholder="/reports" />
+        </Field>
+        <Field
+          label="Health check path"
+          description={`Called by "Save" to check the key (default ${DEFAULTS.healthPath}).`}
+          invalid={Boolean(errorFor('healthPath'))}
+          error={errorFor('healthPath')}
+        >
+          <Input {...text('healthPath')} placeholder={DEFAULTS.healthPath} width={30} />
+        </Field>
+      </FieldSet>
+
+      <Button type="submit" disabled={pending} icon={pending ? 'spinner' : undefined} data-testid={testIds.save}>
+        {save.phase === 'saving' ? 'Saving…' : save.phase === 'checking' ? 'Checking…' : 'Save settings'}
+      </Button>
+
+      {save.phase === 'failed' && (
+        <Alert title="Settings were not saved" severity="error" data-testid={testIds.saveError} className={styles.alert}>
+          {save.error.message} (HTTP {save.error.status})
+        </Alert>
+      )}
+      {save.phase === 'done' && <HealthAlert verdict={save.verdict} className={styles.alert} />}
+    </form>
+  );
+}
+
+function HealthAlert({ verdict, className }: { verdict: HealthVerdict; className: string }) {
+  const ok = verdict.status === 'OK';
+  return (
+    <Alert
+      title={ok ? 'Settings saved: the API accepted the key' : 'Settings saved, but the health check failed'}
+      severity={ok ? 'success' : 'error'}
+      data-testid={testIds.health}
+      className={className}
+    >
+      Health check: {verdict.message}
+    </Alert>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  form: css({ maxWidth: theme.spacing(120) }),
+  alert: css({ marginTop: theme.spacing(2) }),
+});

@@ -1,0 +1,216 @@
+// Real-browser test: Debian Chromium (driven by playwright-core, no browser
+// download) opens a harness page that mounts the BUILT plugin (dist/module.js)
+// with real @grafana/ui. The page talks HTTP to the Grafana test double, which
+// runs the real plugin binary (dist/gpx_apibridge_linux_amd64) against the
+// HTTPS API double. A canary key is typed, saved, and then searched for
+// everywhere the browser could see it.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildHarness } from '../../.config/build-harness.mjs';
+import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
+import { buildTestkitCommand, repoRoot, startDouble, Started, stop } from './processes';
+
+const PLUGIN_ID = 'platformkit-apibridge-app';
+const pluginRoot = path.resolve(import.meta.dirname, '../..');
+const dist = path.join(pluginRoot, 'dist');
+const screenshots = path.join(repoRoot, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const GOOD_KEY = newCanary('good');
+const WRONG_KEY = newCanary('wrong');
+const ADMIN_PASSWORD = newCanary('admin-pw');
+const VIEWER_PASSWORD = newCanary('viewer-pw');
+
+let work: string;
+let apiDouble: Started<{ url: string; caFile: string }> | undefined;
+let grafana: Started<{ url: string }> | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+const responseBodies: Artifact[] = [];
+const pendingBodies: Promise<void>[] = [];
+
+beforeAll(async () => {
+  for (const required of ['module.js', 'plugin.json', 'gpx_apibridge_linux_amd64']) {
+    if (!existsSync(path.join(dist, required))) {
+      throw new Error(`dist/${required} is missing: run \`npm run build:all\` in plugin/ first`);
+    }
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/setup/25-plugin-frontend.sh does)`);
+  }
+  work = await mkdtemp(path.join(tmpdir(), 'apibridge-browser-'));
+  await mkdir(screenshots, { recursive: true });
+  const [harnessDir, apiBin, grafanaBin] = await Promise.all([
+    buildHarness(),
+    buildTestkitCommand('api-double', work),
+    buildTestkitCommand('grafana-double', work),
+  ]);
+
+  const keyFile = path.join(work, 'api-key');
+  await writeFile(keyFile, GOOD_KEY, { mode: 0o600 });
+  apiDouble = await startDouble(apiBin, ['--key-file', keyFile, '--ca-out', path.join(work, 'ca.pem')]);
+  grafana = await startDouble(grafanaBin, [
+    '--plugin-dir', dist,
+    '--admin', `admin:${ADMIN_PASSWORD}`,
+    '--user', `viewer:${VIEWER_PASSWORD}:Viewer`,
+    '--static', `/harness/=${harnessDir}`,
+    '--static', `/public/plugins/${PLUGIN_ID}/=${dist}`,
+    '--plugin-log', path.join(work, 'plugin.log'),
+  ]);
+
+  context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+    baseURL: grafana.ready.url,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('response', (response) => {
+    pendingBodies.push(
+      response
+        .body()
+        .then((body) => void responseBodies.push({ name: `response ${response.url()}`, content: body }))
+        .catch(() => undefined)
+    );
+  });
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  await stop(grafana);
+  await stop(apiDouble);
+  if (work) {
+    await rm(work, { recursive: true, force: true });
+  }
+}, 60_000);
+
+async function signIn(user: string, password: string) {
+  await page.goto('/harness/index.html');
+  const status = await page.evaluate(
+    async ([u, p]) =>
+      (await fetch('/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: u, password: p }) })).status,
+    [user, password]
+  );
+  expect(status).toBe(200);
+}
+
+async function open(view: 'config' | 'app') {
+  await page.goto(`/harness/index.html?view=${view}`);
+  await page.waitForSelector(`[data-harness-view="${view}"], [data-harness-error]`);
+  const failure = await page.locator('[data-harness-error]').count();
+  expect(failure ? await page.locator('#root').textContent() : '').toBe('');
+}
+
+/** DOM text and markup, every form value, and both web storages. */
+async function pageArtifacts(label: string): Promise<Artifact[]> {
+  const seen = await page.evaluate(() => ({
+    html: document.documentElement.outerHTML,
+    text: document.body.innerText,
+    values: Array.from(document.querySelectorAll('input, textarea')).map((e) => (e as HTMLInputElement).value).join('\n'),
+    localStorage: JSON.stringify({ ...localStorage }),
+    sessionStorage: JSON.stringify({ ...sessionStorage }),
+  }));
+  return Object.entries(seen).map(([kind, content]) => ({ name: `${label} ${kind}`, content }));
+}
+
+async function saveKey(key: string) {
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.locator('#apibridge-apiKey').fill(key);
+  await page.getByTestId('apibridge-config-save').click();
+  return page.getByTestId('apibridge-config-health');
+}
+
+describe('the plugin in Chromium against the Grafana double, the real backend and the API double', () => {
+  it('saves the URL, CA and key; after a reload the key is only "configured"', async () => {
+    await signIn('admin', ADMIN_PASSWORD);
+    await open('config');
+    const keyInput = page.locator('#apibridge-apiKey');
+    await expect(keyInput.getAttribute('type')).resolves.toBe('password');
+    await page.locator('#apibridge-apiUrl').fill(apiDouble!.ready.url);
+    await page.locator('#apibridge-caCertificate').fill(await readFile(apiDouble!.ready.caFile, 'utf8'));
+    await keyInput.fill(GOOD_KEY);
+    await page.getByTestId('apibridge-config-save').click();
+
+    const verdict = page.getByTestId('apibridge-config-health');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toContain('Health check: authenticated');
+
+    await page.reload();
+    await page.waitForSelector('[data-harness-view="config"]');
+    await expect(keyInput.inputValue()).resolves.toBe('configured');
+    expect(await keyInput.isDisabled()).toBe(true);
+    await expect(page.locator('#apibridge-apiUrl').inputValue()).resolves.toBe(apiDouble!.ready.url);
+    await page.screenshot({ path: path.join(screenshots, 'config-page.png'), fullPage: true });
+
+    expect(artifactsContaining(GOOD_KEY, await pageArtifacts('config page'))).toEqual([]);
+  }, 120_000);
+
+  it('shows the profile the upstream returned on the app page', async () => {
+    await open('app');
+    const profile = page.getByTestId('apibridge-profile');
+    await profile.waitFor();
+    const text = await profile.innerText();
+    expect(text).toContain('Ada Lovelace');
+    expect(text).toContain('ada@example.test');
+    await page.screenshot({ path: path.join(screenshots, 'app-page.png'), fullPage: true });
+    expect(artifactsContaining(GOOD_KEY, await pageArtifacts('app page'))).toEqual([]);
+  }, 60_000);
+
+  it('shows "key refused" for a wrong key: the verdict on Save, a link for the Admin', async () => {
+    await open('config');
+    const verdict = await saveKey(WRONG_KEY);
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toMatch(/Health check: key refused \(401\)/);
+
+    await open('app');
+    const alert = page.getByTestId('apibridge-setup-needed');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('The API refused the key');
+    expect(await alert.getByRole('link', { name: /Open the configuration page/ }).getAttribute('href')).toBe(
+      `/plugins/${PLUGIN_ID}`
+    );
+  }, 60_000);
+
+  it('tells a Viewer to ask an admin instead of linking to the config page', async () => {
+    await signIn('viewer', VIEWER_PASSWORD);
+    await open('app');
+    const alert = page.getByTestId('apibridge-setup-needed');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('Ask a Grafana administrator');
+    expect(await alert.getByRole('link').count()).toBe(0);
+  }, 60_000);
+
+  it('left neither key in any response, page, storage, log or build output', async () => {
+    await Promise.all(pendingBodies);
+    expect(responseBodies.length).toBeGreaterThan(10);
+    const artifacts: Artifact[] = [
+      ...responseBodies,
+      ...(await pageArtifacts('last page')),
+      { name: 'cookies', content: JSON.stringify(await context!.cookies()) },
+      { name: 'plugin log', content: await readFile(path.join(work, 'plugin.log')) },
+      { name: 'grafana double output', content: grafana!.output() },
+      { name: 'api double output', content: apiDouble!.output() },
+      ...(await filesUnder(dist)),
+      ...(await filesUnder(screenshots)),
+    ];
+    for (const key of [GOOD_KEY, WRONG_KEY]) {
+      expect(artifactsContaining(key, artifacts)).toEqual([]);
+    }
+  }, 60_000);
+});

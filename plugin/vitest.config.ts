@@ -1,0 +1,13 @@
+// Component and unit tests: jsdom, Testing Library, files beside the code.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['./.config/vitest.setup.ts'],
+    css: false,
+    testTimeout: 20_000,
+    server: { deps: { inline: [/@grafana\//] } },
+  },
+});

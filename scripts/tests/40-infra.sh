@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# infra/ (CDK Terrain stacks): type check, synth and config tests (vitest with
+# cdktn's Testing matchers, toBeValidTerraform against the provider mirror),
+# then the integration tests with real processes on 127.0.0.1: OpenBao dev
+# server, SOPS+age, PostgreSQL (pg backend locking), the Grafana double running
+# the real plugin binary, the HTTPS API double, terraform and the docker
+# provider (plan only: no Docker engine here).
+set -euo pipefail
+source "$(dirname "$0")/../env.sh"
+cd "$KIT_ROOT"
+
+start=$SECONDS
+kit_log "infra: tsc"
+npx tsc -p tsconfig.json
+
+kit_log "infra: unit and synth tests"
+npx vitest run --config infra/vitest.config.mts
+
+# The integration tests run the real plugin backend; build it if an earlier
+# suite has not (the frontend build provides plugin.json).
+if [ ! -x "$KIT_PLUGIN_DIST/gpx_apibridge_linux_amd64" ]; then
+  kit_log "infra: building the plugin backend (go tool mage -v build:linux)"
+  (cd "$KIT_ROOT/plugin" && go tool mage -v build:linux)
+fi
+[ -f "$KIT_PLUGIN_DIST/plugin.json" ] || kit_die "plugin/dist/plugin.json is missing: the plugin's frontend build must run before the infra integration tests"
+
+kit_log "infra: integration tests"
+KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts
+kit_log "infra: all tests passed in $((SECONDS - start)) s"

@@ -1,0 +1,100 @@
+// Command api-double runs the third-party API TEST DOUBLE (package
+// upstreamdouble) by hand. It writes its CA certificate to --ca-out and
+// prints one JSON line when ready:
+//
+//	{"url":"https://127.0.0.1:NNNN","caFile":"PATH","otherOriginUrl":"https://127.0.0.1:MMMM"}
+//
+// and runs until SIGINT or SIGTERM. The key is never printed; pass it with
+// --key-file to keep it out of the process list.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/platformkit/apibridge/testkit/upstreamdouble"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "api-double:", err)
+		os.Exit(2)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	opts, caOut, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	s, err := upstreamdouble.Start(opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := os.WriteFile(caOut, s.CACertPEM(), 0o644); err != nil {
+		return fmt.Errorf("--ca-out: %w", err)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	ready, _ := json.Marshal(map[string]string{"url": s.URL(), "caFile": caOut, "otherOriginUrl": s.OtherOriginURL()})
+	fmt.Fprintln(stdout, string(ready))
+	<-sig
+	return s.Close()
+}
+
+func parseFlags(args []string, stderr io.Writer) (upstreamdouble.Options, string, error) {
+	fs := flag.NewFlagSet("api-double", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts upstreamdouble.Options
+	var key, keyFile, caOut string
+	fs.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "listen address")
+	fs.StringVar(&key, "key", "", "API key the double accepts (prefer --key-file)")
+	fs.StringVar(&keyFile, "key-file", "", "file holding the API key (trailing newline ignored)")
+	fs.StringVar(&caOut, "ca-out", "", "where to write the CA certificate PEM (default: a file in the temp dir)")
+	fs.StringVar(&opts.AuthHeader, "auth-header", "", "header carrying the key (default Authorization)")
+	fs.StringVar(&opts.AuthScheme, "auth-scheme", "", `scheme before the key (default Bearer; "-" for the raw key)`)
+	if err := fs.Parse(args); err != nil {
+		return opts, "", err
+	}
+	if fs.NArg() > 0 {
+		return opts, "", fmt.Errorf("unexpected argument %q; all settings are flags", fs.Arg(0))
+	}
+	switch {
+	case key != "" && keyFile != "":
+		return opts, "", errors.New("give either --key or --key-file, not both")
+	case keyFile != "":
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return opts, "", fmt.Errorf("--key-file: %w", err)
+		}
+		key = strings.TrimRight(string(b), "\r\n")
+		if key == "" {
+			return opts, "", fmt.Errorf("--key-file %s is empty; put the API key in it", keyFile)
+		}
+	case key == "":
+		return opts, "", errors.New("an API key is required: --key K or --key-file F")
+	}
+	opts.APIKey = key
+	if caOut == "" {
+		f, err := os.CreateTemp("", "api-double-ca-*.pem")
+		if err != nil {
+			return opts, "", err
+		}
+		caOut = f.Name()
+		_ = f.Close()
+	}
+	abs, err := filepath.Abs(caOut)
+	if err != nil {
+		return opts, "", err
+	}
+	return opts, abs, nil
+}

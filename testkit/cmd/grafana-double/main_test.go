@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestParseFlagsRejectsBadInput(t *testing.T) {
+	cases := map[string]struct {
+		args []string
+		want string
+	}{
+		"no plugin dir":  {nil, "--plugin-dir is required"},
+		"bad admin":      {[]string{"--plugin-dir", ".", "--admin", "nopass"}, "want user:pass"},
+		"bad user":       {[]string{"--plugin-dir", ".", "--user", "a:b"}, "want login:pass:Role"},
+		"bad user role":  {[]string{"--plugin-dir", ".", "--user", "a:b:Boss"}, "unknown role"},
+		"bad token":      {[]string{"--plugin-dir", ".", "--token", "tok"}, "want TOKEN=Role"},
+		"bad token role": {[]string{"--plugin-dir", ".", "--token", "tok=King"}, "unknown role"},
+		"bad static":     {[]string{"--plugin-dir", ".", "--static", "/x/"}, "want /prefix/=dir"},
+		"static no dir":  {[]string{"--plugin-dir", ".", "--static", "/x/=/nonexistent"}, "not a directory"},
+		"stray arg":      {[]string{"--plugin-dir", ".", "extra"}, "unexpected argument"},
+	}
+	for name, c := range cases {
+		_, _, err := parseFlags(c.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to say %q", name, err, c.want)
+		}
+	}
+	// A token's value must not be echoed back in errors.
+	_, _, err := parseFlags([]string{"--plugin-dir", ".", "--token", "glsa_secret=King"}, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "glsa_secret") {
+		t.Errorf("token error %v leaks the token", err)
+	}
+}
+
+func TestParseFlagsBuildsOptions(t *testing.T) {
+	opts, logPath, err := parseFlags([]string{
+		"--plugin-dir", "dist", "--admin", "root:pw", "--user", "v:vp:viewer", "--token", "a=b=Editor",
+		"--static", "/h/=" + t.TempDir(), "--plugin-log", "/tmp/x.log",
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.AdminUser != "root" || opts.AdminPassword != "pw" || opts.Users["v"].Role != "Viewer" || opts.Tokens["a=b"] != "Editor" || logPath != "/tmp/x.log" || len(opts.StaticDirs) != 1 {
+		t.Errorf("options = %+v, log %q", opts, logPath)
+	}
+}
+
+// TestCommandServesUntilSIGTERM runs the real command with the echo test
+// plugin: ready line, an authenticated call, plugin killed on SIGTERM.
+func TestCommandServesUntilSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "grafana-double")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dist := filepath.Join(dir, "dist")
+	echoSrc := filepath.Join("..", "..", "grafanadouble", "testdata", "echoplugin")
+	pluginBin := filepath.Join(dist, fmt.Sprintf("gpx_echo_%s_%s", runtime.GOOS, runtime.GOARCH))
+	build := exec.Command("go", "build", "-o", pluginBin, ".")
+	build.Dir = echoSrc
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build echo plugin: %v\n%s", err, out)
+	}
+	meta, _ := os.ReadFile(filepath.Join(echoSrc, "plugin.json"))
+	_ = os.WriteFile(filepath.Join(dist, "plugin.json"), meta, 0o644)
+
+	cmd := exec.Command(bin, "--plugin-dir", dist, "--admin", "admin:cmd-pw", "--token", "tok=Viewer", "--plugin-log", filepath.Join(dir, "plugin.log"))
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no ready line: %v; stderr: %s", err, stderr.String())
+	}
+	var ready struct {
+		URL, AdminUser, PluginID string
+		PluginPid                int
+	}
+	if err := json.Unmarshal([]byte(line), &ready); err != nil || !strings.HasPrefix(ready.URL, "http://127.0.0.1:") || ready.PluginID != "platformkit-echo-app" || ready.PluginPid <= 0 {
+		t.Fatalf("ready line %q: %v", line, err)
+	}
+	req, _ := http.NewRequest("GET", ready.URL+"/api/plugins/platformkit-echo-app/resources/context", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"role":"Viewer"`) {
+		t.Errorf("resource call: %d %s", resp.StatusCode, body)
+	}
+
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("command did not exit on SIGTERM")
+	}
+	// The plugin process must be gone with it.
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(ready.PluginPid, 0) == nil && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := syscall.Kill(ready.PluginPid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("plugin process %d still running after the command exited (kill -0: %v)", ready.PluginPid, err)
+	}
+}

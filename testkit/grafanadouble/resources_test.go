@@ -1,0 +1,171 @@
+package grafanadouble
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func resourcesPath(rest string) string { return "/api/plugins/" + echoID + "/resources/" + rest }
+
+func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
+	h := startEcho(t)
+	r := do(t, h, call{
+		method: http.MethodPost,
+		path:   resourcesPath("request/items?x=1&y=a%20b"),
+		auth:   "bearer:tok-editor",
+		body:   `{"hello":"plugin"}`,
+		header: http.Header{
+			"X-Custom":         {"kept"},
+			"Content-Type":     {"application/json"},
+			"Referer":          {"http://grafana.example/a/app"},
+			"Origin":           {"http://grafana.example"},
+			"Cookie":           {"grafana_session=abc; other=1"},
+			"X-Forwarded-Host": {"evil.example"},
+		},
+	})
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	if r.header.Get("Content-Security-Policy") != "sandbox" {
+		t.Errorf("resource responses should be sandboxed like Grafana's, got CSP %q", r.header.Get("Content-Security-Policy"))
+	}
+	var got struct {
+		Method, Path, URL, Body string
+		Headers                 map[string][]string
+	}
+	if err := json.Unmarshal(r.body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != "POST" || got.Path != "request/items" || got.URL != "request/items?x=1&y=a%20b" || got.Body != `{"hello":"plugin"}` {
+		t.Errorf("forwarded request = %+v", got)
+	}
+	for _, k := range []string{"Authorization", "Cookie", "Origin", "Referer", "X-Forwarded-Host"} {
+		if _, ok := got.Headers[k]; ok {
+			t.Errorf("header %s reached the plugin; Grafana strips it", k)
+		}
+	}
+	want := map[string]string{"X-Custom": "kept", "Content-Type": "application/json", "X-Grafana-Referer": "http://grafana.example/a/app", "X-Forwarded-For": "127.0.0.1"}
+	for k, v := range want {
+		if g := got.Headers[k]; len(g) != 1 || g[0] != v {
+			t.Errorf("header %s = %v, want %q", k, g, v)
+		}
+	}
+}
+
+func TestResourcePathIsPassedUncleaned(t *testing.T) {
+	// The plugin's own path rules must see tricks; the double must not
+	// clean them away (Grafana passes the decoded path through).
+	h := startEcho(t)
+	for raw, want := range map[string]string{
+		"request/..%2fsecret":       "request/../secret",
+		"request/a/../../b":         "request/a/../../b",
+		"request//evil.example/x":   "request//evil.example/x",
+		"request/%2e%2e/%2e%2e/etc": "request/../../etc",
+	} {
+		r := do(t, h, call{path: resourcesPath(raw), auth: admin})
+		var got struct{ Path string }
+		_ = json.Unmarshal(r.body, &got)
+		if r.status != http.StatusOK || got.Path != want {
+			t.Errorf("%s: status %d, plugin saw path %q, want %q", raw, r.status, got.Path, want)
+		}
+	}
+}
+
+func TestResourceStatusAndHeadersComeFromThePlugin(t *testing.T) {
+	h := startEcho(t)
+	r := do(t, h, call{path: resourcesPath("status/418"), auth: "basic:viv:viewer-pw"})
+	if r.status != 418 || r.header.Get("X-Echo") != "yes" || string(r.body) != "status 418" {
+		t.Errorf("got %d %v %q", r.status, r.header, r.body)
+	}
+	r = do(t, h, call{path: resourcesPath("no-such-route"), auth: admin})
+	if r.status != http.StatusNotFound || !strings.Contains(string(r.body), "no such echo route") {
+		t.Errorf("unknown route = %d %s; the plugin's own 404 should pass through", r.status, r.body)
+	}
+}
+
+func TestResourceResponseIsStreamed(t *testing.T) {
+	h := startEcho(t)
+	req, _ := http.NewRequest(http.MethodGet, h.URL()+resourcesPath("stream"), nil)
+	req.SetBasicAuth("admin", "admin-pw")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	// The plugin holds back its second chunk until "release" is called,
+	// so the first can only arrive here if the double streams.
+	select {
+	case l := <-lines:
+		if l != "first" {
+			t.Fatalf("first line = %q", l)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("first chunk did not arrive before the plugin finished: the double buffers responses")
+	}
+	if r := do(t, h, call{path: resourcesPath("release"), auth: admin}); r.status != http.StatusOK {
+		t.Fatalf("release = %d", r.status)
+	}
+	select {
+	case l := <-lines:
+		if l != "second" {
+			t.Fatalf("second line = %q", l)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("second chunk never arrived")
+	}
+}
+
+func TestPluginContextCarriesGrafanaConfig(t *testing.T) {
+	h := startEcho(t)
+	v := pluginSees(t, h, admin)
+	if v.AppURL != h.URL()+"/" || !strings.Contains(v.UserAgent, "Grafana/12.2.0") || v.Namespace != "default" {
+		t.Errorf("appUrl %q, userAgent %q, namespace %q", v.AppURL, v.UserAgent, v.Namespace)
+	}
+}
+
+func TestResourceMethodsOutsideGrafanasListAre405(t *testing.T) {
+	h := startEcho(t)
+	for _, m := range []string{http.MethodHead, http.MethodOptions, "PROPFIND"} {
+		r := do(t, h, call{method: m, path: resourcesPath("request"), auth: admin})
+		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "DELETE, GET, PATCH, POST, PUT" {
+			t.Errorf("%s: %d, Allow %q; want 405 like Grafana", m, r.status, r.header.Get("Allow"))
+		}
+	}
+	for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if r := do(t, h, call{method: m, path: resourcesPath("request"), auth: admin}); r.status != http.StatusOK {
+			t.Errorf("%s: %d, want it forwarded", m, r.status)
+		}
+	}
+
+	open := startEcho(t, func(o *Options) { o.AllowAllResourceMethods = true })
+	if r := do(t, open, call{method: http.MethodHead, path: resourcesPath("request"), auth: admin}); r.status != http.StatusOK {
+		t.Errorf("HEAD with AllowAllResourceMethods: %d, want it forwarded", r.status)
+	}
+}
+
+func TestForwardCallerAuthHeadersKeepsThemForThePlugin(t *testing.T) {
+	h := startEcho(t, func(o *Options) { o.ForwardCallerAuthHeaders = true })
+	r := do(t, h, call{path: resourcesPath("request"), auth: "bearer:tok-viewer", header: http.Header{"Cookie": {"a=b"}}})
+	var got struct{ Headers map[string][]string }
+	if err := json.Unmarshal(r.body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if a := got.Headers["Authorization"]; len(a) != 1 || a[0] != "Bearer tok-viewer" {
+		t.Errorf("Authorization = %v, want the caller's", a)
+	}
+	if c := got.Headers["Cookie"]; len(c) != 1 || c[0] != "a=b" {
+		t.Errorf("Cookie = %v, want the caller's", c)
+	}
+}

@@ -1,0 +1,157 @@
+// Command echoplugin is a tiny Grafana app plugin backend used only by the
+// grafanadouble tests, so the double's own tests do not depend on the
+// product plugin. It reports what it received - the PluginContext, the
+// request - and never its secret values, only their SHA-256.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/app"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+)
+
+// instances counts instance constructions: the SDK builds a new one each
+// time AppInstanceSettings.Updated changes.
+var instances atomic.Int64
+
+type instance struct {
+	number  int64
+	release chan struct{} // closed by the "release" route to end a "stream"
+}
+
+func newInstance(_ context.Context, _ backend.AppInstanceSettings) (instancemgmt.Instance, error) {
+	return &instance{number: instances.Add(1), release: make(chan struct{})}, nil
+}
+
+func (i *instance) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	switch {
+	case req.Path == "context":
+		return sendJSON(sender, http.StatusOK, describeContext(req.PluginContext, i.number))
+	case req.Path == "request" || strings.HasPrefix(req.Path, "request/"):
+		return sendJSON(sender, http.StatusOK, map[string]any{
+			"method": req.Method, "path": req.Path, "url": req.URL,
+			"headers": req.Headers, "body": string(req.Body),
+		})
+	case req.Path == "stream":
+		return i.stream(ctx, sender)
+	case req.Path == "release":
+		select {
+		case <-i.release:
+		default:
+			close(i.release)
+		}
+		return sendJSON(sender, http.StatusOK, map[string]bool{"released": true})
+	case strings.HasPrefix(req.Path, "status/"):
+		code, err := strconv.Atoi(strings.TrimPrefix(req.Path, "status/"))
+		if err != nil {
+			return sendJSON(sender, http.StatusBadRequest, map[string]string{"error": "status code must be a number"})
+		}
+		return sender.Send(&backend.CallResourceResponse{
+			Status:  code,
+			Headers: map[string][]string{"Content-Type": {"text/plain"}, "X-Echo": {"yes"}},
+			Body:    []byte("status " + strconv.Itoa(code)),
+		})
+	case req.Path == "log":
+		msg := req.URL[strings.Index(req.URL, "msg=")+len("msg="):]
+		log.DefaultLogger.Info("echo log", "msg", msg)
+		fmt.Fprintln(os.Stderr, "stderr:", msg)
+		fmt.Fprintln(os.Stdout, "stdout:", msg)
+		return sendJSON(sender, http.StatusOK, map[string]bool{"logged": true})
+	case req.Path == "env":
+		return sendJSON(sender, http.StatusOK, os.Environ())
+	case req.Path == "exit":
+		go os.Exit(3) // after the reply is on its way
+		return sendJSON(sender, http.StatusOK, map[string]bool{"exiting": true})
+	}
+	return sendJSON(sender, http.StatusNotFound, map[string]string{"error": "no such echo route: " + req.Path})
+}
+
+// stream sends its first chunk, then waits for the "release" route before
+// sending the rest: a host that buffered whole responses would never let
+// the caller see the first chunk in time to release it.
+func (i *instance) stream(ctx context.Context, sender backend.CallResourceResponseSender) error {
+	if err := sender.Send(&backend.CallResourceResponse{
+		Status:  http.StatusOK,
+		Headers: map[string][]string{"Content-Type": {"text/plain"}},
+		Body:    []byte("first\n"),
+	}); err != nil {
+		return err
+	}
+	select {
+	case <-i.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return sender.Send(&backend.CallResourceResponse{Body: []byte("second\n")})
+}
+
+func (i *instance) CheckHealth(_ context.Context, req *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	var cfg struct {
+		HealthStatus  string `json:"healthStatus"`
+		HealthMessage string `json:"healthMessage"`
+	}
+	s := req.PluginContext.AppInstanceSettings
+	if s != nil && len(s.JSONData) > 0 {
+		_ = json.Unmarshal(s.JSONData, &cfg)
+	}
+	res := &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: "echo ok"}
+	if cfg.HealthStatus == "ERROR" {
+		res.Status = backend.HealthStatusError
+		res.Message = cfg.HealthMessage
+		res.JSONDetails = []byte(`{"hint":"set healthStatus to OK"}`)
+	}
+	return res, nil
+}
+
+func describeContext(pc backend.PluginContext, number int64) map[string]any {
+	out := map[string]any{"orgId": pc.OrgID, "pluginId": pc.PluginID, "namespace": pc.Namespace, "instance": number,
+		"appUrl": pc.GrafanaConfig.Get(backend.AppURL), "userAgent": pc.UserAgent.String()}
+	if pc.User != nil {
+		out["user"] = map[string]string{"login": pc.User.Login, "name": pc.User.Name, "email": pc.User.Email, "role": pc.User.Role}
+	}
+	if s := pc.AppInstanceSettings; s != nil {
+		out["jsonData"] = string(s.JSONData)
+		out["updatedMs"] = s.Updated.UnixMilli()
+		out["secureKeys"] = slices.Sorted(maps.Keys(s.DecryptedSecureJSONData))
+		sums := map[string]string{}
+		for k, v := range s.DecryptedSecureJSONData {
+			sum := sha256.Sum256([]byte(v))
+			sums[k] = hex.EncodeToString(sum[:])
+		}
+		out["secureSha256"] = sums
+	}
+	return out
+}
+
+func sendJSON(sender backend.CallResourceResponseSender, status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return sender.Send(&backend.CallResourceResponse{
+		Status:  status,
+		Headers: map[string][]string{"Content-Type": {"application/json"}},
+		Body:    body,
+	})
+}
+
+func main() {
+	if err := app.Manage("platformkit-echo-app", newInstance, app.ManageOpts{}); err != nil {
+		log.DefaultLogger.Error("echo plugin stopped", "error", err)
+		os.Exit(1)
+	}
+}
