@@ -48,19 +48,19 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const args = [command, ...(command === "synth" ? [] : targets)];
-  if (command === "deploy") {
-    // Offline: `terraform providers lock` would ask the registry, so skip it.
-    args.push("--skip-provider-lock");
-    if (process.env.CI === "true") args.push("--auto-approve");
-  }
-  if (command === "diff") args.push("--skip-provider-lock");
-  args.push(...extra);
   const cdktn = resolve(baseDir, "node_modules", ".bin", "cdktn");
-  return new Promise((done) => {
-    const child = spawn(cdktn, args, { env: env as NodeJS.ProcessEnv, stdio: "inherit" });
-    child.on("close", (code) => done(code ?? 1));
-  });
+  const runCdktn = (args: string[]) =>
+    new Promise<number>((done) => {
+      const child = spawn(cdktn, [...args, ...extra], { env: env as NodeJS.ProcessEnv, stdio: "inherit" });
+      child.on("close", (code) => done(code ?? 1));
+    });
+  // Offline: `terraform providers lock` would ask the registry, so skip it.
+  if (command === "synth") return runCdktn(["synth"]);
+  if (command === "deploy") return runCdktn(["deploy", ...targets, "--skip-provider-lock", ...(process.env.CI === "true" ? ["--auto-approve"] : [])]);
+  // cdktn diff takes one stack at a time.
+  let worst = 0;
+  for (const stack of targets) worst = Math.max(worst, await runCdktn(["diff", stack, "--skip-provider-lock"]));
+  return worst;
 }
 
 main(process.argv.slice(2)).then(

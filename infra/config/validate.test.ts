@@ -73,6 +73,12 @@ describe("validateConfig", () => {
     expect(problemsOf(bend)).toMatch(message);
   });
 
+  it("accepts plain http to a loopback API only with allowInsecureLoopback", () => {
+    const { dir, cfg } = fixtureConfig();
+    cfg.plugin.jsonData = { apiUrl: "http://127.0.0.1:8080/v1", allowInsecureLoopback: true };
+    expect(() => validateConfig(cfg, { baseDir: dir })).not.toThrow();
+  });
+
   it("reports every problem at once", () => {
     const msg = problemsOf((c) => {
       c.docker.user = "0";

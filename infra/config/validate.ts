@@ -131,10 +131,7 @@ function checkJsonData(j: PluginJsonDataConfig | undefined, path: (p: string) =>
     add("plugin.jsonData", "is missing", "set at least plugin.jsonData.apiUrl");
     return;
   }
-  const u = checkUrl(j.apiUrl, f("apiUrl"), true, add, j.allowInsecureLoopback === true);
-  if (u && u.protocol === "http:" && !j.allowInsecureLoopback) {
-    // checkUrl already reported it; nothing more to add.
-  }
+  checkUrl(j.apiUrl, f("apiUrl"), true, add, j.allowInsecureLoopback === true);
   if (j.timeoutSeconds !== undefined && (!Number.isInteger(j.timeoutSeconds) || j.timeoutSeconds < 1 || j.timeoutSeconds > 300)) {
     add(f("timeoutSeconds"), `${j.timeoutSeconds} is out of range`, "use a whole number of seconds from 1 to 300");
   }
@@ -212,17 +209,16 @@ function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Ad
   if (!Number.isInteger(d.hostPort) || d.hostPort < 1 || d.hostPort > 65535) {
     add("docker.hostPort", `${d.hostPort} is not a TCP port`, "use a whole number from 1 to 65535");
   }
-  const [uid, gid] = (d.user ?? "").split(":");
+  const uid = (d.user ?? "").split(":")[0];
   if (!/^\d+(:\d+)?$/.test(d.user ?? "") || uid === "0") {
     add("docker.user", `"${d.user}" is not a non-root uid[:gid]`, 'use Grafana\'s own user, "472:0", or another numeric uid other than 0');
   }
-  void gid;
   const dist = path(d.pluginDistDir ?? "");
   if (!d.pluginDistDir || !existsSync(resolve(dist, "plugin.json"))) {
     add("docker.pluginDistDir", `"${d.pluginDistDir}" has no plugin.json`, "build the plugin first (`cd plugin && go tool mage -v build:linux` and the frontend build) or point at its dist directory");
   }
-  checkSecretFile(d.secretKeyFile, "docker.secretKeyFile", GRAFANA_DEFAULT_SECRET_KEY, "Grafana's default secret_key", "write a random key: `head -c 32 /dev/urandom | base64 > <file>`", path, add);
-  checkSecretFile(d.adminPasswordFile, "docker.adminPasswordFile", GRAFANA_DEFAULT_ADMIN_PASSWORD, "Grafana's default admin password", "write a random password: `head -c 24 /dev/urandom | base64 > <file>`", path, add);
+  checkSecretFile(d.secretKeyFile, "docker.secretKeyFile", GRAFANA_DEFAULT_SECRET_KEY, "Grafana's default secret_key", "write a random key: `head -c 32 /dev/urandom | base64 > <file> && chmod 640 <file>` (group 0 lets the container user 472:0 read it)", path, add);
+  checkSecretFile(d.adminPasswordFile, "docker.adminPasswordFile", GRAFANA_DEFAULT_ADMIN_PASSWORD, "Grafana's default admin password", "write a random password: `head -c 24 /dev/urandom | base64 > <file> && chmod 640 <file>`", path, add);
   if (!/^[a-zA-Z0-9._@-]+$/.test(d.adminUser ?? "")) add("docker.adminUser", `"${d.adminUser}" is not a login name`, 'use e.g. "admin"');
 }
 

@@ -13,6 +13,9 @@ export function stackNames(cfg: DeploymentConfig): string[] {
 }
 
 export function buildStacks(app: App, cfg: DeploymentConfig, where: StackPlacement): void {
-  if (cfg.docker.enabled) new GrafanaDockerStack(app, grafanaDockerStackName(cfg), cfg, where);
-  new PluginSettingsStack(app, pluginSettingsStackName(cfg), cfg, where);
+  const settings = new PluginSettingsStack(app, pluginSettingsStackName(cfg), cfg, where);
+  if (cfg.docker.enabled) {
+    // Deploy Grafana before configuring it (cdktn orders dependent stacks).
+    settings.addDependency(new GrafanaDockerStack(app, grafanaDockerStackName(cfg), cfg, where));
+  }
 }

@@ -6,7 +6,7 @@ import { Image } from "../../.gen/providers/docker/image";
 import { Network } from "../../.gen/providers/docker/network";
 import { Volume } from "../../.gen/providers/docker/volume";
 import { fixtureConfig } from "../testing/fixture-config";
-import { testApp } from "../testing/test-app";
+import { fullSynth, testApp } from "../testing/test-app";
 import { GrafanaDockerStack } from "./grafana-docker-stack";
 
 const DIGEST_IMAGE = "grafana/grafana:12.2.0@sha256:74144189b38447facf737dfd0f3906e42e0776212bf575dc3334c3609183adf7";
@@ -68,6 +68,6 @@ describe("GrafanaDockerStack", () => {
   });
 
   it("is valid Terraform (terraform init + validate with the docker provider from the mirror)", () => {
-    expect(Testing.fullSynth(synth().stack)).toBeValidTerraform();
+    expect(fullSynth(synth().stack)).toBeValidTerraform();
   });
 });

@@ -4,7 +4,7 @@ import { GrafanaappProvider } from "../../.gen/providers/grafanaapp/provider";
 import { PluginSettings } from "../../.gen/providers/grafanaapp/plugin-settings";
 import type { DeploymentConfig, SecretSourceConfig } from "../config/types";
 import { fixtureConfig } from "../testing/fixture-config";
-import { testApp } from "../testing/test-app";
+import { fullSynth, testApp } from "../testing/test-app";
 import { PluginSettingsStack } from "./plugin-settings-stack";
 
 function synthFor(source: SecretSourceConfig, bend: (c: DeploymentConfig) => void = () => {}) {
@@ -62,13 +62,13 @@ describe("PluginSettingsStack", () => {
   it("is valid Terraform for every secret source (terraform init + validate against the mirror)", () => {
     for (const source of [bao, { kind: "ephemeral-variable", variableName: "k", version: 1 } as SecretSourceConfig]) {
       const { stack } = synthFor(source);
-      expect(Testing.fullSynth(stack)).toBeValidTerraform();
+      expect(fullSynth(stack)).toBeValidTerraform();
     }
   });
 
   it("the validity check itself catches a broken stack", () => {
     const { stack } = synthFor(bao);
     (stack as PluginSettingsStack).settings.addOverride("no_such_attribute", 1);
-    expect(Testing.fullSynth(stack)).not.toBeValidTerraform();
+    expect(fullSynth(stack)).not.toBeValidTerraform();
   });
 });

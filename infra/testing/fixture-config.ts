@@ -1,6 +1,7 @@
 // Test helper: a valid deployment in a fresh temporary directory (plugin
 // dist, Grafana secret files with safe modes), to be bent into bad shapes.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { onTestFinished } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DeploymentConfig } from "../config/types";
@@ -10,8 +11,10 @@ export interface Fixture {
   cfg: DeploymentConfig;
 }
 
+/** Call inside a test: the directory is removed when the test ends. */
 export function fixtureConfig(): Fixture {
   const dir = mkdtempSync(join(tmpdir(), "kit-config-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, "plugin-dist"));
   writeFileSync(join(dir, "plugin-dist", "plugin.json"), JSON.stringify({ id: "platformkit-apibridge-app", type: "app" }));
   writeSecret(join(dir, "secret_key"), "k3y-" + Math.random().toString(36).slice(2) + "-long-enough");

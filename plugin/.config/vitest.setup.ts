@@ -1,9 +1,12 @@
 // jsdom lacks a few browser APIs that @grafana/ui components call when they
 // render; these fill them with inert versions (layout is not under test here).
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
+// The machines running CI are small and shared: give findBy/waitFor time for
+// a lazy import or a slow first render before calling a test failed.
+configure({ asyncUtilTimeout: 10_000 });
 afterEach(() => cleanup());
 
 if (!window.matchMedia) {

@@ -44,9 +44,9 @@ fi
 kit_infra_stamp="$(cat "$KIT_ROOT/cdktf.json"; find "$KIT_TF_MIRROR" -type f -printf '%p %s %T@\n' | sort)"
 if [ ! -f "$KIT_ROOT/.gen/.kit-stamp" ] || [ "$(cat "$KIT_ROOT/.gen/.kit-stamp")" != "$kit_infra_stamp" ]; then
   kit_log "infra: cdktn get (bindings into .gen/)"
-  start=$SECONDS
+  kit_infra_start=$SECONDS
   (cd "$KIT_ROOT" && rm -rf .gen && npx cdktn get) >/dev/null || kit_die "cdktn get failed: is every provider of cdktf.json in $KIT_TF_MIRROR?"
   printf '%s' "$kit_infra_stamp" >"$KIT_ROOT/.gen/.kit-stamp"
-  kit_log "infra: cdktn get took $((SECONDS - start)) s"
+  kit_log "infra: cdktn get took $((SECONDS - kit_infra_start)) s"
 fi
-unset kit_infra_stamp
+unset kit_infra_stamp kit_infra_start

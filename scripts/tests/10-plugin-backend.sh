@@ -20,7 +20,7 @@ step "fuzz FuzzNormalizePath (10 s)"
 go test -run '^$' -fuzz '^FuzzNormalizePath$' -fuzztime 10s ./pkg/plugin
 
 step "benchmark: plugin CallResource vs a direct http.Client GET (same upstream)"
-go test -run '^$' -bench '^BenchmarkProfile$' -benchmem -benchtime 300ms ./pkg/plugin
+go test -run '^$' -bench '^BenchmarkProfile$' -benchmem -benchtime 300ms -count 3 ./pkg/plugin
 
 step "go tool mage -v build:linux"
 go tool mage -v build:linux

@@ -13,8 +13,10 @@ start=$SECONDS
 kit_log "infra: tsc"
 npx tsc -p tsconfig.json
 
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
 kit_log "infra: unit and synth tests"
-npx vitest run --config infra/vitest.config.mts
+npx vitest run --config infra/vitest.config.mts --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 
 # The integration tests run the real plugin backend; build it if an earlier
 # suite has not (the frontend build provides plugin.json).
@@ -22,8 +24,15 @@ if [ ! -x "$KIT_PLUGIN_DIST/gpx_apibridge_linux_amd64" ]; then
   kit_log "infra: building the plugin backend (go tool mage -v build:linux)"
   (cd "$KIT_ROOT/plugin" && go tool mage -v build:linux)
 fi
+if [ ! -f "$KIT_PLUGIN_DIST/plugin.json" ] && [ -d "$KIT_ROOT/plugin/node_modules" ]; then
+  kit_log "infra: building the plugin frontend (npm run build) for plugin.json"
+  (cd "$KIT_ROOT/plugin" && npm run --silent build)
+fi
 [ -f "$KIT_PLUGIN_DIST/plugin.json" ] || kit_die "plugin/dist/plugin.json is missing: the plugin's frontend build must run before the infra integration tests"
 
 kit_log "infra: integration tests"
-KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts
+KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts --reporter=default --reporter=json --outputFile.json="$results/integration.json"
 kit_log "infra: all tests passed in $((SECONDS - start)) s"
+bash "$KIT_ROOT/infra/scripts/bench-synth.sh" 3
+# One plain summary line over both runs.
+node -e 'const r=process.argv.slice(1).map(f=>require(f));const n=k=>r.reduce((a,x)=>a+x[k],0);console.log(`infra: ${n("numPassedTests")} passed, ${n("numFailedTests")} failed`)' "$results/unit.json" "$results/integration.json"

@@ -3,7 +3,6 @@ package grafanadouble
 import (
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 
@@ -82,13 +81,11 @@ func (h *Host) handleResource(w http.ResponseWriter, r *http.Request, who identi
 		}
 		resp := backend.FromProto().CallResourceResponse(msg)
 		if !wroteHeader {
-			for k, vs := range resp.Headers {
+			for k, vs := range responseHeaders(resp, h.opts.KeepPluginSetCookie) {
 				for _, v := range vs {
 					w.Header().Add(k, v)
 				}
 			}
-			// Grafana sandboxes every resource response (proxyutil.SetProxyResponseHeaders).
-			w.Header().Set("Content-Security-Policy", "sandbox")
 			status := resp.Status
 			if status == 0 {
 				status = http.StatusOK
@@ -108,35 +105,4 @@ func (h *Host) handleResource(w http.ResponseWriter, r *http.Request, who identi
 	if !wroteHeader {
 		writeMessage(w, http.StatusInternalServerError, "Failed to call resource")
 	}
-}
-
-// forwardedHeaders applies what Grafana does to a resource request's
-// headers before they reach the plugin: proxyutil.PrepareProxyRequest
-// (Referer -> X-Grafana-Referer; Origin, Referer and X-Forwarded-Host/Port/
-// Proto dropped; X-Forwarded-For appended), the clear-auth-headers
-// middleware (Authorization dropped) and the cookies middleware (an app has
-// no allow-listed cookies, so Cookie is dropped). Everything else passes.
-// keepAuth keeps Authorization and Cookie, like Grafana before those
-// middlewares existed.
-func forwardedHeaders(r *http.Request, keepAuth bool) map[string][]string {
-	hdr := r.Header.Clone()
-	hdr.Set("X-Grafana-Referer", r.Header.Get("Referer"))
-	for _, k := range []string{"Origin", "Referer", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Proto"} {
-		hdr.Del(k)
-	}
-	if !keepAuth {
-		hdr.Del("Authorization")
-		hdr.Del("Cookie")
-	}
-	if r.RemoteAddr != "" {
-		ip, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			ip = r.RemoteAddr
-		}
-		if prior := hdr.Get("X-Forwarded-For"); prior != "" {
-			ip = prior + ", " + ip
-		}
-		hdr.Set("X-Forwarded-For", ip)
-	}
-	return hdr
 }

@@ -68,6 +68,11 @@ type Options struct {
 	// the plugin itself drops them; current Grafana strips both.
 	ForwardCallerAuthHeaders bool
 
+	// KeepPluginSetCookie passes the plugin's Set-Cookie response headers to
+	// the caller. Current Grafana drops them; use it to prove the plugin
+	// itself never sends an upstream cookie on.
+	KeepPluginSetCookie bool
+
 	// AllowAllResourceMethods forwards every HTTP method to the plugin. By
 	// default the double, like current Grafana, answers 405 to methods other
 	// than GET, POST, PUT, PATCH and DELETE (HEAD and OPTIONS included)

@@ -25,6 +25,9 @@ func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
 			"Origin":           {"http://grafana.example"},
 			"Cookie":           {"grafana_session=abc; other=1"},
 			"X-Forwarded-Host": {"evil.example"},
+			"User-Agent":       {"browser/1.0"},
+			"Connection":       {"X-Hop"},
+			"X-Hop":            {"dropped"},
 		},
 	})
 	if r.status != http.StatusOK {
@@ -43,7 +46,7 @@ func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
 	if got.Method != "POST" || got.Path != "request/items" || got.URL != "request/items?x=1&y=a%20b" || got.Body != `{"hello":"plugin"}` {
 		t.Errorf("forwarded request = %+v", got)
 	}
-	for _, k := range []string{"Authorization", "Cookie", "Origin", "Referer", "X-Forwarded-Host"} {
+	for _, k := range []string{"Authorization", "Cookie", "Origin", "Referer", "X-Forwarded-Host", "User-Agent", "Connection", "X-Hop"} {
 		if _, ok := got.Headers[k]; ok {
 			t.Errorf("header %s reached the plugin; Grafana strips it", k)
 		}
@@ -167,5 +170,26 @@ func TestForwardCallerAuthHeadersKeepsThemForThePlugin(t *testing.T) {
 	}
 	if c := got.Headers["Cookie"]; len(c) != 1 || c[0] != "a=b" {
 		t.Errorf("Cookie = %v, want the caller's", c)
+	}
+}
+
+func TestPluginResponseHeadersAreFilteredLikeGrafana(t *testing.T) {
+	h := startEcho(t)
+	r := do(t, h, call{path: resourcesPath("headers"), auth: admin})
+	if r.status != http.StatusOK || r.header.Get("X-Keep") != "1" {
+		t.Fatalf("%d %v", r.status, r.header)
+	}
+	for _, k := range []string{"Set-Cookie", "X-Drop", "Keep-Alive"} {
+		if v := r.header.Values(k); len(v) != 0 {
+			t.Errorf("%s = %v reached the caller; Grafana drops it", k, v)
+		}
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q, want Grafana's default application/json", ct)
+	}
+
+	keep := startEcho(t, func(o *Options) { o.KeepPluginSetCookie = true })
+	if v := do(t, keep, call{path: resourcesPath("headers"), auth: admin}).header.Get("Set-Cookie"); v != "plugin_cookie=1" {
+		t.Errorf("KeepPluginSetCookie: Set-Cookie = %q", v)
 	}
 }

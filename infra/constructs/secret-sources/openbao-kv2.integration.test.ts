@@ -3,6 +3,7 @@
 // everything the deploys produced.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canary, findCanaries, listFiles } from "../../testing/canary";
+import { openBaoKv2Source } from "./openbao-kv2";
 import { kit } from "../../testing/kit-runner";
 import { startOpenBao, type OpenBao } from "../../testing/openbao";
 import { planAndShow, profile, settingsDeployment, type SettingsDeployment } from "../../testing/settings-deployment";
@@ -49,6 +50,18 @@ describe("OpenBao KV v2 source, end to end", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/OpenBao AppRole login at auth\/approle failed \(400\): check the role id and secret id in TEST_BAO_ROLE_ID \/ TEST_BAO_SECRET_ID/);
     expect((await profile(d.grafana)).status).toBe(200);
+  });
+
+  it("reads with token auth too, and names the fix when the store says no", async () => {
+    const cfg = { kind: "openbao-kv2" as const, address: bao.address, mount: "secret", path: "grafana/apibridge", field: "apiKey", auth: { method: "token" as const, tokenEnv: "T" } };
+    const ctx = (token: string) => ({ env: { T: token }, baseDir: process.cwd() });
+    expect(await openBaoKv2Source.resolve(cfg, ctx(bao.rootToken))).toEqual({ TF_VAR_apibridge_api_key: key1, TF_VAR_apibridge_api_key_version: "1" });
+    await expect(openBaoKv2Source.resolve(cfg, ctx("wrong-token"))).rejects.toThrow(/refused to read secret\/grafana\/apibridge \(403\): give the token or AppRole a policy with "read" on secret\/data\/grafana\/apibridge/);
+    await expect(openBaoKv2Source.resolve({ ...cfg, path: "grafana/none" }, ctx(bao.rootToken))).rejects.toThrow(/has no secret secret\/grafana\/none \(404\): check secretSource\.mount and secretSource\.path/);
+    const noField = openBaoKv2Source.resolve({ ...cfg, field: "apikey" }, ctx(bao.rootToken));
+    await expect(noField).rejects.toThrow(/has no non-empty string field "apikey" \(its fields: apiKey, owner\): fix secretSource\.field/);
+    await expect(noField).rejects.not.toThrow(key1);
+    await expect(openBaoKv2Source.resolve(cfg, { env: {}, baseDir: "." })).rejects.toThrow(/T is not set: export the OpenBao token there/);
   });
 
   it("pushes a key rotated in OpenBao on the next deploy (version from the store's metadata)", async () => {

@@ -7,7 +7,7 @@ import { canary, findCanaries, listFiles } from "../../testing/canary";
 import { kit } from "../../testing/kit-runner";
 import { planAndShow, profile, settingsDeployment, type SettingsDeployment } from "../../testing/settings-deployment";
 import { sopsFile, type SopsFile } from "../../testing/sops-age";
-import { lastModifiedVersion } from "./sops-age";
+import { lastModifiedVersion, sopsAgeSource } from "./sops-age";
 
 const key1 = canary("sops-v1");
 const key2 = canary("sops-v2");
@@ -46,8 +46,14 @@ describe("SOPS + age source, end to end", () => {
     const r = await kit("deploy", d.ws, { GRAFANA_AUTH: d.grafana.auth, SOPS_AGE_KEY_FILE: "/nonexistent/identity.age.key" });
     outputs["deploy without identity"] = r.stdout + r.stderr;
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/sops could not decrypt .*apibridge\.sops\.yaml/);
+    expect(r.stderr).toMatch(/sops could not decrypt .*apibridge\.sops\.yaml: no age identity can decrypt it: set SOPS_AGE_KEY_FILE to the key file of one of its recipients/);
     expect((await profile(d.grafana)).status).toBe(200);
+  });
+
+  it("names the fix for a key the file does not have", async () => {
+    const ctx = { env: { ...process.env, ...sops.env }, baseDir: process.cwd() };
+    await expect(sopsAgeSource.resolve({ kind: "sops-age", file: sops.file, key: "apiKey" }, ctx)).rejects.toThrow(/sops could not decrypt .*: it has no key "apiKey": fix secretSource\.key/);
+    expect(await sopsAgeSource.resolve({ kind: "sops-age", file: sops.file, key: "apibridge_api_key" }, ctx)).toMatchObject({ TF_VAR_apibridge_api_key: key1 });
   });
 
   it("pushes a key rotated in the SOPS file on the next deploy (version from sops.lastmodified)", async () => {

@@ -5,6 +5,7 @@ package plugin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -48,6 +49,15 @@ func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.I
 	logger.Info("app configured", "apiHost", s.APIURL.Host, "basePath", s.APIURL.Path,
 		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths))
 	return &App{settings: s, client: client}, nil
+}
+
+// Configured answers "can this instance work?": nil, or an error reading
+// "not configured: <setting>: <how to fix it>".
+func (a *App) Configured() error {
+	if a.configErr == nil {
+		return nil
+	}
+	return fmt.Errorf("not configured: %w", a.configErr)
 }
 
 // Dispose closes idle connections of the replaced instance.

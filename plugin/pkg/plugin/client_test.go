@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
 func TestProfileSendsExactlyTheKey(t *testing.T) {
@@ -184,6 +187,12 @@ func TestResponseSizeLimit(t *testing.T) {
 			t.Errorf("%d bytes passed a %d-byte limit", len(res.Body), limit)
 		}
 	})
+	t.Run("HEAD announces a large body it does not send", func(t *testing.T) {
+		res := mustCall(t, app, "Viewer", http.MethodHead, "proxy/items", callOpts{url: "proxy/items?bytes=200000&length=known"})
+		if res.Status != http.StatusOK || len(res.Body) != 0 {
+			t.Fatalf("got %d, %d bytes", res.Status, len(res.Body))
+		}
+	})
 	small := newTestApp(t, settingsFor(up.Server, map[string]any{"maxResponseBytes": 1000}), key)
 	t.Run("chunked, over the limit in the first chunk", func(t *testing.T) {
 		res := mustCall(t, small, "Viewer", http.MethodGet, "proxy/items", callOpts{url: "proxy/items?bytes=5000"})
@@ -191,6 +200,36 @@ func TestResponseSizeLimit(t *testing.T) {
 			t.Fatalf("got %d %+v", res.Status, e)
 		}
 	})
+}
+
+// Each message must own its bytes: gRPC may look at a sent message after
+// Send returns, so a reused read buffer would corrupt what Grafana gets.
+func TestStreamedMessagesOwnTheirBytes(t *testing.T) {
+	key := newCanary(t)
+	payload := make([]byte, 300<<10)
+	for i := range payload {
+		payload[i] = byte(i*7 + i/251)
+	}
+	up := newUpstream(t, "Authorization", "Bearer "+key, func(w http.ResponseWriter, r *http.Request) {
+		for off := 0; off < len(payload); off += 10000 {
+			_, _ = w.Write(payload[off:min(off+10000, len(payload))])
+			w.(http.Flusher).Flush()
+		}
+	})
+	app := newTestApp(t, settingsFor(up.Server, nil), key)
+	var kept [][]byte // the slices exactly as sent, not copies
+	err := app.CallResource(backend.WithUser(context.Background(), &backend.User{Role: "Viewer"}),
+		&backend.CallResourceRequest{Method: http.MethodGet, Path: "proxy/items", URL: "proxy/items"},
+		backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error {
+			kept = append(kept, r.Body)
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Join(kept, nil); !bytes.Equal(got, payload) {
+		t.Fatalf("the %d messages, read back after the stream, do not add up to the upstream body (%d of %d bytes)", len(kept), len(got), len(payload))
+	}
 }
 
 func TestRedirects(t *testing.T) {

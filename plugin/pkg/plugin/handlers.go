@@ -14,9 +14,9 @@ func (a *App) handleStatus(_ context.Context, _ *backend.CallResourceRequest, _ 
 	body := struct {
 		Configured bool   `json:"configured"`
 		Reason     string `json:"reason"`
-	}{Configured: a.configErr == nil}
-	if a.configErr != nil {
-		body.Reason = "not configured: " + a.configErr.Error()
+	}{Configured: true}
+	if err := a.Configured(); err != nil {
+		body.Configured, body.Reason = false, err.Error()
 	}
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -30,7 +30,7 @@ func (a *App) handleStatus(_ context.Context, _ *backend.CallResourceRequest, _ 
 }
 
 // handleProfile is the typed route: GET <apiUrl>/profile, JSON passed through.
-func (a *App) handleProfile(ctx context.Context, req *backend.CallResourceRequest, _ string, sender backend.CallResourceResponseSender) error {
+func (a *App) handleProfile(ctx context.Context, _ *backend.CallResourceRequest, _ string, sender backend.CallResourceResponseSender) error {
 	if a.configErr != nil {
 		return sendError(sender, notConfigured(a.configErr))
 	}

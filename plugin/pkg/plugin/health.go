@@ -15,8 +15,8 @@ import (
 // accepts it, "key refused (401|403)" when it does not, "cannot reach <host>:
 // <reason>" when it cannot be called, "not configured: <setting>" before that.
 func (a *App) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
-	if a.configErr != nil {
-		return healthError("not configured: " + a.configErr.Error()), nil
+	if err := a.Configured(); err != nil {
+		return healthError(err.Error()), nil
 	}
 	s := a.settings
 	host := s.APIURL.Host
@@ -41,8 +41,8 @@ func (a *App) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*
 		return healthError(fmt.Sprintf("cannot reach %s: %s", host, e.Message)), nil
 	}
 	defer func() { _ = resp.Body.Close() }()
-	// Drain (bounded by the size limit) so the connection can be reused.
-	_, _ = io.Copy(io.Discard, resp.Body)
+	// Only the status matters; drain a little so the connection is reused.
+	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
 
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:

@@ -22,6 +22,10 @@ import (
 // it, or a failure before any data, still becomes a clean JSON error.
 const chunkSize = 32 << 10
 
+// drainLimit bounds how much of a discarded body is read to keep the
+// connection reusable; beyond it closing the connection is cheaper.
+const drainLimit = 64 << 10
+
 // upstreamCall is one request the policy has approved.
 type upstreamCall struct {
 	method string
@@ -54,13 +58,21 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 	defer func() { _ = resp.Body.Close() }()
 
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		// The API's own body is replaced (it may echo what it received);
+		// read a little of it so the connection can be reused.
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
 		return sendError(sender, keyRefused(resp.StatusCode, host))
 	}
-	if resp.ContentLength > s.MaxResponseBytes {
+	// A HEAD answer announces the size of a body it does not send.
+	if call.method != http.MethodHead && resp.ContentLength > s.MaxResponseBytes {
 		return sendError(sender, upstreamError(&errResponseTooLarge{limit: s.MaxResponseBytes}, host, s))
 	}
 
-	first := make([]byte, chunkSize)
+	size := chunkSize
+	if resp.ContentLength >= 0 && resp.ContentLength < chunkSize {
+		size = int(resp.ContentLength) + 1 // +1 so ReadFull sees the end
+	}
+	first := make([]byte, size)
 	n, err := io.ReadFull(resp.Body, first)
 	done := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 	if err != nil && !done {
@@ -69,18 +81,24 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 	if err := sender.Send(&backend.CallResourceResponse{
 		Status:  resp.StatusCode,
 		Headers: downstreamResponseHeaders(resp.Header),
-		Body:    first[:n],
+		Body:    bytes.Clone(first[:n]),
 	}); err != nil {
 		return err
 	}
 	if done {
 		return nil
 	}
+	// Reads go into one scratch buffer; each message gets its own copy of
+	// just the bytes read, because gRPC's SendMsg contract forbids changing a
+	// message after it was sent (stats handlers may look at it later).
+	scratch := first
+	if len(scratch) < chunkSize {
+		scratch = make([]byte, chunkSize) // the announced length was wrong
+	}
 	for {
-		chunk := make([]byte, chunkSize)
-		n, err := resp.Body.Read(chunk)
+		n, err := resp.Body.Read(scratch)
 		if n > 0 {
-			if sendErr := sender.Send(&backend.CallResourceResponse{Body: chunk[:n]}); sendErr != nil {
+			if sendErr := sender.Send(&backend.CallResourceResponse{Body: bytes.Clone(scratch[:n])}); sendErr != nil {
 				return sendErr
 			}
 		}

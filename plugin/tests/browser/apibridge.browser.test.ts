@@ -60,6 +60,7 @@ beforeAll(async () => {
     '--user', `viewer:${VIEWER_PASSWORD}:Viewer`,
     '--static', `/harness/=${harnessDir}`,
     '--static', `/public/plugins/${PLUGIN_ID}/=${dist}`,
+    '--static', `/public/build/img/icons/=${path.join(pluginRoot, 'node_modules/@grafana/ui/dist/public/img/icons')}`,
     '--plugin-log', path.join(work, 'plugin.log'),
   ]);
 
@@ -182,6 +183,7 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     const alert = page.getByTestId('apibridge-setup-needed');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('The API refused the key');
+    await page.screenshot({ path: path.join(screenshots, 'app-page-key-refused.png'), fullPage: true });
     expect(await alert.getByRole('link', { name: /Open the configuration page/ }).getAttribute('href')).toBe(
       `/plugins/${PLUGIN_ID}`
     );

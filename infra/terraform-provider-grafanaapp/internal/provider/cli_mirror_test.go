@@ -44,6 +44,17 @@ func (c *cliRun) tf(args ...string) (string, int) {
 	return string(out), code
 }
 
+// setEnv replaces one variable of the environment Terraform runs with.
+func (c *cliRun) setEnv(name, value string) {
+	kept := c.env[:0]
+	for _, kv := range c.env {
+		if !strings.HasPrefix(kv, name+"=") {
+			kept = append(kept, kv)
+		}
+	}
+	c.env = append(kept, name+"="+value)
+}
+
 func (c *cliRun) mustTF(args ...string) string {
 	c.t.Helper()
 	out, code := c.tf(args...)
@@ -87,6 +98,10 @@ variable "api_key" {
   ephemeral = true
   sensitive = true
 }
+variable "wo_version" {
+  type    = number
+  default = 1
+}
 
 provider "grafanaapp" {
   url  = var.grafana_url
@@ -97,13 +112,13 @@ resource "grafanaapp_plugin_settings" "bridge" {
   plugin_id                   = "platformkit-apibridge-app"
   json_data                   = jsonencode({ apiUrl = "https://api.example.test", timeoutSeconds = 10 })
   secure_json_data_wo         = { apiKey = var.api_key }
-  secure_json_data_wo_version = 1
+  secure_json_data_wo_version = var.wo_version
 }
 `
 
 func TestAccCLIFromMirror(t *testing.T) {
 	accPreCheck(t)
-	key := newCanary("cli")
+	key, key2 := newCanary("cli"), newCanary("cli-rotated")
 	s := startStack(t, "unused-upstream-key", "127.0.0.1:0")
 
 	// Install exactly as a user would, into a fresh mirror.
@@ -145,6 +160,16 @@ func TestAccCLIFromMirror(t *testing.T) {
 		t.Fatalf("second plan is not empty (exit %d):\n%s", code, out)
 	}
 
+	// Rotation: a new key and a bumped version.
+	c.setEnv("TF_VAR_api_key", key2)
+	c.setEnv("TF_VAR_wo_version", "2")
+	c.mustTF("plan", "-input=false", "-out=rotate.tfplan")
+	c.mustTF("show", "-json", "rotate.tfplan")
+	c.mustTF("apply", "-input=false", "rotate.tfplan")
+	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key2 {
+		t.Fatal("Grafana does not hold the rotated key")
+	}
+
 	// Drift: the key cleared out of band shows in a plain plan, and apply repairs it.
 	s.resetSecretOutOfBand(t, `{"apiUrl":"https://api.example.test","timeoutSeconds":10}`)
 	out, code := c.tf("plan", "-input=false", "-detailed-exitcode", "-out=drift.tfplan")
@@ -153,9 +178,18 @@ func TestAccCLIFromMirror(t *testing.T) {
 	}
 	c.mustTF("show", "-json", "drift.tfplan")
 	c.mustTF("apply", "-input=false", "drift.tfplan")
-	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key {
+	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key2 {
 		t.Fatal("apply did not repair the drift")
 	}
+
+	// Import: after state rm + import the version is unknown to the state, so
+	// the next plan updates it, and apply sends the secure values again.
+	c.mustTF("state", "rm", "grafanaapp_plugin_settings.bridge")
+	c.mustTF("import", "-input=false", "grafanaapp_plugin_settings.bridge", "1:"+testPluginID)
+	if out, code := c.tf("plan", "-input=false", "-detailed-exitcode"); code != 2 || !strings.Contains(out, "+ secure_json_data_wo_version = 2") {
+		t.Fatalf("plan after import (exit %d):\n%s", code, out)
+	}
+	c.mustTF("apply", "-input=false", "-auto-approve")
 
 	c.mustTF("destroy", "-input=false", "-auto-approve")
 	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != "" {
@@ -169,9 +203,10 @@ func TestAccCLIFromMirror(t *testing.T) {
 	if err != nil || !strings.Contains(string(log), "wrote plugin settings") || !strings.Contains(string(log), "terraform-provider-grafanaapp_v0.1.0") {
 		t.Fatalf("TRACE log lacks the provider process's lines (err %v); the scan would prove nothing", err)
 	}
-	hits, files := scanTree(t, work, key)
-	hits = append(hits, scanBytes(log, []string{key})...)
-	hits = append(hits, scanBytes(c.outputs.Bytes(), []string{key})...)
+	canaries := []string{key, key2}
+	hits, files := scanTree(t, work, canaries...)
+	hits = append(hits, scanBytes(log, canaries)...)
+	hits = append(hits, scanBytes(c.outputs.Bytes(), canaries)...)
 	if len(hits) > 0 || files < 4 {
 		t.Fatalf("canary found (%d files scanned): %v", files, hits)
 	}

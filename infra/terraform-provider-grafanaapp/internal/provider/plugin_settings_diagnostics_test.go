@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -160,4 +162,50 @@ provider "grafanaapp" {
 	if err := <-started; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Grafana refuses to disable an auto-enabled app; destroy must still clear
+// the keys it wrote (and warn) instead of failing.
+func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
+	accPreCheck(t)
+	key := newCanary("auto")
+	t.Setenv("TF_VAR_api_key", key)
+	dist := filepath.Join(t.TempDir(), "auto-enabled-dist")
+	os.MkdirAll(dist, 0o755)
+	src := pluginDist(t)
+	entries, _ := os.ReadDir(src)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "plugin.json" {
+			var manifest map[string]any
+			json.Unmarshal(data, &manifest)
+			manifest["autoEnabled"] = true
+			data, _ = json.Marshal(manifest)
+		}
+		os.WriteFile(filepath.Join(dist, e.Name()), data, 0o755)
+	}
+	g := grafanadouble.StartT(t, grafanadouble.Options{PluginDir: dist})
+	provider := fmt.Sprintf("provider \"grafanaapp\" {\n  url  = %q\n  auth = \"admin:%s\"\n}\n", g.URL(), g.AdminPassword())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: settingsConfig(provider, validBody),
+			Check: func(*terraform.State) error {
+				if v, _ := g.StoredSecret(testPluginID, "apiKey"); v != key {
+					return fmt.Errorf("key not written")
+				}
+				return nil
+			},
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if v, _ := g.StoredSecret(testPluginID, "apiKey"); v != "" {
+				return fmt.Errorf("destroy of an auto-enabled app left the key in Grafana")
+			}
+			return nil
+		},
+	})
 }

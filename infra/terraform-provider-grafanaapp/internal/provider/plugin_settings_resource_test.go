@@ -277,3 +277,33 @@ func getSettingsDirect(t *testing.T, s *stack) directSettings {
 	json.NewDecoder(resp.Body).Decode(&out)
 	return out
 }
+
+// Without json_data the resource leaves Grafana's jsonData as it is (POST
+// replaces jsonData whole, so the provider sends back what Grafana holds).
+func TestAccPluginSettingsWithoutJSONDataKeepsGrafanas(t *testing.T) {
+	accPreCheck(t)
+	s := startStack(t, "unused", "127.0.0.1:0")
+	postSettingsDirect(t, s, `{"enabled":false,"pinned":false,"jsonData":{"apiUrl":"https://kept.example.test"}}`)
+	cfg := s.providerBlock(s.adminAuth()) + `
+resource "grafanaapp_plugin_settings" "bridge" {
+  plugin_id = "platformkit-apibridge-app"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("json_data"), knownvalue.StringExact(`{"apiUrl":"https://kept.example.test"}`)),
+				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("secure_json_fields"), knownvalue.SetSizeExact(0)),
+			},
+			Check: func(*terraform.State) error {
+				if got := getSettingsDirect(t, s); !got.Enabled || !strings.Contains(string(got.JSONData), "kept.example.test") {
+					return fmt.Errorf("Grafana after apply: %+v", got)
+				}
+				return nil
+			},
+		}},
+	})
+}

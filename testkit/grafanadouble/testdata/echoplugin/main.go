@@ -65,6 +65,16 @@ func (i *instance) CallResource(ctx context.Context, req *backend.CallResourceRe
 			Headers: map[string][]string{"Content-Type": {"text/plain"}, "X-Echo": {"yes"}},
 			Body:    []byte("status " + strconv.Itoa(code)),
 		})
+	case req.Path == "headers":
+		// No Content-Type on purpose, plus headers Grafana must not pass on.
+		return sender.Send(&backend.CallResourceResponse{
+			Status: http.StatusOK,
+			Headers: map[string][]string{
+				"Set-Cookie": {"plugin_cookie=1"}, "Connection": {"X-Drop"}, "X-Drop": {"1"},
+				"Keep-Alive": {"timeout=5"}, "X-Keep": {"1"},
+			},
+			Body: []byte(`{"headers":true}`),
+		})
 	case req.Path == "log":
 		msg := req.URL[strings.Index(req.URL, "msg=")+len("msg="):]
 		log.DefaultLogger.Info("echo log", "msg", msg)

@@ -1,0 +1,86 @@
+package grafanadouble
+
+import (
+	"net"
+	"net/http"
+	"net/textproto"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// hopHeaders are the hop-by-hop headers Grafana's plugin client removes in
+// both directions (the httputil.ReverseProxy list, plus User-Agent, which
+// Grafana lists too).
+var hopHeaders = []string{
+	"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "User-Agent",
+}
+
+// removeHopHeaders drops hop-by-hop headers and those named in Connection.
+func removeHopHeaders(h http.Header) {
+	for _, f := range h.Values("Connection") {
+		for _, name := range strings.Split(f, ",") {
+			if name = textproto.TrimString(name); name != "" {
+				h.Del(name)
+			}
+		}
+	}
+	for _, name := range hopHeaders {
+		h.Del(name)
+	}
+}
+
+// forwardedHeaders applies what Grafana does to a resource request's
+// headers before they reach the plugin: proxyutil.PrepareProxyRequest
+// (Referer -> X-Grafana-Referer; Origin, Referer and X-Forwarded-Host/Port/
+// Proto dropped; X-Forwarded-For appended), the plugin client's hop-by-hop
+// and Set-Cookie removal, the clear-auth-headers middleware (Authorization
+// dropped) and the cookies middleware (an app has no allow-listed cookies,
+// so Cookie is dropped). Everything else passes. keepAuth keeps
+// Authorization and Cookie, like Grafana before those middlewares existed.
+func forwardedHeaders(r *http.Request, keepAuth bool) map[string][]string {
+	hdr := r.Header.Clone()
+	hdr.Set("X-Grafana-Referer", r.Header.Get("Referer"))
+	for _, k := range []string{"Origin", "Referer", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Proto", "Set-Cookie"} {
+		hdr.Del(k)
+	}
+	removeHopHeaders(hdr)
+	if !keepAuth {
+		hdr.Del("Authorization")
+		hdr.Del("Cookie")
+	}
+	if r.RemoteAddr != "" {
+		ip, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			ip = r.RemoteAddr
+		}
+		if prior := hdr.Get("X-Forwarded-For"); prior != "" {
+			ip = prior + ", " + ip
+		}
+		hdr.Set("X-Forwarded-For", ip)
+	}
+	return hdr
+}
+
+// responseHeaders applies Grafana's plugin client to the first response
+// message's headers: hop-by-hop and Set-Cookie removed,
+// Content-Security-Policy: sandbox set, and Content-Type defaulted to
+// application/json unless the status is 204.
+func responseHeaders(resp *backend.CallResourceResponse, keepSetCookie bool) http.Header {
+	hdr := http.Header{}
+	for k, vs := range resp.Headers {
+		for _, v := range vs {
+			hdr.Add(k, v)
+		}
+	}
+	removeHopHeaders(hdr)
+	if !keepSetCookie {
+		hdr.Del("Set-Cookie")
+	}
+	hdr.Set("Content-Security-Policy", "sandbox")
+	if hdr.Get("Content-Type") == "" && resp.Status != http.StatusNoContent {
+		hdr.Set("Content-Type", "application/json")
+	}
+	return hdr
+}
