@@ -80,14 +80,14 @@ type Options struct {
 	AllowAllResourceMethods bool
 
 	// GrafanaVersion is what the double reports in /api/health, GF_VERSION
-	// and the plugin's user agent. Default "12.2.0".
+	// and the plugin's user agent. Default "13.2.3".
 	GrafanaVersion string
 }
 
 const (
 	defaultAddr           = "127.0.0.1:0"
 	defaultAdminUser      = "admin"
-	defaultGrafanaVersion = "12.2.0"
+	defaultGrafanaVersion = "13.2.3"
 )
 
 // validate checks the options that a caller can get wrong and says what to fix.

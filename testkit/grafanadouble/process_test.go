@@ -75,7 +75,7 @@ func TestPluginEnvironmentIsMinimal(t *testing.T) {
 			t.Errorf("unexpected variable in the plugin's environment: %s", name)
 		}
 	}
-	for _, want := range []string{"GF_VERSION=12.2.0", "GF_EDITION=oss", "GF_PLUGIN_VERSION=0.0.1", "GF_APP_URL=" + h.URL() + "/"} {
+	for _, want := range []string{"GF_VERSION=13.2.3", "GF_EDITION=oss", "GF_PLUGIN_VERSION=0.0.1", "GF_APP_URL=" + h.URL() + "/"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("plugin env lacks %s:\n%s", want, joined)
 		}

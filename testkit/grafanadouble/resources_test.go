@@ -133,7 +133,7 @@ func TestResourceResponseIsStreamed(t *testing.T) {
 func TestPluginContextCarriesGrafanaConfig(t *testing.T) {
 	h := startEcho(t)
 	v := pluginSees(t, h, admin)
-	if v.AppURL != h.URL()+"/" || !strings.Contains(v.UserAgent, "Grafana/12.2.0") || v.Namespace != "default" {
+	if v.AppURL != h.URL()+"/" || !strings.Contains(v.UserAgent, "Grafana/13.2.3") || v.Namespace != "default" {
 		t.Errorf("appUrl %q, userAgent %q, namespace %q", v.AppURL, v.UserAgent, v.Namespace)
 	}
 }
