@@ -34,10 +34,10 @@ export const deployment: DeploymentConfig = {
   },
   docker: {
     enabled: true,
-    // grafana/grafana 12.2.0, pinned by the digest other projects pin for that tag;
+    // grafana/grafana 13.2.3, pinned by the digest other projects pin for that tag;
     // not checked from here (no registry access): confirm it with
-    // `docker buildx imagetools inspect grafana/grafana:12.2.0` before the first deploy.
-    image: "grafana/grafana:12.2.0@sha256:74144189b38447facf737dfd0f3906e42e0776212bf575dc3334c3609183adf7",
+    // `docker buildx imagetools inspect grafana/grafana:13.2.3` before the first deploy.
+    image: "grafana/grafana:13.2.3@sha256:b28bae15e219c998fb0e0424ed724930cc61b1f61fb404d47c862f9a23f9e572",
     containerName: "apibridge-grafana",
     networkName: "apibridge",
     dataVolumeName: "apibridge-grafana-data",

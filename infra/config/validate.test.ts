@@ -32,7 +32,7 @@ describe("validateConfig", () => {
   });
 
   const cases: [string, (cfg: DeploymentConfig, dir: string) => void, RegExp][] = [
-    ["image pinned by tag only", (c) => (c.docker.image = "grafana/grafana:12.2.0"), /docker\.image: "grafana\/grafana:12\.2\.0" is not pinned by digest\. Fix: give repository@sha256:<64 hex digits>/],
+    ["image pinned by tag only", (c) => (c.docker.image = "grafana/grafana:13.2.3"), /docker\.image: "grafana\/grafana:13\.2\.3" is not pinned by digest\. Fix: give repository@sha256:<64 hex digits>/],
     ["a short digest", (c) => (c.docker.image = "grafana/grafana@sha256:abc123"), /docker\.image: .* is not pinned by digest/],
     ["Grafana's default secret_key", (c, d) => writeSecret(join(d, "secret_key"), GRAFANA_DEFAULT_SECRET_KEY), /docker\.secretKeyFile: file "secret_key" holds Grafana's default secret_key\. Fix: write a random key: .*the kit refuses to deploy with it/],
     ["an empty secret_key file", (c, d) => writeSecret(join(d, "secret_key"), ""), /docker\.secretKeyFile: file "secret_key" is empty/],

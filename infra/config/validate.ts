@@ -198,7 +198,7 @@ function checkSecretSource(s: SecretSourceConfig | undefined, path: (p: string) 
 function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Add) {
   const d = cfg.docker;
   if (!DIGEST_PINNED.test(d.image ?? "")) {
-    add("docker.image", `"${d.image}" is not pinned by digest`, 'give repository@sha256:<64 hex digits>, e.g. "grafana/grafana:12.2.0@sha256:…" (find it with `docker buildx imagetools inspect`)');
+    add("docker.image", `"${d.image}" is not pinned by digest`, 'give repository@sha256:<64 hex digits>, e.g. "grafana/grafana:13.2.3@sha256:…" (find it with `docker buildx imagetools inspect`)');
   }
   for (const k of ["containerName", "networkName", "dataVolumeName"] as const) {
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(d[k] ?? "")) add(`docker.${k}`, `"${d[k]}" is not a Docker object name`, "use letters, digits, '_', '.' and '-'");

@@ -9,7 +9,7 @@ import { fixtureConfig } from "../testing/fixture-config";
 import { fullSynth, testApp } from "../testing/test-app";
 import { GrafanaDockerStack } from "./grafana-docker-stack";
 
-const DIGEST_IMAGE = "grafana/grafana:12.2.0@sha256:74144189b38447facf737dfd0f3906e42e0776212bf575dc3334c3609183adf7";
+const DIGEST_IMAGE = "grafana/grafana:13.2.3@sha256:b28bae15e219c998fb0e0424ed724930cc61b1f61fb404d47c862f9a23f9e572";
 
 function synth() {
   const { dir, cfg } = fixtureConfig();
