@@ -1,7 +1,10 @@
 // `npm run synth | diff | deploy`: validates the config, reads the API key
 // from the configured secret store into memory (diff and deploy only), and
 // runs cdktn with the key passed to Terraform through the child's
-// environment as an ephemeral variable. With CI=true nothing prompts.
+// environment as an ephemeral variable (TF_VAR_*): never in argv, which every
+// user can read with `ps`, and never in a file (proved by
+// testing/store-source-suite.ts). Debug settings that would write the key
+// down are refused (leaky-debug-settings.ts). With CI=true nothing prompts.
 //
 // Usage: tsx infra/bin/kit.ts <synth|diff|deploy> [stack ...] [-- extra cdktn args]
 import { spawn } from "node:child_process";
@@ -11,6 +14,7 @@ import { loadConfig } from "../config/load";
 import { secretSourceFor } from "../constructs/secret-sources";
 import { SecretSourceError } from "../constructs/secret-sources/secret-source";
 import { pluginSettingsStackName, stackNames } from "../stacks/build-stacks";
+import { leakyDebugSettings } from "./leaky-debug-settings";
 
 const COMMANDS = ["synth", "diff", "deploy"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -34,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
 
   const env: Record<string, string | undefined> = { ...process.env, CHECKPOINT_DISABLE: "1" };
   if (command !== "synth") {
+    const leaky = leakyDebugSettings(process.env);
+    if (leaky.length > 0) throw new ConfigError(leaky);
     // The Grafana credential and the pg connection string stay in the environment.
     const auth = process.env[cfg.grafana.authEnv];
     if (targets.includes(pluginSettingsStackName(cfg))) {

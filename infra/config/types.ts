@@ -1,60 +1,12 @@
 // The shape of one deployment, as a platform team writes it in
 // infra/config/deployment.config.ts (or a file named by KIT_CONFIG).
 // It names where secrets live, never their values.
+import type { SecretSourceConfig } from "../constructs/secret-sources";
 
 /** Where the plugin's API key comes from. Every source is ephemeral: the key
- * reaches Terraform only as an ephemeral value, never in plan or state. */
-export type SecretSourceConfig = EphemeralVariableSourceConfig | OpenBaoKvSourceConfig | SopsAgeSourceConfig;
-
-/** A pipeline passes the key as TF_VAR_<variableName>. */
-export interface EphemeralVariableSourceConfig {
-  kind: "ephemeral-variable";
-  /** Terraform variable name; the pipeline sets TF_VAR_<variableName>. */
-  variableName: string;
-  /** Bump to push a rotated key (write-only attributes are only sent when this changes). */
-  version: number;
-}
-
-/** OpenBao / Vault KV version 2. */
-export interface OpenBaoKvSourceConfig {
-  kind: "openbao-kv2";
-  /** e.g. https://bao.example.com:8200 */
-  address: string;
-  /** KV v2 mount, e.g. "secret". */
-  mount: string;
-  /** Secret path inside the mount, e.g. "grafana/apibridge". */
-  path: string;
-  /** Field of the secret that holds the key, e.g. "apiKey". */
-  field: string;
-  auth: OpenBaoTokenAuth | OpenBaoAppRoleAuth;
-  /** PEM file trusted for the server's TLS certificate. */
-  caCertFile?: string;
-  /** Pin the rotation version; default: the secret's current KV version. */
-  version?: number;
-}
-export interface OpenBaoTokenAuth {
-  method: "token";
-  /** Environment variable that holds the token (e.g. BAO_TOKEN). */
-  tokenEnv: string;
-}
-export interface OpenBaoAppRoleAuth {
-  method: "approle";
-  /** AppRole auth mount, default "approle". */
-  mount?: string;
-  roleIdEnv: string;
-  secretIdEnv: string;
-}
-
-/** A SOPS file encrypted for age recipients, kept in git. */
-export interface SopsAgeSourceConfig {
-  kind: "sops-age";
-  /** Path of the encrypted file (YAML or JSON), relative to the repository root. */
-  file: string;
-  /** Top-level key of the file that holds the API key. */
-  key: string;
-  /** Pin the rotation version; default: the file's sops.lastmodified as Unix seconds. */
-  version?: number;
-}
+ * reaches Terraform only as an ephemeral value, never in plan or state. Each
+ * source declares its own config type in constructs/secret-sources/<kind>.ts. */
+export type { SecretSourceConfig };
 
 export type BackendConfig =
   | { kind: "local"; /** directory for state files, relative to the repository root */ stateDir: string }

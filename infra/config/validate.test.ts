@@ -62,6 +62,12 @@ describe("validateConfig", () => {
     ],
     ["OpenBao token env var in lower case", (c) => (c.secretSource = { kind: "openbao-kv2", address: "https://bao.example.test:8200", mount: "secret", path: "x", field: "apiKey", auth: { method: "token", tokenEnv: "bao_token" } }), /secretSource\.auth\.tokenEnv: "bao_token" is not an environment variable name/],
     ["a missing SOPS file", (c) => (c.secretSource = { kind: "sops-age", file: "secrets/none.yaml", key: "k" }), /secretSource\.file: "secrets\/none\.yaml" is not an existing \.yaml, \.yml or \.json SOPS file/],
+    ["a misspelt jsonData key, which would reach Grafana as it stands", (c) => ((c.plugin.jsonData as unknown as Record<string, number>).timeoutSecond = 10), /plugin\.jsonData\.timeoutSecond: is not a setting of the plugin\. Fix: remove it or correct its spelling; the settings are apiUrl, authHeader/],
+    ["allowInsecureLoopback as a string", (c) => ((c.plugin.jsonData as unknown as Record<string, string>).allowInsecureLoopback = "true"), /plugin\.jsonData\.allowInsecureLoopback: "true" is not true or false\. Fix: set it to true or false \(without quotes\)/],
+    ["allowedPaths as a single string", (c) => ((c.plugin.jsonData as unknown as Record<string, string>).allowedPaths = "/items"), /plugin\.jsonData\.allowedPaths: "\/items" is not a list\. Fix: give a list of path prefixes/],
+    ["an authScheme with a space", (c) => (c.plugin.jsonData.authScheme = "Bearer x"), /plugin\.jsonData\.authScheme: "Bearer x" is not an authorization scheme\. Fix: use one word such as "Bearer"/],
+    ["a Docker host with credentials or no scheme", (c) => (c.docker.dockerHost = "tcp://user:pw@docker.example.test:2376"), /docker\.dockerHost: "tcp:\/\/user:pw@docker\.example\.test:2376" is not a Docker daemon address\. Fix: use unix:\/\/\/var\/run\/docker\.sock/],
+    ["a Docker host without a scheme", (c) => (c.docker.dockerHost = "docker.example.test:2376"), /docker\.dockerHost: "docker\.example\.test:2376" is not a Docker daemon address/],
     ["an absolute local state dir", (c) => (c.backend = { kind: "local", stateDir: "/var/state" }), /backend\.stateDir: "\/var\/state" is not a relative directory\. Fix: give a path relative to the repository root/],
     ["a pg backend whose connection string is a URL, not a variable", (c) => (c.backend = { kind: "pg", connStrEnv: "postgres://u:p@db/x", schemaName: "s" }), /backend\.connStrEnv: "postgres:\/\/u:p@db\/x" is not an environment variable name/],
     ["Grafana URL with credentials", (c) => (c.grafana.url = "https://admin:admin@grafana.example.test"), /grafana\.url: contains credentials/],
@@ -77,6 +83,14 @@ describe("validateConfig", () => {
     const { dir, cfg } = fixtureConfig();
     cfg.plugin.jsonData = { apiUrl: "http://127.0.0.1:8080/v1", allowInsecureLoopback: true };
     expect(() => validateConfig(cfg, { baseDir: dir })).not.toThrow();
+  });
+
+  it("accepts the Docker daemon addresses Docker itself takes", () => {
+    for (const host of ["unix:///var/run/docker.sock", "tcp://docker.example.test:2376", "ssh://deploy@docker.example.test"]) {
+      const { dir, cfg } = fixtureConfig();
+      cfg.docker.dockerHost = host;
+      expect(() => validateConfig(cfg, { baseDir: dir })).not.toThrow();
+    }
   });
 
   it("reports every problem at once", () => {

@@ -5,17 +5,18 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { isIP } from "node:net";
+import { findSecretSource, SECRET_SOURCE_KINDS } from "../constructs/secret-sources";
+import { checkFile, checkUrl, ENV_NAME, type Add, type Checks } from "./checks";
 import { ConfigError, type ConfigProblem } from "./config-error";
 import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from "./grafana-defaults";
 import type { DeploymentConfig, PluginJsonDataConfig, SecretSourceConfig } from "./types";
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const PLUGIN_ID = /^[a-z0-9]+(-[a-z0-9]+)*-app$/;
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-const TF_VAR_NAME = /^[a-z_][a-z0-9_]*$/;
 const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
-const KV_SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const DIGEST_PINNED = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$/;
+// The plugin's jsonData keys (CONTRACTS.md); caCertificateFile is read into caCertificate.
+const JSON_DATA_KEYS = ["apiUrl", "authHeader", "authScheme", "caCertificateFile", "timeoutSeconds", "maxResponseBytes", "allowInsecureLoopback", "allowedPaths", "healthPath"] as const;
 // Fields that would hold a secret value: the config names where secrets live, never the values.
 const SECRET_LOOKING_KEYS = /^(apikey|api_key|token|password|secret|secretkey|secret_key|securejsondata)$/i;
 
@@ -71,15 +72,13 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
   }
   checkJsonData(cfg.plugin?.jsonData, path, add);
 
-  checkSecretSource(cfg.secretSource, path, add);
+  checkSecretSource(cfg.secretSource, { add, path });
 
   if (cfg.docker?.enabled) checkDocker(cfg, path, add);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }
-
-type Add = (field: string, problem: string, fix: string) => void;
 
 function findSecretValues(value: unknown, at: string, add: Add) {
   if (value === null || typeof value !== "object") return;
@@ -92,44 +91,17 @@ function findSecretValues(value: unknown, at: string, add: Add) {
   }
 }
 
-function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
-
-function checkUrl(raw: string | undefined, field: string, allowPath: boolean, add: Add, allowLoopbackHttp = true): URL | undefined {
-  let u: URL;
-  try {
-    u = new URL(raw ?? "");
-  } catch {
-    add(field, `"${raw}" is not a URL`, "give an absolute https:// URL");
-    return undefined;
-  }
-  if (u.username || u.password) {
-    add(field, "contains credentials", "remove user:password from the URL; credentials come from an environment variable or secrets store");
-  }
-  if (u.protocol === "http:" && !(allowLoopbackHttp && isLoopback(u.hostname))) {
-    add(field, `"${raw}" uses plain http to a non-loopback host`, "use https:// (plain http is accepted only for 127.0.0.1, ::1 or localhost)");
-  } else if (u.protocol !== "http:" && u.protocol !== "https:") {
-    add(field, `"${raw}" uses the ${u.protocol} scheme`, "use https://");
-  }
-  if (u.search || u.hash) add(field, "has a query or fragment", "remove everything after ? or #");
-  if (!allowPath && u.pathname !== "/") add(field, "has a path", "give only scheme, host and port");
-  return u;
-}
-
-function checkFile(p: string | undefined, field: string, path: (p: string) => string, add: Add) {
-  if (p === undefined) return;
-  if (!p || !existsSync(path(p)) || !statSync(path(p)).isFile()) {
-    add(field, `file "${p}" does not exist`, "give the path of an existing file (relative paths are from the repository root)");
-  }
-}
-
 function checkJsonData(j: PluginJsonDataConfig | undefined, path: (p: string) => string, add: Add) {
   const f = (k: string) => `plugin.jsonData.${k}`;
   if (!j) {
     add("plugin.jsonData", "is missing", "set at least plugin.jsonData.apiUrl");
     return;
+  }
+  // jsonData is sent to Grafana as it stands: a misspelt key would reach it unnoticed.
+  const unknown = Object.keys(j).filter((k) => !(JSON_DATA_KEYS as readonly string[]).includes(k));
+  for (const k of unknown) add(f(k), "is not a setting of the plugin", `remove it or correct its spelling; the settings are ${JSON_DATA_KEYS.join(", ")}`);
+  if (j.allowInsecureLoopback !== undefined && typeof j.allowInsecureLoopback !== "boolean") {
+    add(f("allowInsecureLoopback"), `${JSON.stringify(j.allowInsecureLoopback)} is not true or false`, "set it to true or false (without quotes)");
   }
   checkUrl(j.apiUrl, f("apiUrl"), true, add, j.allowInsecureLoopback === true);
   if (j.timeoutSeconds !== undefined && (!Number.isInteger(j.timeoutSeconds) || j.timeoutSeconds < 1 || j.timeoutSeconds > 300)) {
@@ -138,7 +110,10 @@ function checkJsonData(j: PluginJsonDataConfig | undefined, path: (p: string) =>
   if (j.maxResponseBytes !== undefined && (!Number.isInteger(j.maxResponseBytes) || j.maxResponseBytes < 1 || j.maxResponseBytes > 1073741824)) {
     add(f("maxResponseBytes"), `${j.maxResponseBytes} is out of range`, "use a whole number of bytes from 1 to 1073741824 (1 GiB)");
   }
-  for (const [i, p] of (j.allowedPaths ?? []).entries()) {
+  if (j.allowedPaths !== undefined && !Array.isArray(j.allowedPaths)) {
+    add(f("allowedPaths"), `${JSON.stringify(j.allowedPaths)} is not a list`, 'give a list of path prefixes, e.g. ["/v1/items"]');
+  }
+  for (const [i, p] of (Array.isArray(j.allowedPaths) ? j.allowedPaths : []).entries()) {
     if (typeof p !== "string" || !p.startsWith("/") || p.split("/").includes("..") || /[?#]/.test(p)) {
       add(`${f("allowedPaths")}[${i}]`, `"${p}" is not a path prefix`, 'start it with "/" and leave out "..", "?" and "#", e.g. "/v1/items"');
     }
@@ -149,50 +124,20 @@ function checkJsonData(j: PluginJsonDataConfig | undefined, path: (p: string) =>
   if (j.authHeader !== undefined && !/^[A-Za-z0-9-]+$/.test(j.authHeader)) {
     add(f("authHeader"), `"${j.authHeader}" is not an HTTP header name`, 'use letters, digits and dashes, e.g. "Authorization" or "X-Api-Key"');
   }
+  if (j.authScheme !== undefined && !/^[A-Za-z0-9._~+/-]*$/.test(j.authScheme)) {
+    add(f("authScheme"), `"${j.authScheme}" is not an authorization scheme`, 'use one word such as "Bearer" or "Token", or "" to send the raw key');
+  }
   checkFile(j.caCertificateFile, f("caCertificateFile"), path, add);
 }
 
-function checkVersion(v: number | undefined, field: string, required: boolean, add: Add) {
-  if (v === undefined && !required) return;
-  if (!Number.isInteger(v) || (v as number) < 1) {
-    add(field, `${v} is not a version`, "use a whole number >= 1 and raise it each time the key is rotated");
+function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks) {
+  const source = s && findSecretSource(s.kind);
+  if (!source) {
+    const kinds = SECRET_SOURCE_KINDS.map((k) => `"${k}"`);
+    checks.add("secretSource.kind", `"${(s as { kind?: string } | undefined)?.kind}" is not a secret source`, `choose ${kinds.slice(0, -1).join(", ")} or ${kinds[kinds.length - 1]}`);
+    return;
   }
-}
-
-function checkSecretSource(s: SecretSourceConfig | undefined, path: (p: string) => string, add: Add) {
-  switch (s?.kind) {
-    case "ephemeral-variable":
-      if (!TF_VAR_NAME.test(s.variableName ?? "")) {
-        add("secretSource.variableName", `"${s.variableName}" is not a Terraform variable name`, 'use lower-case letters, digits and underscores, e.g. "apibridge_api_key" (the pipeline then sets TF_VAR_apibridge_api_key)');
-      }
-      checkVersion(s.version, "secretSource.version", true, add);
-      return;
-    case "openbao-kv2":
-      checkUrl(s.address, "secretSource.address", false, add);
-      if (!KV_SEGMENT.test(s.mount ?? "")) add("secretSource.mount", `"${s.mount}" is not a KV mount`, 'give the mount without slashes at either end, e.g. "secret"');
-      if (!KV_SEGMENT.test(s.path ?? "")) add("secretSource.path", `"${s.path}" is not a secret path`, 'give the path inside the mount without "data/" and without slashes at either end, e.g. "grafana/apibridge"');
-      if (!s.field) add("secretSource.field", "is empty", 'name the field of the secret that holds the key, e.g. "apiKey"');
-      if (s.auth?.method === "token") {
-        if (!ENV_NAME.test(s.auth.tokenEnv ?? "")) add("secretSource.auth.tokenEnv", `"${s.auth.tokenEnv}" is not an environment variable name`, 'name the variable that holds the token, e.g. "BAO_TOKEN"');
-      } else if (s.auth?.method === "approle") {
-        if (!ENV_NAME.test(s.auth.roleIdEnv ?? "")) add("secretSource.auth.roleIdEnv", `"${s.auth.roleIdEnv}" is not an environment variable name`, 'e.g. "BAO_ROLE_ID"');
-        if (!ENV_NAME.test(s.auth.secretIdEnv ?? "")) add("secretSource.auth.secretIdEnv", `"${s.auth.secretIdEnv}" is not an environment variable name`, 'e.g. "BAO_SECRET_ID"');
-      } else {
-        add("secretSource.auth.method", `"${(s.auth as { method?: string })?.method}" is not an auth method`, 'choose "token" or "approle"');
-      }
-      checkFile(s.caCertFile, "secretSource.caCertFile", path, add);
-      checkVersion(s.version, "secretSource.version", false, add);
-      return;
-    case "sops-age":
-      if (!/\.(ya?ml|json)$/.test(s.file ?? "") || !existsSync(path(s.file))) {
-        add("secretSource.file", `"${s.file}" is not an existing .yaml, .yml or .json SOPS file`, "encrypt the key with `sops encrypt --age <recipient>` into such a file and give its path from the repository root");
-      }
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.key ?? "")) add("secretSource.key", `"${s.key}" is not a top-level key`, 'name the key of the file that holds the API key, e.g. "apibridge_api_key"');
-      checkVersion(s.version, "secretSource.version", false, add);
-      return;
-    default:
-      add("secretSource.kind", `"${(s as unknown as { kind?: string } | undefined)?.kind}" is not a secret source`, 'choose "ephemeral-variable", "openbao-kv2" or "sops-age"');
-  }
+  source.validate(s, checks);
 }
 
 function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Add) {
@@ -220,6 +165,9 @@ function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Ad
   checkSecretFile(d.secretKeyFile, "docker.secretKeyFile", GRAFANA_DEFAULT_SECRET_KEY, "Grafana's default secret_key", "write a random key: `head -c 32 /dev/urandom | base64 > <file> && chmod 640 <file>` (group 0 lets the container user 472:0 read it)", path, add);
   checkSecretFile(d.adminPasswordFile, "docker.adminPasswordFile", GRAFANA_DEFAULT_ADMIN_PASSWORD, "Grafana's default admin password", "write a random password: `head -c 24 /dev/urandom | base64 > <file> && chmod 640 <file>`", path, add);
   if (!/^[a-zA-Z0-9._@-]+$/.test(d.adminUser ?? "")) add("docker.adminUser", `"${d.adminUser}" is not a login name`, 'use e.g. "admin"');
+  if (d.dockerHost !== undefined && (!/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(d.dockerHost) || /^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(d.dockerHost))) {
+    add("docker.dockerHost", `"${d.dockerHost}" is not a Docker daemon address`, "use unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, with no password in it (or leave it out to use DOCKER_HOST)");
+  }
 }
 
 function checkSecretFile(p: string | undefined, field: string, forbidden: string, what: string, fix: string, path: (p: string) => string, add: Add) {

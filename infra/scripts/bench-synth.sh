@@ -20,7 +20,7 @@ cat >"$work/config.json" <<JSON
  "grafana":{"url":"http://127.0.0.1:3000","orgId":1,"authEnv":"GRAFANA_AUTH"},
  "plugin":{"enabled":true,"pinned":true,"jsonData":{"apiUrl":"https://api.example.test/v1"}},
  "secretSource":{"kind":"ephemeral-variable","variableName":"apibridge_api_key","version":1},
- "docker":{"enabled":true,"image":"grafana/grafana:12.2.0@sha256:74144189b38447facf737dfd0f3906e42e0776212bf575dc3334c3609183adf7",
+ "docker":{"enabled":true,"image":"grafana/grafana:13.2.3@sha256:b28bae15e219c998fb0e0424ed724930cc61b1f61fb404d47c862f9a23f9e572",
   "containerName":"apibridge-grafana","networkName":"apibridge","dataVolumeName":"apibridge-grafana-data","bindAddress":"127.0.0.1",
   "hostPort":3000,"user":"472:0","pluginDistDir":"$work/dist","secretKeyFile":"$work/secret_key","adminPasswordFile":"$work/admin_password","adminUser":"admin"}}
 JSON

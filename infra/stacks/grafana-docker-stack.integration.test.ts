@@ -3,14 +3,14 @@
 // plan with the real kreuzwerker/docker provider, the plan's JSON checked for
 // the hardening, and apply shown to stop at the missing engine with nothing
 // in state. Grafana itself is never started here.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GRAFANA_DEFAULT_SECRET_KEY } from "../config/grafana-defaults";
 import type { DeploymentConfig } from "../config/types";
 import { canary, findCanaries } from "../testing/canary";
-import { writeSecret } from "../testing/fixture-config";
+import { deploymentIn, writeSecret } from "../testing/fixture-config";
 import { kit, stateDirFor, workspace, type Workspace } from "../testing/kit-runner";
 import { run } from "../testing/processes";
 
@@ -28,33 +28,11 @@ describe("Grafana Docker stack without a Docker engine", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "kit-docker-"));
-    mkdirSync(join(dir, "dist"));
-    writeFileSync(join(dir, "dist", "plugin.json"), JSON.stringify({ id: "platformkit-apibridge-app", type: "app" }));
-    writeSecret(join(dir, "secret_key"), secretKey);
-    writeSecret(join(dir, "admin_password"), adminPassword);
-    cfg = {
-      name: "apibridge",
-      pluginId: "platformkit-apibridge-app",
-      backend: { kind: "local", stateDir: stateDirFor(dir) },
-      grafana: { url: "http://127.0.0.1:3000", orgId: 1, authEnv: "GRAFANA_AUTH" },
-      plugin: { enabled: true, pinned: true, jsonData: { apiUrl: "https://api.example.test/v1" } },
-      secretSource: { kind: "ephemeral-variable", variableName: "apibridge_api_key", version: 1 },
-      docker: {
-        enabled: true,
-        image: "grafana/grafana:13.2.3@sha256:b28bae15e219c998fb0e0424ed724930cc61b1f61fb404d47c862f9a23f9e572",
-        containerName: "apibridge-grafana",
-        networkName: "apibridge",
-        dataVolumeName: "apibridge-grafana-data",
-        bindAddress: "127.0.0.1",
-        hostPort: 3000,
-        user: "472:0",
-        pluginDistDir: join(dir, "dist"),
-        secretKeyFile: join(dir, "secret_key"),
-        adminPasswordFile: join(dir, "admin_password"),
-        adminUser: "admin",
-        dockerHost: `unix://${join(dir, "no-docker-engine.sock")}`,
-      },
-    };
+    cfg = deploymentIn(dir);
+    writeSecret(cfg.docker.secretKeyFile, secretKey);
+    writeSecret(cfg.docker.adminPasswordFile, adminPassword);
+    cfg.backend = { kind: "local", stateDir: stateDirFor(dir) };
+    cfg.docker.dockerHost = `unix://${join(dir, "no-docker-engine.sock")}`;
     ws = workspace(dir, cfg);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,7 +82,7 @@ describe("Grafana Docker stack without a Docker engine", () => {
   });
 
   it("refuses to synthesize with Grafana's default secret_key", async () => {
-    writeSecret(join(dir, "secret_key"), GRAFANA_DEFAULT_SECRET_KEY);
+    writeSecret(cfg.docker.secretKeyFile, GRAFANA_DEFAULT_SECRET_KEY);
     const s = await kit("synth", ws, {});
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/docker\.secretKeyFile: file ".*secret_key" holds Grafana's default secret_key\. Fix: write a random key/);

@@ -1,18 +1,21 @@
 import { Testing } from "cdktn";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Container } from "../../.gen/providers/docker/container";
 import { Image } from "../../.gen/providers/docker/image";
 import { Network } from "../../.gen/providers/docker/network";
 import { Volume } from "../../.gen/providers/docker/volume";
+import type { DeploymentConfig } from "../config/types";
 import { fixtureConfig } from "../testing/fixture-config";
 import { fullSynth, testApp } from "../testing/test-app";
 import { GrafanaDockerStack } from "./grafana-docker-stack";
 
 const DIGEST_IMAGE = "grafana/grafana:13.2.3@sha256:b28bae15e219c998fb0e0424ed724930cc61b1f61fb404d47c862f9a23f9e572";
 
-function synth() {
+function synth(bend: (cfg: DeploymentConfig) => void = () => {}) {
   const { dir, cfg } = fixtureConfig();
+  bend(cfg);
   const app = testApp();
   const stack = new GrafanaDockerStack(app, "apibridge-grafana-docker", cfg, { outdir: app.outdir, baseDir: dir });
   const json = Testing.synth(stack);
@@ -53,18 +56,40 @@ describe("GrafanaDockerStack", () => {
     ]);
   });
 
-  it("passes secrets as GF_*__FILE paths only, allows only our plugin unsigned, and turns anonymous access off", () => {
+  it("sets exactly this environment: secrets as GF_*__FILE paths only, only our plugin unsigned, anonymous access and sign-up off", () => {
     const { container } = synth();
-    expect(container.env).toEqual(
-      expect.arrayContaining([
-        "GF_SECURITY_SECRET_KEY__FILE=/run/secrets/grafana_secret_key",
-        "GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password",
-        "GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=platformkit-apibridge-app",
-        "GF_AUTH_ANONYMOUS_ENABLED=false",
-      ]),
-    );
-    // No GF_ variable carries a value of a secret (only __FILE indirections).
-    expect((container.env as string[]).filter((e) => /^GF_SECURITY_(SECRET_KEY|ADMIN_PASSWORD)=/.test(e))).toEqual([]);
+    const env = container.env as string[];
+    const byName = Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+    expect(Object.keys(byName)).toHaveLength(env.length); // no variable set twice (the last one would win)
+    expect(byName).toEqual({
+      GF_SECURITY_SECRET_KEY__FILE: "/run/secrets/grafana_secret_key",
+      GF_SECURITY_ADMIN_PASSWORD__FILE: "/run/secrets/grafana_admin_password",
+      GF_SECURITY_ADMIN_USER: "admin",
+      GF_AUTH_ANONYMOUS_ENABLED: "false",
+      GF_USERS_ALLOW_SIGN_UP: "false",
+      GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS: "platformkit-apibridge-app",
+      GF_SERVER_HTTP_PORT: "3000",
+      GF_ANALYTICS_REPORTING_ENABLED: "false",
+      GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+    });
+  });
+
+  it("puts neither Grafana secret's content into the synthesized configuration, only the files' paths", () => {
+    const { dir, json } = synth();
+    for (const f of ["secret_key", "admin_password"]) {
+      const content = readFileSync(join(dir, f), "utf8").trim();
+      expect(content.length).toBeGreaterThan(8);
+      expect(json).not.toContain(content);
+      expect(json).toContain(join(dir, f));
+    }
+  });
+
+  it("publishes the port on another address only when configured to", () => {
+    const { json } = synth((c) => {
+      c.docker.bindAddress = "192.0.2.10";
+      c.docker.hostPort = 8443;
+    });
+    expect(json).toHaveResourceWithProperties(Container, { ports: [{ internal: 3000, external: 8443, ip: "192.0.2.10", protocol: "tcp" }] });
   });
 
   it("is valid Terraform (terraform init + validate with the docker provider from the mirror)", () => {

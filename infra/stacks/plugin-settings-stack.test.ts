@@ -26,7 +26,7 @@ describe("PluginSettingsStack", () => {
       plugin_id: "platformkit-apibridge-app",
       enabled: true,
       pinned: true,
-      json_data: '${jsonencode({"apiUrl" = "https://api.example.test/v1", "allowedPaths" = ["/items"], "healthPath" = "/profile", "timeoutSeconds" = 30})}',
+      json_data: '${jsonencode({"apiUrl" = "https://api.example.com/v1", "authHeader" = "Authorization", "authScheme" = "Bearer", "timeoutSeconds" = 30, "allowedPaths" = ["/items"], "healthPath" = "/profile"})}',
       secure_json_data_wo: { apiKey: "${var.apibridge_api_key}" },
       secure_json_data_wo_version: 7,
     });

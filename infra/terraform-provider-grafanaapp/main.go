@@ -2,6 +2,11 @@
 // Terraform over plugin protocol 6.
 package main
 
+// `go generate` keeps examples/ formatted and docs/ in step with the schema.
+// tfplugindocs is pinned in go.mod's tool block, so this works offline.
+//go:generate terraform fmt -recursive ./examples/
+//go:generate go tool tfplugindocs generate --provider-name grafanaapp
+
 import (
 	"context"
 	"flag"

@@ -2,7 +2,7 @@
 // text an operation produced. A hit names where the key leaked.
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 export function canary(label: string): string {
   return `canary-${label}-${randomBytes(12).toString("hex")}`;
@@ -34,5 +34,34 @@ export function listFiles(dirs: string[]): string[] {
     else out.push(p);
   };
   dirs.forEach(walk);
+  return out;
+}
+
+/**
+ * Files under `roots` changed at or after `since` (ms since the epoch), for
+ * scanning what an operation wrote outside its own directory. Skips the
+ * named directory names (dependencies, toolchains, git objects).
+ */
+export function filesChangedSince(since: number, roots: string[], skip = ["node_modules", ".git", ".tools", ".gen", "go-build"]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      return; // removed while we walked
+    }
+    if (st.isDirectory()) {
+      if (skip.includes(basename(p))) return;
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(p);
+      } catch {
+        return;
+      }
+      for (const e of entries) walk(join(p, e));
+    } else if (st.isFile() && st.mtimeMs >= since) out.push(p);
+  };
+  roots.forEach(walk);
   return out;
 }

@@ -15,6 +15,7 @@ export interface Workspace {
 /** Writes `cfg` as JSON for KIT_CONFIG; state goes under dir/state (relative to the repo root). */
 export function workspace(dir: string, cfg: DeploymentConfig): Workspace {
   mkdirSync(join(dir, "state"), { recursive: true });
+  mkdirSync(join(dir, "tmp"), { recursive: true });
   const configFile = join(dir, "deployment.json");
   writeFileSync(configFile, JSON.stringify(cfg, null, 2));
   return { dir, outdir: join(dir, "cdktf.out"), configFile };
@@ -24,10 +25,11 @@ export function stateDirFor(dir: string): string {
   return relative(REPO_ROOT, join(dir, "state"));
 }
 
+/** Runs the kit as a pipeline would; its temporary files (cdktn's, terraform's) go to <dir>/tmp, inside what the canary scans read. */
 export function kit(command: "synth" | "diff" | "deploy", ws: Workspace, env: Record<string, string>, stacks: string[] = []) {
   return run(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["infra/bin/kit.ts", command, ...stacks, "--", "--output", ws.outdir], {
     cwd: REPO_ROOT,
-    env: { ...process.env, CI: "true", KIT_CONFIG: ws.configFile, ...env },
+    env: { ...process.env, CI: "true", KIT_CONFIG: ws.configFile, TMPDIR: join(ws.dir, "tmp"), ...env },
     timeoutMs: 240_000,
   });
 }

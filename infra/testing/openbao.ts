@@ -15,13 +15,14 @@ export interface OpenBao extends Started {
   appRole(path: string): Promise<{ roleId: string; secretId: string }>;
 }
 
-export async function startOpenBao(): Promise<OpenBao> {
+/** `home` becomes the server's HOME: a dev server writes its root token into $HOME/.vault-token. */
+export async function startOpenBao(home: string): Promise<OpenBao> {
   const port = await freePort();
   const rootToken = "root-" + randomBytes(12).toString("hex");
   const address = `http://127.0.0.1:${port}`;
   const bao = join(REPO_ROOT, ".tools", "venv", "bin", "bao");
   const p = startProcess(bao, ["server", "-dev", `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`], {
-    env: { ...process.env, BAO_ADDR: address, HOME: process.env.HOME },
+    env: { ...process.env, BAO_ADDR: address, HOME: home },
   });
   const api = (method: string, path: string, body?: unknown) => requestJson(`${address}/v1/${path}`, { method, body, headers: { "X-Vault-Token": rootToken } });
   await waitFor("OpenBao dev server", async () => (await requestJson(`${address}/v1/sys/health`, {})).status === 200, 60_000);

@@ -26,12 +26,15 @@ export interface SettingsDeployment {
   grafana: GrafanaDouble;
   api: ApiDouble;
   stack: string;
+  /** The stack's local state file. */
+  stateFile: string;
   /** Replaces the API double by one that accepts `key` on the same address (new CA, same file). */
   restartApi(key: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function settingsDeployment(label: string, firstKey: string, source: (dir: string) => SecretSourceConfig): Promise<SettingsDeployment> {
+/** `source` gets the deployment's own directory, so a store can put its files there. */
+export async function settingsDeployment(label: string, firstKey: string, source: (dir: string) => SecretSourceConfig | Promise<SecretSourceConfig>): Promise<SettingsDeployment> {
   requirePluginBuilt();
   const dir = mkdtempSync(join(tmpdir(), `kit-${label}-`));
   let api = await startApiDouble(dir, firstKey);
@@ -42,7 +45,7 @@ export async function settingsDeployment(label: string, firstKey: string, source
     backend: { kind: "local", stateDir: stateDirFor(dir) },
     grafana: { url: grafana.url, orgId: 1, authEnv: "GRAFANA_AUTH" },
     plugin: { enabled: true, pinned: true, jsonData: { apiUrl: api.url, caCertificateFile: api.caFile, allowedPaths: ["/echo"], healthPath: "/profile", timeoutSeconds: 10 } },
-    secretSource: source(dir),
+    secretSource: await source(dir),
     docker: { ...({} as DeploymentConfig["docker"]), enabled: false },
   };
   const ws = workspace(dir, cfg);
@@ -54,6 +57,7 @@ export async function settingsDeployment(label: string, firstKey: string, source
       return api;
     },
     stack: "apibridge-plugin-settings",
+    stateFile: join(dir, "state", "apibridge-plugin-settings.tfstate"),
     async restartApi(key: string) {
       const addr = new URL(api.url).host;
       await api.stop();

@@ -12,64 +12,26 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/platformkit/apibridge/testkit/grafanadouble"
+	"github.com/platformkit/apibridge/testkit/plugintest"
 	"github.com/platformkit/apibridge/testkit/upstreamdouble"
 )
 
 const pluginID = "platformkit-apibridge-app"
 
-var (
-	distOnce sync.Once
-	distDir  string
-	distErr  error
-)
-
-// pluginDist builds this package into a temporary dist directory, once per
-// test run, beside a copy of src/plugin.json: what Grafana loads.
+// pluginDist is the real plugin backend built from this module (pkg/ and
+// src/plugin.json) into a dist dir, once per test run: what Grafana loads.
 func pluginDist(t *testing.T) string {
 	t.Helper()
-	distOnce.Do(func() {
-		distDir, distErr = os.MkdirTemp("", "apibridge-dist-")
-		if distErr != nil {
-			return
-		}
-		exe := filepath.Join(distDir, "gpx_apibridge_"+runtime.GOOS+"_"+runtime.GOARCH)
-		cmd := exec.Command("go", "build", "-o", exe, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			distErr = &buildError{out: string(out), err: err}
-			return
-		}
-		var pj []byte
-		if pj, distErr = os.ReadFile(filepath.Join("..", "src", "plugin.json")); distErr == nil {
-			distErr = os.WriteFile(filepath.Join(distDir, "plugin.json"), pj, 0o644)
-		}
-	})
-	if distErr != nil {
-		t.Fatalf("building the plugin dist: %v", distErr)
-	}
-	return distDir
+	return plugintest.BuildPluginDist(t, "..")
 }
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if distDir != "" {
-		_ = os.RemoveAll(distDir)
-	}
+	plugintest.RemoveBuiltDists()
 	os.Exit(code)
 }
 

@@ -101,44 +101,79 @@ export function validateApiUrl(raw: string, allowInsecureLoopback: boolean): str
   if (!value) {
     return 'API URL is required, for example https://api.example.com/v1';
   }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'API URL is not a valid URL: write it as https://host[:port][/base/path]';
+  // Split the text as typed, the way the backend's Go url.Parse sees it: the
+  // browser's URL parser would rewrite it first (127.1 -> 127.0.0.1, "\\" ->
+  // "/", "a/../b" -> "/b") and so accept URLs the backend refuses.
+  const parts = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(value);
+  if (!parts) {
+    return 'API URL is not an absolute URL: write it as https://host[:port][/base/path]';
   }
-  if (url.username || url.password) {
+  const [, rawScheme, authority, basePath] = parts;
+  if (authority.includes('@')) {
     return 'API URL must not contain a user name or password: put the key in the API key field';
   }
-  // Checked on the raw text: URL drops an empty "?" or "#".
   if (value.includes('?')) {
     return 'API URL must not contain a query string (?...): the plugin adds request paths to it';
   }
   if (value.includes('#')) {
     return 'API URL must not contain a fragment (#...)';
   }
-  if (url.protocol === 'https:') {
-    return undefined;
+  const scheme = rawScheme.toLowerCase();
+  if (scheme !== 'https' && scheme !== 'http') {
+    return `API URL must use https://, not ${scheme}://`;
   }
-  if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname)) {
+  const host = hostOf(authority);
+  if (!host || !URL.canParse(value)) {
+    return 'API URL is not a valid URL: write it as https://host[:port][/base/path]';
+  }
+  if (scheme === 'http') {
+    if (!isLoopbackHost(host)) {
       return 'API URL must use https:// (plain http:// is only allowed for a loopback host such as 127.0.0.1)';
     }
     if (!allowInsecureLoopback) {
       return 'API URL uses http://: turn on "Allow http:// to loopback" or use https://';
     }
-    return undefined;
   }
-  return `API URL must use https://, not ${url.protocol}//`;
+  const base = basePath.replace(/\/+$/, '');
+  const problem = base ? pathProblem(base) : undefined;
+  if (problem) {
+    return `API URL's base path "${base}" must not contain ${problem}`;
+  }
+  return undefined;
 }
 
+/** The host of "host[:port]" or "[ipv6][:port]", brackets removed. */
+function hostOf(authority: string): string {
+  if (authority.startsWith('[')) {
+    return authority.slice(1, authority.indexOf(']'));
+  }
+  const colon = authority.lastIndexOf(':');
+  return colon < 0 ? authority : authority.slice(0, colon);
+}
+
+/**
+ * Loopback as the backend decides it (Go's net.ParseIP(host).IsLoopback() or
+ * the name localhost): 127.0.0.0/8 written as four plain decimal numbers,
+ * ::1 in any spelling, or ::ffff:127.x.y.z. Names are never resolved.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host === '::1') {
+  if (host === 'localhost') {
     return true;
   }
+  if (host.includes(':')) {
+    if (!/^[0-9a-f:.]+$/.test(host) || !URL.canParse(`http://[${host}]/`)) {
+      return false;
+    }
+    const ipv6 = new URL(`http://[${host}]/`).hostname;
+    return ipv6 === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(ipv6);
+  }
   const octets = host.split('.');
-  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+  return (
+    octets.length === 4 &&
+    octets[0] === '127' &&
+    octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) <= 255)
+  );
 }
 
 // RFC 9110 token characters: what Go's net/http accepts as a header name.
@@ -180,13 +215,45 @@ export function validateAuthScheme(raw: string): string | undefined {
   return undefined;
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/g;
+
+/**
+ * The backend keeps the PEM blocks Go's x509 can parse and refuses a bundle
+ * with none. Parsing X.509 here would take a library; a block whose body is
+ * base64 of a DER SEQUENCE catches what people actually paste by mistake
+ * (a key, a fragment, the wrong file).
+ */
 export function validateCaCertificate(raw: string): string | undefined {
   const value = raw.trim();
   if (!value) {
     return undefined;
   }
-  if (!value.includes('-----BEGIN CERTIFICATE-----') || !value.includes('-----END CERTIFICATE-----')) {
+  const bodies = Array.from(value.matchAll(PEM_CERTIFICATE), (m) => m[1].replace(/\s+/g, ''));
+  if (!bodies.some(isDerSequenceBase64)) {
     return 'CA certificate must be PEM: one or more -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks';
+  }
+  return undefined;
+}
+
+function isDerSequenceBase64(body: string): boolean {
+  if (body.length < 8 || body.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
+    return false;
+  }
+  return atob(body.slice(0, 8)).charCodeAt(0) === 0x30;
+}
+
+/**
+ * A newly typed key. The backend refuses a stored key that cannot travel in
+ * an HTTP header; the message never repeats the key.
+ */
+export function validateApiKey(key: string): string | undefined {
+  if (key !== key.trim()) {
+    return 'API key must not start or end with spaces or line breaks: paste only the key';
+  }
+  // Go's httpguts.ValidHeaderFieldValue: no control characters except a tab.
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(key)) {
+    return 'API key must not contain control characters such as line breaks: paste only the key';
   }
   return undefined;
 }
@@ -204,25 +271,67 @@ export function validateInteger(
   return undefined;
 }
 
+const MAX_PATH_LENGTH = 2048;
+
+/**
+ * What the backend's NormalizePath (pkg/plugin/proxy.go) refuses in a path,
+ * as the end of "must not contain ...", or undefined when it accepts it.
+ */
+export function pathProblem(path: string): string | undefined {
+  if (path.length > MAX_PATH_LENGTH) {
+    return `more than ${MAX_PATH_LENGTH} characters`;
+  }
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) {
+      return 'a control character (such as a tab or a line break)';
+    }
+    if (path[i] === '\\') {
+      return 'a backslash';
+    }
+    if (path[i] === '%') {
+      const hex = path.slice(i + 1, i + 3);
+      if (!/^[0-9a-f]{2}$/i.test(hex)) {
+        return 'a malformed %-escape (% must be followed by two hex digits)';
+      }
+      const b = parseInt(hex, 16);
+      // An escaped dot, slash, backslash or percent would let a path hide a "..".
+      if (b === 0x2e || b === 0x2f || b === 0x5c || b === 0x25 || b < 0x20 || b === 0x7f) {
+        return 'an escaped ".", "/", "\\", "%" or control character';
+      }
+    }
+  }
+  // The other escapes decode to ordinary characters; bytes above 0x7f stay
+  // opaque, which is all the checks below need.
+  const decoded = path.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const firstSegment = decoded.replace(/^\//, '').split('/')[0];
+  if (decoded.includes('://') || firstSegment.includes(':')) {
+    return 'a scheme such as "https:" (give a path such as /v1/items)';
+  }
+  const segments = (decoded.startsWith('/') ? decoded.slice(1) : decoded).split('/');
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
+    return '"." or ".." segments';
+  }
+  if (segments.slice(0, -1).some((segment) => segment === '')) {
+    return 'an empty segment (//)';
+  }
+  return undefined;
+}
+
+/**
+ * A path setting (allowed proxy path, health path). Stricter than the
+ * backend in two ways that only refuse values that could never match a
+ * request: it must start with "/", and it must not hold spaces, "?" or "#".
+ */
 export function validatePath(value: string, label: string): string | undefined {
   if (!value.startsWith('/')) {
     return `${label} "${value}" must start with "/"`;
   }
-  if (/[\s?#\\]/.test(value)) {
-    return `${label} "${value}" must not contain spaces, "?", "#" or "\\"`;
+  if (/[\s?#]/.test(value)) {
+    return `${label} "${value}" must not contain spaces, "?" or "#"`;
   }
-  const segments = value.split('/').slice(1);
-  if (segments.some((segment) => segment === '..' || segment === '.')) {
-    return `${label} "${value}" must not contain "." or ".." segments`;
-  }
-  if (segments.slice(0, -1).some((segment) => segment === '')) {
-    return `${label} "${value}" must not contain an empty segment (//)`;
-  }
-  // An escaped dot, slash, backslash or percent would let a path hide a "..".
-  if (/%(2e|2f|5c|25)/i.test(value) || /%(?![0-9a-f]{2})/i.test(value)) {
-    return `${label} "${value}" must not contain an escaped ".", "/", "\\" or "%", nor a malformed %-escape`;
-  }
-  return undefined;
+  const problem = pathProblem(value);
+  return problem ? `${label} "${value}" must not contain ${problem}` : undefined;
 }
 
 export function validateAllowedPaths(raw: string): string | undefined {

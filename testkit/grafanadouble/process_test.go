@@ -1,38 +1,20 @@
 package grafanadouble
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/platformkit/apibridge/testkit/plugintest"
 )
 
-// lockedBuffer is a PluginLog writer safe for the plugin's log goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestPluginLogsAreCaptured(t *testing.T) {
-	tee := &lockedBuffer{}
+	tee := &plugintest.LogBuffer{}
 	h := startEcho(t, func(o *Options) { o.PluginLog = tee })
 	marker := canary(t, "log")
 	do(t, h, call{path: resourcesPath("log?msg=" + marker), auth: admin})

@@ -2,8 +2,17 @@
 // TF_VAR_<variableName> from its own secret store; Terraform receives it as an
 // ephemeral input variable.
 import { Construct } from "constructs";
-import type { EphemeralVariableSourceConfig } from "../../config/types";
+import { checkVersion, TF_VAR_NAME } from "../../config/checks";
 import { ephemeralStringVariable, SecretSourceError, type SecretSourceDefinition, type SecretSourceOutputs } from "./secret-source";
+
+/** A pipeline passes the key as TF_VAR_<variableName>. */
+export interface EphemeralVariableSourceConfig {
+  kind: "ephemeral-variable";
+  /** Terraform variable name; the pipeline sets TF_VAR_<variableName>. */
+  variableName: string;
+  /** Bump to push a rotated key (write-only attributes are only sent when this changes). */
+  version: number;
+}
 
 /** The Terraform side: an ephemeral input variable and the rotation version. */
 export class EphemeralVariableSecret extends Construct implements SecretSourceOutputs {
@@ -19,6 +28,12 @@ export class EphemeralVariableSecret extends Construct implements SecretSourceOu
 
 export const ephemeralVariableSource: SecretSourceDefinition<EphemeralVariableSourceConfig> = {
   kind: "ephemeral-variable",
+  validate(s, { add }) {
+    if (!TF_VAR_NAME.test(s.variableName ?? "")) {
+      add("secretSource.variableName", `"${s.variableName}" is not a Terraform variable name`, 'use lower-case letters, digits and underscores, e.g. "apibridge_api_key" (the pipeline then sets TF_VAR_apibridge_api_key)');
+    }
+    checkVersion(s.version, "secretSource.version", true, add);
+  },
   build: (scope, cfg) => new EphemeralVariableSecret(scope, "api-key", cfg),
   async resolve(cfg, { env }) {
     if (!env[`TF_VAR_${cfg.variableName}`]) {

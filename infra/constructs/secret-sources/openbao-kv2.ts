@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Construct } from "constructs";
-import type { OpenBaoKvSourceConfig } from "../../config/types";
+import { checkFile, checkUrl, checkVersion, ENV_NAME, KV_SEGMENT } from "../../config/checks";
 import { requestJson } from "./http-json";
 import {
   ephemeralStringVariable,
@@ -21,6 +21,36 @@ import {
   type SecretSourceDefinition,
   type SecretSourceOutputs,
 } from "./secret-source";
+
+/** OpenBao / Vault KV version 2. */
+export interface OpenBaoKvSourceConfig {
+  kind: "openbao-kv2";
+  /** e.g. https://bao.example.com:8200 */
+  address: string;
+  /** KV v2 mount, e.g. "secret". */
+  mount: string;
+  /** Secret path inside the mount, e.g. "grafana/apibridge". */
+  path: string;
+  /** Field of the secret that holds the key, e.g. "apiKey". */
+  field: string;
+  auth: OpenBaoTokenAuth | OpenBaoAppRoleAuth;
+  /** PEM file trusted for the server's TLS certificate. */
+  caCertFile?: string;
+  /** Pin the rotation version; default: the secret's current KV version. */
+  version?: number;
+}
+export interface OpenBaoTokenAuth {
+  method: "token";
+  /** Environment variable that holds the token (e.g. BAO_TOKEN). */
+  tokenEnv: string;
+}
+export interface OpenBaoAppRoleAuth {
+  method: "approle";
+  /** AppRole auth mount, default "approle". */
+  mount?: string;
+  roleIdEnv: string;
+  secretIdEnv: string;
+}
 
 /** The Terraform side: an ephemeral input variable and the rotation version. */
 export class OpenBaoKv2Secret extends Construct implements SecretSourceOutputs {
@@ -36,6 +66,22 @@ export class OpenBaoKv2Secret extends Construct implements SecretSourceOutputs {
 
 export const openBaoKv2Source: SecretSourceDefinition<OpenBaoKvSourceConfig> = {
   kind: "openbao-kv2",
+  validate(s, { add, path }) {
+    checkUrl(s.address, "secretSource.address", false, add);
+    if (!KV_SEGMENT.test(s.mount ?? "")) add("secretSource.mount", `"${s.mount}" is not a KV mount`, 'give the mount without slashes at either end, e.g. "secret"');
+    if (!KV_SEGMENT.test(s.path ?? "")) add("secretSource.path", `"${s.path}" is not a secret path`, 'give the path inside the mount without "data/" and without slashes at either end, e.g. "grafana/apibridge"');
+    if (!s.field) add("secretSource.field", "is empty", 'name the field of the secret that holds the key, e.g. "apiKey"');
+    if (s.auth?.method === "token") {
+      if (!ENV_NAME.test(s.auth.tokenEnv ?? "")) add("secretSource.auth.tokenEnv", `"${s.auth.tokenEnv}" is not an environment variable name`, 'name the variable that holds the token, e.g. "BAO_TOKEN"');
+    } else if (s.auth?.method === "approle") {
+      if (!ENV_NAME.test(s.auth.roleIdEnv ?? "")) add("secretSource.auth.roleIdEnv", `"${s.auth.roleIdEnv}" is not an environment variable name`, 'e.g. "BAO_ROLE_ID"');
+      if (!ENV_NAME.test(s.auth.secretIdEnv ?? "")) add("secretSource.auth.secretIdEnv", `"${s.auth.secretIdEnv}" is not an environment variable name`, 'e.g. "BAO_SECRET_ID"');
+    } else {
+      add("secretSource.auth.method", `"${(s.auth as { method?: string })?.method}" is not an auth method`, 'choose "token" or "approle"');
+    }
+    checkFile(s.caCertFile, "secretSource.caCertFile", path, add);
+    checkVersion(s.version, "secretSource.version", false, add);
+  },
   build: (scope, cfg) => new OpenBaoKv2Secret(scope, "api-key", cfg),
   async resolve(cfg, ctx) {
     const ca = cfg.caCertFile ? readFileSync(resolve(ctx.baseDir, cfg.caCertFile), "utf8") : undefined;

@@ -1,11 +1,13 @@
 // What every secret source gives the plugin-settings stack, and the two
-// Terraform inputs they share. A source has two halves in one file: the
+// Terraform inputs they share. A source is one file: its config type, its
+// validation, and two halves: the
 // Terraform side (a construct that yields an ephemeral value and a rotation
 // version) and the deploy-time side (`resolve`, run by infra/bin/kit.ts,
 // which reads the store in memory and hands the value to Terraform through
 // the environment of the cdktn process only).
 import { TerraformVariable } from "cdktn";
 import type { Construct } from "constructs";
+import type { Checks } from "../../config/checks";
 
 export interface SecretSourceOutputs {
   /** Terraform expression of the API key; ephemeral, so never in plan or state. */
@@ -19,6 +21,8 @@ export type ResolvedSecretEnv = Record<string, string>;
 
 export interface SecretSourceDefinition<C extends { kind: string }> {
   readonly kind: C["kind"];
+  /** Reports every bad field of this source's config (as secretSource.<field>), before synth. */
+  validate(cfg: C, checks: Checks): void;
   build(scope: Construct, cfg: C): SecretSourceOutputs;
   resolve(cfg: C, ctx: ResolveContext): Promise<ResolvedSecretEnv>;
 }

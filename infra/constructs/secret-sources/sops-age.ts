@@ -9,10 +9,10 @@
 // the rotation version. The age identity comes from SOPS_AGE_KEY_FILE or
 // SOPS_AGE_KEY as sops itself reads them.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Construct } from "constructs";
-import type { SopsAgeSourceConfig } from "../../config/types";
+import { checkVersion } from "../../config/checks";
 import {
   ephemeralStringVariable,
   SecretSourceError,
@@ -22,6 +22,17 @@ import {
   type SecretSourceDefinition,
   type SecretSourceOutputs,
 } from "./secret-source";
+
+/** A SOPS file encrypted for age recipients, kept in git. */
+export interface SopsAgeSourceConfig {
+  kind: "sops-age";
+  /** Path of the encrypted file (YAML or JSON), relative to the repository root. */
+  file: string;
+  /** Top-level key of the file that holds the API key. */
+  key: string;
+  /** Pin the rotation version; default: the file's sops.lastmodified as Unix seconds. */
+  version?: number;
+}
 
 /** The Terraform side: an ephemeral input variable and the rotation version. */
 export class SopsAgeSecret extends Construct implements SecretSourceOutputs {
@@ -37,6 +48,13 @@ export class SopsAgeSecret extends Construct implements SecretSourceOutputs {
 
 export const sopsAgeSource: SecretSourceDefinition<SopsAgeSourceConfig> = {
   kind: "sops-age",
+  validate(s, { add, path }) {
+    if (!/\.(ya?ml|json)$/.test(s.file ?? "") || !existsSync(path(s.file))) {
+      add("secretSource.file", `"${s.file}" is not an existing .yaml, .yml or .json SOPS file`, "encrypt the key with `sops encrypt --age <recipient>` into such a file and give its path from the repository root");
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.key ?? "")) add("secretSource.key", `"${s.key}" is not a top-level key`, 'name the key of the file that holds the API key, e.g. "apibridge_api_key"');
+    checkVersion(s.version, "secretSource.version", false, add);
+  },
   build: (scope, cfg) => new SopsAgeSecret(scope, "api-key", cfg),
   async resolve(cfg, { env, baseDir }) {
     const file = resolve(baseDir, cfg.file);

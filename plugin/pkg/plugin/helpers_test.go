@@ -18,33 +18,18 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	hclog "github.com/hashicorp/go-hclog"
+
+	"github.com/platformkit/apibridge/testkit/plugintest"
 )
 
 // pluginLogs captures everything the SDK logger writes during the tests, so
 // every test can prove its canary key never reached a log line.
-var pluginLogs = &syncBuffer{}
+var pluginLogs = &plugintest.LogBuffer{}
 
 func TestMain(m *testing.M) {
 	hclog.DefaultOutput = pluginLogs
 	log.DefaultLogger = log.New() // Debug level: the most that could ever be written
 	os.Exit(m.Run())
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // newCanary returns a unique key and registers a check, run when the test

@@ -234,44 +234,65 @@ func parseAPIURL(raw string, allowInsecureLoopback bool) (*url.URL, error) {
 	if raw == "" {
 		return nil, configErr("apiUrl", "is empty; set it to the https base URL of the API, %s", example)
 	}
+	shown := shownURL(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, configErr("apiUrl", "%q is not a URL (%s); %s", raw, err.Error(), example)
+		// url.Error repeats the whole URL; keep only its reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, configErr("apiUrl", "%q is not a URL (%s); %s", shown, err.Error(), example)
 	}
 	if u.Scheme == "" || u.Host == "" || u.Opaque != "" {
-		return nil, configErr("apiUrl", "%q is not an absolute URL; %s", raw, example)
+		return nil, configErr("apiUrl", "%q is not an absolute URL; %s", shown, example)
 	}
 	if u.User != nil {
 		// Never echo the URL: its userinfo may hold a credential.
 		return nil, configErr("apiUrl", "must not contain a user name or password; put the credential in secureJsonData.apiKey instead")
 	}
 	if u.RawQuery != "" || u.ForceQuery {
-		return nil, configErr("apiUrl", "%q must not contain a query string; give only the base URL, %s", raw, example)
+		return nil, configErr("apiUrl", "%q must not contain a query string; give only the base URL, %s", shown, example)
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, configErr("apiUrl", "%q must not contain a #fragment; give only the base URL, %s", raw, example)
+		return nil, configErr("apiUrl", "%q must not contain a #fragment; give only the base URL, %s", shown, example)
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !isLoopbackHost(u.Hostname()) {
-			return nil, configErr("apiUrl", "%q uses plain http; use https (plain http is allowed only for a loopback host with allowInsecureLoopback)", raw)
+			return nil, configErr("apiUrl", "%q uses plain http; use https (plain http is allowed only for a loopback host with allowInsecureLoopback)", shown)
 		}
 		if !allowInsecureLoopback {
-			return nil, configErr("apiUrl", "%q uses plain http; use https, or set allowInsecureLoopback to true for this loopback address", raw)
+			return nil, configErr("apiUrl", "%q uses plain http; use https, or set allowInsecureLoopback to true for this loopback address", shown)
 		}
 	default:
-		return nil, configErr("apiUrl", "%q has scheme %q; use https, %s", raw, u.Scheme, example)
+		return nil, configErr("apiUrl", "%q has scheme %q; use https, %s", shown, u.Scheme, example)
 	}
 	base := strings.TrimRight(u.EscapedPath(), "/")
 	if base != "" {
 		norm, err := NormalizePath(base)
 		if err != nil {
-			return nil, configErr("apiUrl", "%q has an unusable base path (%s); %s", raw, err.Error(), example)
+			return nil, configErr("apiUrl", "%q has an unusable base path (%s); %s", shown, err.Error(), example)
 		}
 		base = norm
 	}
 	return &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host), Path: base}, nil
+}
+
+// shownURL is apiUrl as error messages may quote it: a query or fragment
+// (which can hold a token) and anything before an "@" (userinfo) replaced.
+func shownURL(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i] + string(raw[i]) + "..."
+	}
+	if at := strings.LastIndex(raw, "@"); at >= 0 {
+		if scheme := strings.Index(raw, "://"); scheme >= 0 && scheme < at {
+			return raw[:scheme+3] + "...@" + raw[at+1:]
+		}
+		return "...@" + raw[at+1:]
+	}
+	return raw
 }
 
 // isLoopbackHost: 127.0.0.0/8, ::1 and the name localhost. Other names are

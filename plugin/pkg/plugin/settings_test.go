@@ -121,8 +121,10 @@ func TestLoadSettingsRejects(t *testing.T) {
 		{"apiUrl plain http 'loopback' name that is not", `{"apiUrl":"http://localhost.evil.test","allowInsecureLoopback":true}`, key, "apiUrl", "plain http is allowed only for a loopback host"},
 		{"apiUrl ftp", `{"apiUrl":"ftp://api.example.test"}`, key, "apiUrl", `has scheme "ftp"; use https`},
 		{"apiUrl userinfo", `{"apiUrl":"https://user:pw@api.example.test"}`, key, "apiUrl", "must not contain a user name or password"},
-		{"apiUrl query", `{"apiUrl":"https://api.example.test/?token=x"}`, key, "apiUrl", "must not contain a query string"},
-		{"apiUrl fragment", `{"apiUrl":"https://api.example.test/#x"}`, key, "apiUrl", "must not contain a #fragment"},
+		{"apiUrl query", `{"apiUrl":"https://api.example.test/?token=querysecret"}`, key, "apiUrl", `"https://api.example.test/?..." must not contain a query string`},
+		{"apiUrl fragment", `{"apiUrl":"https://api.example.test/#querysecret"}`, key, "apiUrl", "must not contain a #fragment"},
+		{"apiUrl unparsable with userinfo", `{"apiUrl":"https://user:pw@api example.test"}`, key, "apiUrl", `"https://...@api example.test" is not a URL (invalid character`},
+		{"apiUrl plain http with userinfo and query", `{"apiUrl":"http://user:pw@api.example.test?token=querysecret"}`, key, "apiUrl", "must not contain a user name or password"},
 		{"apiUrl dot segment", `{"apiUrl":"https://api.example.test/v1/../admin"}`, key, "apiUrl", "unusable base path"},
 		{"authHeader invalid", `{"apiUrl":"https://a.test","authHeader":"Bad Header"}`, key, "authHeader", "is not a valid HTTP header name"},
 		{"authHeader Cookie", `{"apiUrl":"https://a.test","authHeader":"cookie"}`, key, "authHeader", "cannot carry the API key"},
@@ -167,8 +169,8 @@ func TestLoadSettingsRejects(t *testing.T) {
 			if strings.Contains(err.Error(), key) {
 				t.Errorf("message contains the key")
 			}
-			if strings.Contains(err.Error(), "pw@") {
-				t.Errorf("message echoes the URL's password")
+			if strings.Contains(err.Error(), "pw@") || strings.Contains(err.Error(), "querysecret") {
+				t.Errorf("message echoes a credential from the URL: %v", err)
 			}
 		})
 	}

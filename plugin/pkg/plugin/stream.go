@@ -72,37 +72,51 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 	if resp.ContentLength >= 0 && resp.ContentLength < chunkSize {
 		size = int(resp.ContentLength) + 1 // +1 so ReadFull sees the end
 	}
-	first := make([]byte, size)
-	n, err := io.ReadFull(resp.Body, first)
+	buf := make([]byte, size)
+	n, err := io.ReadFull(resp.Body, buf)
 	done := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 	if err != nil && !done {
 		return sendError(sender, upstreamError(err, host, s))
 	}
-	if err := sender.Send(&backend.CallResourceResponse{
-		Status:  resp.StatusCode,
-		Headers: downstreamResponseHeaders(resp.Header),
-		Body:    bytes.Clone(first[:n]),
-	}); err != nil {
+
+	headers := downstreamResponseHeaders(resp.Header)
+	headerHits := redactHeaders(headers, s.apiKey)
+	redactor := newKeyRedactor(s.apiKey)
+	defer func() {
+		if headerHits+redactor.hits > 0 {
+			log.DefaultLogger.FromContext(ctx).Warn("the API echoed the API key in its response; replaced it with "+redactedMarker,
+				"apiHost", host, "inHeaders", headerHits, "inBody", redactor.hits)
+		}
+	}()
+	// Every message gets its own bytes (the redactor returns new slices),
+	// because gRPC's SendMsg contract forbids changing a message after it
+	// was sent (stats handlers may look at it later); buf is only read into.
+	firstBody := redactor.next(buf[:n])
+	if done {
+		firstBody = append(firstBody, redactor.finish()...)
+	}
+	if err := sender.Send(&backend.CallResourceResponse{Status: resp.StatusCode, Headers: headers, Body: firstBody}); err != nil {
 		return err
 	}
 	if done {
 		return nil
 	}
-	// Reads go into one scratch buffer; each message gets its own copy of
-	// just the bytes read, because gRPC's SendMsg contract forbids changing a
-	// message after it was sent (stats handlers may look at it later).
-	scratch := first
-	if len(scratch) < chunkSize {
-		scratch = make([]byte, chunkSize) // the announced length was wrong
+	if len(buf) < chunkSize {
+		buf = make([]byte, chunkSize) // the announced length was wrong
 	}
 	for {
-		n, err := resp.Body.Read(scratch)
+		n, err := resp.Body.Read(buf)
 		if n > 0 {
-			if sendErr := sender.Send(&backend.CallResourceResponse{Body: bytes.Clone(scratch[:n])}); sendErr != nil {
-				return sendErr
+			if chunk := redactor.next(buf[:n]); len(chunk) > 0 {
+				if sendErr := sender.Send(&backend.CallResourceResponse{Body: chunk}); sendErr != nil {
+					return sendErr
+				}
 			}
 		}
 		if errors.Is(err, io.EOF) {
+			if tail := redactor.finish(); len(tail) > 0 {
+				return sender.Send(&backend.CallResourceResponse{Body: tail})
+			}
 			return nil
 		}
 		if err != nil {

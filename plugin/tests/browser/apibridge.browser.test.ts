@@ -3,7 +3,13 @@
 // with real @grafana/ui. The page talks HTTP to the Grafana test double, which
 // runs the real plugin binary (dist/gpx_apibridge_linux_amd64) against the
 // HTTPS API double. A canary key is typed, saved, and then searched for
-// everywhere the browser could see it.
+// everywhere the browser could see it. axe-core checks both pages for
+// accessibility problems (labels, names, contrast) in the real rendering.
+//
+// Screenshots go to plugin/test-results/screenshots/ (ignored by git);
+// `npm run screenshots` sets APIBRIDGE_SCREENSHOTS_DIR to refresh the ones the
+// README shows in docs/screenshots/.
+import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,12 +19,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildHarness } from '../../.config/build-harness.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
-import { buildTestkitCommand, repoRoot, startDouble, Started, stop } from './processes';
+import { buildTestkitCommand, startDouble, Started, stop } from './processes';
 
 const PLUGIN_ID = 'platformkit-apibridge-app';
 const pluginRoot = path.resolve(import.meta.dirname, '../..');
 const dist = path.join(pluginRoot, 'dist');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
+const screenshots = path.resolve(
+  pluginRoot,
+  process.env.APIBRIDGE_SCREENSHOTS_DIR ?? path.join(pluginRoot, 'test-results/screenshots')
+);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const GOOD_KEY = newCanary('good');
@@ -130,6 +139,29 @@ async function pageArtifacts(label: string): Promise<Artifact[]> {
   return Object.entries(seen).map(([kind, content]) => ({ name: `${label} ${kind}`, content }));
 }
 
+/** axe-core's WCAG A/AA rules on what the page shows now; returns the violations, one line each. */
+async function accessibilityViolations(): Promise<string[]> {
+  // Judge the resting page: a just-clicked button shows Grafana's hover and
+  // focus colours, and CSS transitions blend them for a moment.
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.waitForFunction(
+    () =>
+      new Promise((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.getAnimations().length === 0)))
+      )
+  );
+  const results = await new AxeBuilder({ page })
+    .include('[data-harness-view]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  // Guard against a scan of nothing: the labels rule alone passes on a form.
+  expect(results.passes.map((rule) => rule.id)).toContain('color-contrast');
+  return results.violations.map(
+    (v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => `${n.html} ${n.failureSummary}`).join('; ')}`
+  );
+}
+
 async function saveKey(key: string) {
   await page.getByRole('button', { name: 'Reset' }).click();
   await page.locator('#apibridge-apiKey').fill(key);
@@ -151,6 +183,9 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     const verdict = page.getByTestId('apibridge-config-health');
     await verdict.waitFor();
     expect(await verdict.textContent()).toContain('Health check: authenticated');
+    // Right after Save, before any reload: the page has already let go of the key.
+    expect(artifactsContaining(GOOD_KEY, await pageArtifacts('config page after save'))).toEqual([]);
+    await expect(keyInput.inputValue()).resolves.toBe('configured');
 
     await page.reload();
     await page.waitForSelector('[data-harness-view="config"]');
@@ -160,7 +195,27 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     await page.screenshot({ path: path.join(screenshots, 'config-page.png'), fullPage: true });
 
     expect(artifactsContaining(GOOD_KEY, await pageArtifacts('config page'))).toEqual([]);
+    expect(await accessibilityViolations()).toEqual([]);
   }, 120_000);
+
+  it('shows the reason next to a field and saves nothing when a value is refused', async () => {
+    const posts: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST') {
+        posts.push(r.url());
+      }
+    };
+    page.on('request', onRequest);
+    await open('config');
+    await page.locator('#apibridge-apiUrl').fill('http://127.1:8443');
+    await page.locator('#apibridge-timeoutSeconds').fill('0');
+    await page.getByTestId('apibridge-config-save').click();
+    await page.getByText(/API URL must use https:\/\//).waitFor();
+    await page.getByText('Timeout must be a whole number of seconds from 1 to 300').waitFor();
+    expect(await accessibilityViolations()).toEqual([]);
+    page.off('request', onRequest);
+    expect(posts).toEqual([]);
+  }, 60_000);
 
   it('shows the profile the upstream returned on the app page', async () => {
     await open('app');
@@ -171,6 +226,7 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     expect(text).toContain('ada@example.test');
     await page.screenshot({ path: path.join(screenshots, 'app-page.png'), fullPage: true });
     expect(artifactsContaining(GOOD_KEY, await pageArtifacts('app page'))).toEqual([]);
+    expect(await accessibilityViolations()).toEqual([]);
   }, 60_000);
 
   it('shows "key refused" for a wrong key: the verdict on Save, a link for the Admin', async () => {
@@ -178,12 +234,14 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     const verdict = await saveKey(WRONG_KEY);
     await verdict.waitFor();
     expect(await verdict.textContent()).toMatch(/Health check: key refused \(401\)/);
+    expect(artifactsContaining(WRONG_KEY, await pageArtifacts('config page after the wrong key'))).toEqual([]);
 
     await open('app');
     const alert = page.getByTestId('apibridge-setup-needed');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('The API refused the key');
     await page.screenshot({ path: path.join(screenshots, 'app-page-key-refused.png'), fullPage: true });
+    expect(await accessibilityViolations()).toEqual([]);
     expect(await alert.getByRole('link', { name: /Open the configuration page/ }).getAttribute('href')).toBe(
       `/plugins/${PLUGIN_ID}`
     );

@@ -1,30 +1,49 @@
 // @grafana/plugin-e2e suite against a real Grafana (docker-compose.yaml at the
 // repo root). NOT run by this repo's CI: its machines have no Docker engine.
-// Playwright's own browser download is not needed: when Debian's chromium is
-// installed it is used instead (CHROMIUM_PATH overrides).
+//
+// Browser: a system Chromium, never a Playwright download. CHROMIUM_PATH (or
+// Debian's /usr/bin/chromium) is required; `npx playwright install` is not.
+// Credentials come from the same files docker compose reads, so neither the
+// admin password nor the API key has to sit in an environment variable:
+//   GRAFANA_ADMIN_PASSWORD_FILE  the Grafana admin password (compose secret)
+//   APIBRIDGE_API_KEY_FILE       the API key, for the canary scan in appPage.spec.ts
 import type { PluginOptions } from '@grafana/plugin-e2e';
 import { defineConfig, devices } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pluginE2eAuthDir = path.join(path.dirname(fileURLToPath(import.meta.resolve('@grafana/plugin-e2e'))), 'auth');
-const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const launchOptions = existsSync(systemChromium)
-  ? { executablePath: systemChromium, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] }
-  : {};
-const adminPassword = process.env.GRAFANA_ADMIN_PASSWORD;
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  throw new Error(
+    `${chromium} does not exist: install a Chromium (Debian: apt-get install chromium) or set CHROMIUM_PATH to one`
+  );
+}
+// --headless: the new headless mode of a full Chromium (Playwright's own
+// headless shell is what a download would bring).
+const launchOptions = {
+  executablePath: chromium,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+};
+
+const passwordFile = process.env.GRAFANA_ADMIN_PASSWORD_FILE;
+if (!passwordFile) {
+  throw new Error('set GRAFANA_ADMIN_PASSWORD_FILE to the file docker compose gave Grafana as the admin password');
+}
+const admin = { user: 'admin', password: readFileSync(passwordFile, 'utf8').trim() };
 
 export default defineConfig<PluginOptions>({
   testDir: here,
-  outputDir: path.join(here, '../../test-results'),
+  outputDir: path.join(here, '../../test-results/e2e'),
   fullyParallel: false,
   retries: 0,
   reporter: [['list']],
   use: {
     baseURL: process.env.GRAFANA_URL ?? 'http://127.0.0.1:3000',
-    grafanaAPICredentials: { user: 'admin', password: adminPassword ?? 'admin' },
+    grafanaAPICredentials: admin,
     trace: 'retain-on-failure',
     launchOptions,
   },
@@ -33,7 +52,7 @@ export default defineConfig<PluginOptions>({
       name: 'auth',
       testDir: pluginE2eAuthDir,
       testMatch: [/.*\.js/],
-      use: { user: { user: 'admin', password: adminPassword ?? 'admin' } },
+      use: { user: admin },
     },
     {
       name: 'admin',

@@ -5,7 +5,9 @@
 //	{"url":"https://127.0.0.1:NNNN","caFile":"PATH","otherOriginUrl":"https://127.0.0.1:MMMM"}
 //
 // and runs until SIGINT or SIGTERM. The key is never printed; pass it with
-// --key-file to keep it out of the process list.
+// --key-file to keep it out of the process list. SIGHUP re-reads --key-file,
+// so a test can rotate the key the double accepts while its URL and CA stay
+// the same; each reload is reported on stderr (without the key).
 package main
 
 import (
@@ -31,7 +33,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	opts, caOut, err := parseFlags(args, stderr)
+	opts, caOut, keyFile, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
@@ -44,14 +46,52 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--ca-out: %w", err)
 	}
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
 	ready, _ := json.Marshal(map[string]string{"url": s.URL(), "caFile": caOut, "otherOriginUrl": s.OtherOriginURL()})
 	fmt.Fprintln(stdout, string(ready))
-	<-sig
+	for got := range sig {
+		if got != syscall.SIGHUP {
+			break
+		}
+		reloadKey(s, keyFile, stderr)
+	}
 	return s.Close()
 }
 
-func parseFlags(args []string, stderr io.Writer) (upstreamdouble.Options, string, error) {
+// reloadKey re-reads --key-file on SIGHUP. A file that is missing or empty
+// keeps the current key (a half-written rotation must not lock every test
+// out) and says so on stderr.
+func reloadKey(s *upstreamdouble.Server, keyFile string, stderr io.Writer) {
+	if keyFile == "" {
+		fmt.Fprintln(stderr, "api-double: SIGHUP ignored: the key came from --key; start with --key-file to rotate it")
+		return
+	}
+	key, err := readKeyFile(keyFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "api-double: SIGHUP: key not reloaded, the current key stays: %v\n", err)
+		return
+	}
+	s.SetAPIKey(key)
+	fmt.Fprintf(stderr, "api-double: SIGHUP: key reloaded from %s\n", keyFile)
+}
+
+// readKeyFile returns the key in path without its trailing newline.
+func readKeyFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--key-file: %w", err)
+	}
+	key := strings.TrimRight(string(b), "\r\n")
+	if key == "" {
+		return "", fmt.Errorf("--key-file %s is empty; put the API key in it", path)
+	}
+	return key, nil
+}
+
+// parseFlags returns the double's options, the absolute CA output path and
+// the key file ("" when the key came from --key).
+func parseFlags(args []string, stderr io.Writer) (upstreamdouble.Options, string, string, error) {
 	fs := flag.NewFlagSet("api-double", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var opts upstreamdouble.Options
@@ -63,38 +103,35 @@ func parseFlags(args []string, stderr io.Writer) (upstreamdouble.Options, string
 	fs.StringVar(&opts.AuthHeader, "auth-header", "", "header carrying the key (default Authorization)")
 	fs.StringVar(&opts.AuthScheme, "auth-scheme", "", `scheme before the key (default Bearer; "-" for the raw key)`)
 	if err := fs.Parse(args); err != nil {
-		return opts, "", err
+		return opts, "", "", err
 	}
 	if fs.NArg() > 0 {
-		return opts, "", fmt.Errorf("unexpected argument %q; all settings are flags", fs.Arg(0))
+		return opts, "", "", fmt.Errorf("unexpected argument %q; all settings are flags", fs.Arg(0))
 	}
 	switch {
 	case key != "" && keyFile != "":
-		return opts, "", errors.New("give either --key or --key-file, not both")
+		return opts, "", "", errors.New("give either --key or --key-file, not both")
 	case keyFile != "":
-		b, err := os.ReadFile(keyFile)
+		k, err := readKeyFile(keyFile)
 		if err != nil {
-			return opts, "", fmt.Errorf("--key-file: %w", err)
+			return opts, "", "", err
 		}
-		key = strings.TrimRight(string(b), "\r\n")
-		if key == "" {
-			return opts, "", fmt.Errorf("--key-file %s is empty; put the API key in it", keyFile)
-		}
+		key = k
 	case key == "":
-		return opts, "", errors.New("an API key is required: --key K or --key-file F")
+		return opts, "", "", errors.New("an API key is required: --key K or --key-file F")
 	}
 	opts.APIKey = key
 	if caOut == "" {
 		f, err := os.CreateTemp("", "api-double-ca-*.pem")
 		if err != nil {
-			return opts, "", err
+			return opts, "", "", err
 		}
 		caOut = f.Name()
 		_ = f.Close()
 	}
 	abs, err := filepath.Abs(caOut)
 	if err != nil {
-		return opts, "", err
+		return opts, "", "", err
 	}
-	return opts, abs, nil
+	return opts, abs, keyFile, nil
 }

@@ -2,19 +2,19 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/platformkit/apibridge/testkit/plugintest"
 )
 
 func TestParseFlagsRejectsBadInput(t *testing.T) {
@@ -68,14 +68,9 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 	}
 	dist := filepath.Join(dir, "dist")
 	echoSrc := filepath.Join("..", "..", "grafanadouble", "testdata", "echoplugin")
-	pluginBin := filepath.Join(dist, fmt.Sprintf("gpx_echo_%s_%s", runtime.GOOS, runtime.GOARCH))
-	build := exec.Command("go", "build", "-o", pluginBin, ".")
-	build.Dir = echoSrc
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build echo plugin: %v\n%s", err, out)
+	if err := plugintest.BuildDist(context.Background(), dist, echoSrc, filepath.Join(echoSrc, "plugin.json")); err != nil {
+		t.Fatal(err)
 	}
-	meta, _ := os.ReadFile(filepath.Join(echoSrc, "plugin.json"))
-	_ = os.WriteFile(filepath.Join(dist, "plugin.json"), meta, 0o644)
 
 	cmd := exec.Command(bin, "--plugin-dir", dist, "--admin", "admin:cmd-pw", "--token", "tok=Viewer", "--plugin-log", filepath.Join(dir, "plugin.log"))
 	stdout, _ := cmd.StdoutPipe()

@@ -2,6 +2,7 @@ package grafanaapi
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -189,6 +190,11 @@ func TestCACertIsTheOnlyTrustAnchor(t *testing.T) {
 	var unreachable *UnreachableError
 	if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), "certificate") || unreachable.Attempts != 1 || time.Since(start) > 2*time.Second {
 		t.Fatalf("without ca_cert: err = %v (a TLS failure is permanent: no retries)", err)
+	}
+	// The provider's "certificate is not trusted" diagnostic looks for this type.
+	var certErr *tls.CertificateVerificationError
+	if !errors.As(err, &certErr) {
+		t.Fatalf("without ca_cert: %T in the chain is not a *tls.CertificateVerificationError: %v", errors.Unwrap(err), err)
 	}
 	if _, err := New(Config{BaseURL: &url.URL{Scheme: "https", Host: "x"}, CACertPEM: []byte("not pem")}); err == nil {
 		t.Fatal("New accepted a ca_cert without certificates")

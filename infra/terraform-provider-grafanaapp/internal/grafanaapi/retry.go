@@ -3,7 +3,9 @@ package grafanaapi
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,10 +67,16 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // isRetryableNetError is true for the failures a starting Grafana (or its
-// container's port forwarding) produces: refused or reset connections, and
-// dial timeouts. DNS failures and TLS errors are permanent misconfigurations.
+// container's port forwarding) produces: refused or reset connections, dial
+// timeouts, and a connection closed before any answer (Docker's port proxy
+// accepts while the container is not listening yet, then hangs up). Every
+// request this client sends is idempotent, so sending it again is safe. DNS
+// failures and TLS errors are permanent misconfigurations.
 func isRetryableNetError(err error) bool {
-	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		// net/http's unexported errServerClosedIdle: the same hang-up, met on a kept-alive connection.
+		strings.Contains(err.Error(), "server closed idle connection") {
 		return true
 	}
 	var opErr *net.OpError

@@ -94,6 +94,37 @@ func TestClientRetriesConnectionRefusedUntilGrafanaListens(t *testing.T) {
 	}
 }
 
+// A container whose port is published while Grafana inside is not listening
+// yet: Docker's port proxy accepts the connection and closes it at once. The
+// client sees EOF and must treat it like a refused connection.
+func TestClientRetriesConnectionsClosedBeforeAnAnswer(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hangUps atomic.Int32
+	ready := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"enabled":true}`) })}
+	defer ready.Close()
+	go func() {
+		for hangUps.Load() < 2 { // what the port proxy does while the container boots
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conn.Close()
+			hangUps.Add(1)
+		}
+		ready.Serve(l)
+	}()
+	c := newTestClient(t, "http://"+l.Addr().String(), func(c *Config) { c.RetryTimeout = 20 * time.Second })
+	if err := c.UpdatePluginSettings(context.Background(), 1, "a", SettingsUpdate{}); err != nil {
+		t.Fatalf("after Grafana came up: %v", err)
+	}
+	if hangUps.Load() != 2 {
+		t.Fatalf("the proxy hung up %d times, want 2", hangUps.Load())
+	}
+}
+
 func TestClientRetries503ThenSucceeds(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

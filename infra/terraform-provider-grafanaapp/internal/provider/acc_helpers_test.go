@@ -14,33 +14,32 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/platformkit/apibridge/testkit/grafanadouble"
+	"github.com/platformkit/apibridge/testkit/plugintest"
 	"github.com/platformkit/apibridge/testkit/upstreamdouble"
+	"github.com/platformkit/terraform-provider-grafanaapp/internal/grafanaapi"
 )
 
 const testPluginID = "platformkit-apibridge-app"
+
+// testHTTP is what the tests use to call the Grafana double directly; the
+// timeout turns a hung double into a failure instead of a stalled suite.
+var testHTTP = &http.Client{Timeout: 30 * time.Second}
 
 // testProviders runs the provider in the test process, over protocol 6.
 var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
 	"grafanaapp": providerserver.NewProtocol6WithError(New("test")()),
 }
 
-var (
-	distOnce sync.Once
-	distDir  string
-	distErr  error
-	tempRoot string // removed by TestMain
-)
+var tempRoot string // removed by TestMain
 
 func TestMain(m *testing.M) {
 	var err error
@@ -51,6 +50,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(tempRoot)
+	plugintest.RemoveBuiltDists()
 	os.Exit(code)
 }
 
@@ -66,38 +66,11 @@ func accPreCheck(t *testing.T) {
 	}
 }
 
-// pluginDist builds the real plugin backend from ../../plugin/pkg into a
-// dist directory with its plugin.json, once per test binary.
+// pluginDist builds the real plugin backend from plugin/pkg into a dist
+// directory with its plugin.json, once per test binary.
 func pluginDist(t testing.TB) string {
 	t.Helper()
-	distOnce.Do(func() {
-		distDir = filepath.Join(tempRoot, "plugin-dist")
-		pluginRoot, err := filepath.Abs("../../../../plugin")
-		if err != nil {
-			distErr = err
-			return
-		}
-		if distErr = os.MkdirAll(distDir, 0o755); distErr != nil {
-			return
-		}
-		bin := filepath.Join(distDir, fmt.Sprintf("gpx_apibridge_%s_%s", runtime.GOOS, runtime.GOARCH))
-		cmd := exec.Command("go", "build", "-o", bin, "./pkg")
-		cmd.Dir = pluginRoot
-		if out, err := cmd.CombinedOutput(); err != nil {
-			distErr = fmt.Errorf("building the plugin backend in %s: %v\n%s", pluginRoot, err, out)
-			return
-		}
-		manifest, err := os.ReadFile(filepath.Join(pluginRoot, "src", "plugin.json"))
-		if err != nil {
-			distErr = err
-			return
-		}
-		distErr = os.WriteFile(filepath.Join(distDir, "plugin.json"), manifest, 0o644)
-	})
-	if distErr != nil {
-		t.Fatal(distErr)
-	}
-	return distDir
+	return plugintest.BuildPluginDist(t, "../../../../plugin")
 }
 
 // stack is one Grafana double running the real plugin, and the API double
@@ -105,7 +78,7 @@ func pluginDist(t testing.TB) string {
 type stack struct {
 	grafana  *grafanadouble.Host
 	upstream *upstreamdouble.Server
-	logs     *syncBuffer
+	logs     *plugintest.LogBuffer
 }
 
 // Tokens the double accepts, one per role, for the 403 diagnostics.
@@ -117,7 +90,7 @@ const (
 
 func startStack(t testing.TB, apiKey string, addr string) *stack {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &plugintest.LogBuffer{}
 	s := &stack{logs: logs}
 	s.upstream = upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: apiKey})
 	s.grafana = grafanadouble.StartT(t, grafanadouble.Options{
@@ -145,54 +118,63 @@ provider "grafanaapp" {
 `, s.grafana.URL(), auth)
 }
 
-// profileThroughGrafana calls the plugin's profile route through the Grafana
-// double, as a browser would; the plugin then calls the API double.
-func (s *stack) profileThroughGrafana(t *testing.T) (int, string) {
+// adminCall sends one request straight to the Grafana double as its admin,
+// the way someone using the UI or curl would, and returns status and body.
+func (s *stack) adminCall(t *testing.T, method, path, body string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, s.grafana.URL()+"/api/plugins/"+testPluginID+"/resources/profile", nil)
+	req, err := http.NewRequest(method, s.grafana.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.SetBasicAuth("admin", s.grafana.AdminPassword())
-	resp, err := http.DefaultClient.Do(req)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, data
+}
+
+// profileThroughGrafana calls the plugin's profile route through the Grafana
+// double, as a browser would; the plugin then calls the API double.
+func (s *stack) profileThroughGrafana(t *testing.T) (int, string) {
+	t.Helper()
+	status, body := s.adminCall(t, http.MethodGet, "/api/plugins/"+testPluginID+"/resources/profile", "")
+	return status, string(body)
 }
 
 // resetSecretOutOfBand does what a user clearing the key in Grafana's UI
 // does: POST secureJsonData {apiKey: ""} straight to Grafana.
 func (s *stack) resetSecretOutOfBand(t *testing.T, jsonData string) {
 	t.Helper()
-	body := fmt.Sprintf(`{"enabled":true,"pinned":true,"jsonData":%s,"secureJsonData":{"apiKey":""}}`, jsonData)
-	req, _ := http.NewRequest(http.MethodPost, s.grafana.URL()+"/api/plugins/"+testPluginID+"/settings", strings.NewReader(body))
-	req.SetBasicAuth("admin", s.grafana.AdminPassword())
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("out-of-band reset: %s", resp.Status)
+	postSettingsDirect(t, s, fmt.Sprintf(`{"enabled":true,"pinned":true,"jsonData":%s,"secureJsonData":{"apiKey":""}}`, jsonData))
+}
+
+// postSettingsDirect writes settings straight to the Grafana double.
+func postSettingsDirect(t *testing.T, s *stack, body string) {
+	t.Helper()
+	if status, answer := s.adminCall(t, http.MethodPost, "/api/plugins/"+testPluginID+"/settings", body); status != http.StatusOK {
+		t.Fatalf("POST settings: %d %s", status, answer)
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// getSettingsDirect reads settings straight from the Grafana double, with the
+// provider's own wire type (the double, not the client, is under test here).
+func getSettingsDirect(t *testing.T, s *stack) grafanaapi.PluginSettings {
+	t.Helper()
+	status, body := s.adminCall(t, http.MethodGet, "/api/plugins/"+testPluginID+"/settings", "")
+	var out grafanaapi.PluginSettings
+	if err := json.Unmarshal(body, &out); err != nil || status != http.StatusOK {
+		t.Fatalf("GET settings: %d %s: %v", status, body, err)
+	}
+	return out
 }
 
 // scanTree reads every file under root, opening zip archives (saved plans)

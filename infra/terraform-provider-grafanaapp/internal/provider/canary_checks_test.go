@@ -66,23 +66,28 @@ func canaryFilesCheck(t *testing.T, workRoot, logFile string, canaries *[]string
 // the plan: with expected "after" ["apiKey"], it proves the drift is what the
 // plan shows.
 func expectPriorSecureFields(addr string, want []string) plancheck.PlanCheck {
-	return priorFieldsCheck{addr: addr, want: want}
+	return priorValueCheck{addr: addr, attr: "secure_json_fields", want: anySlice(want)}
 }
 
-type priorFieldsCheck struct {
-	addr string
-	want []string
+// expectPriorValue checks the "before" side of one attribute in the plan:
+// the value Terraform refreshed from Grafana.
+func expectPriorValue(addr, attr string, want any) plancheck.PlanCheck {
+	return priorValueCheck{addr: addr, attr: attr, want: want}
 }
 
-func (c priorFieldsCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+type priorValueCheck struct {
+	addr, attr string
+	want       any
+}
+
+func (c priorValueCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	for _, rc := range req.Plan.ResourceChanges {
 		if rc.Address != c.addr {
 			continue
 		}
 		before, _ := rc.Change.Before.(map[string]any)
-		got := fmt.Sprint(before["secure_json_fields"])
-		if got != fmt.Sprint(anySlice(c.want)) {
-			resp.Error = fmt.Errorf("%s: secure_json_fields before = %s, want %v", c.addr, got, c.want)
+		if got := fmt.Sprint(before[c.attr]); got != fmt.Sprint(c.want) {
+			resp.Error = fmt.Errorf("%s: %s before = %s, want %v", c.addr, c.attr, got, c.want)
 		}
 		return
 	}

@@ -63,6 +63,41 @@ func (c *cliRun) mustTF(args ...string) string {
 	return out
 }
 
+// step is one plan-and-apply as a pipeline runs it: plan to a file, show
+// that saved plan as JSON, apply it, show the state as JSON. Then it scans
+// everything produced so far for the canaries, so a leak is reported at the
+// step that caused it: Terraform's output (including both JSON documents),
+// every file in the working directory (state, backup, saved plans opened
+// entry by entry, .terraform) and the TRACE log of Terraform and the
+// provider process. It returns the plan's text and the state's JSON.
+func (c *cliRun) step(name, logFile string, canaries []string, planArgs ...string) (planText, stateJSON string) {
+	c.t.Helper()
+	planFile := name + ".tfplan"
+	planText = c.mustTF(append([]string{"plan", "-input=false", "-out=" + planFile}, planArgs...)...)
+	if planJSON := c.mustTF("show", "-json", planFile); !strings.Contains(planJSON, `"resource_changes"`) {
+		c.t.Fatalf("%s: show -json of the saved plan is not a plan:\n%s", name, planJSON)
+	}
+	c.mustTF("apply", "-input=false", planFile)
+	stateJSON = c.mustTF("show", "-json")
+	c.scan(name, logFile, canaries)
+	return planText, stateJSON
+}
+
+// scan fails the test if any canary is in what Terraform produced so far.
+func (c *cliRun) scan(name, logFile string, canaries []string) {
+	c.t.Helper()
+	hits, files := scanTree(c.t, c.dir, canaries...)
+	log, err := os.ReadFile(logFile)
+	if err != nil || len(log) == 0 {
+		c.t.Fatalf("%s: no TRACE log at %s (err %v): the scan would prove nothing", name, logFile, err)
+	}
+	hits = append(hits, scanBytes(log, canaries)...)
+	hits = append(hits, scanBytes(c.outputs.Bytes(), canaries)...)
+	if len(hits) > 0 || files < 2 {
+		c.t.Fatalf("%s: canary found (%d files scanned): %v", name, files, hits)
+	}
+}
+
 // cleanEnv is the test's environment without anything that would change
 // which Terraform config, log or Grafana the CLI uses.
 func cleanEnv(extra ...string) []string {
@@ -101,6 +136,10 @@ variable "wo_version" {
   type    = number
   default = 1
 }
+variable "timeout_seconds" {
+  type    = number
+  default = 10
+}
 
 provider "grafanaapp" {
   url  = var.grafana_url
@@ -109,7 +148,7 @@ provider "grafanaapp" {
 
 resource "grafanaapp_plugin_settings" "bridge" {
   plugin_id                   = "platformkit-apibridge-app"
-  json_data                   = jsonencode({ apiUrl = "https://api.example.test", timeoutSeconds = 10 })
+  json_data                   = jsonencode({ apiUrl = "https://api.example.test", timeoutSeconds = var.timeout_seconds })
   secure_json_data_wo         = { apiKey = var.api_key }
   secure_json_data_wo_version = var.wo_version
 }
@@ -143,71 +182,63 @@ func TestAccCLIFromMirror(t *testing.T) {
 	if out := c.mustTF("init", "-input=false"); !strings.Contains(out, "Installed platformkit/grafanaapp v0.1.0") {
 		t.Fatalf("init did not install from the mirror:\n%s", out)
 	}
-	c.mustTF("plan", "-input=false", "-out=create.tfplan")
-	planJSON := c.mustTF("show", "-json", "create.tfplan")
-	if !strings.Contains(planJSON, `"secure_json_data_wo_version":1`) {
-		t.Fatalf("plan JSON does not describe the resource:\n%s", planJSON)
+	unsent := newCanary("cli-unsent")
+	// The Grafana password comes from an ephemeral variable too: it must be
+	// as absent as the API key.
+	canaries := []string{key, unsent, key2, s.grafana.AdminPassword()}
+	stored := func(step, want string) {
+		t.Helper()
+		if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != want {
+			t.Fatalf("%s: Grafana does not hold the key this step expects", step)
+		}
 	}
-	c.mustTF("apply", "-input=false", "create.tfplan")
-	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key {
-		t.Fatal("Grafana does not hold the key after apply")
-	}
-	if state := c.mustTF("show", "-json"); !strings.Contains(state, `"secure_json_fields":["apiKey"]`) || !strings.Contains(state, `"secure_json_data_wo":null`) {
+
+	_, state := c.step("create", logFile, canaries)
+	stored("create", key)
+	if !strings.Contains(state, `"secure_json_fields":["apiKey"]`) || !strings.Contains(state, `"secure_json_data_wo":null`) {
 		t.Fatalf("state JSON:\n%s", state)
 	}
 	if out, code := c.tf("plan", "-input=false", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("second plan is not empty (exit %d):\n%s", code, out)
 	}
 
+	// json_data changes, the version does not: the new key value is not sent.
+	c.setEnv("TF_VAR_timeout_seconds", "20")
+	c.setEnv("TF_VAR_api_key", unsent)
+	if _, state = c.step("update", logFile, canaries); !strings.Contains(state, `timeoutSeconds\":20`) {
+		t.Fatalf("json_data not updated:\n%s", state)
+	}
+	stored("update", key)
+
 	// Rotation: a new key and a bumped version.
 	c.setEnv("TF_VAR_api_key", key2)
 	c.setEnv("TF_VAR_wo_version", "2")
-	c.mustTF("plan", "-input=false", "-out=rotate.tfplan")
-	c.mustTF("show", "-json", "rotate.tfplan")
-	c.mustTF("apply", "-input=false", "rotate.tfplan")
-	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key2 {
-		t.Fatal("Grafana does not hold the rotated key")
-	}
+	c.step("rotate", logFile, canaries)
+	stored("rotate", key2)
 
-	// Drift: the key cleared out of band shows in a plain plan, and apply repairs it.
-	s.resetSecretOutOfBand(t, `{"apiUrl":"https://api.example.test","timeoutSeconds":10}`)
-	out, code := c.tf("plan", "-input=false", "-detailed-exitcode", "-out=drift.tfplan")
-	if code != 2 || !strings.Contains(out, "secure_json_fields") || !strings.Contains(out, `+ "apiKey"`) {
-		t.Fatalf("drift plan (exit %d) does not show the missing key:\n%s", code, out)
+	// Drift: the key cleared out of band shows in the plan, and apply repairs it.
+	s.resetSecretOutOfBand(t, `{"apiUrl":"https://api.example.test","timeoutSeconds":20}`)
+	if plan, _ := c.step("drift", logFile, canaries); !strings.Contains(plan, "secure_json_fields") || !strings.Contains(plan, `+ "apiKey"`) {
+		t.Fatalf("drift plan does not show the missing key:\n%s", plan)
 	}
-	c.mustTF("show", "-json", "drift.tfplan")
-	c.mustTF("apply", "-input=false", "drift.tfplan")
-	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != key2 {
-		t.Fatal("apply did not repair the drift")
-	}
+	stored("drift", key2)
 
 	// Import: after state rm + import the version is unknown to the state, so
 	// the next plan updates it, and apply sends the secure values again.
 	c.mustTF("state", "rm", "grafanaapp_plugin_settings.bridge")
 	c.mustTF("import", "-input=false", "grafanaapp_plugin_settings.bridge", "1:"+testPluginID)
-	if out, code := c.tf("plan", "-input=false", "-detailed-exitcode"); code != 2 || !strings.Contains(out, "+ secure_json_data_wo_version = 2") {
-		t.Fatalf("plan after import (exit %d):\n%s", code, out)
-	}
-	c.mustTF("apply", "-input=false", "-auto-approve")
-
-	c.mustTF("destroy", "-input=false", "-auto-approve")
-	if v, _ := s.grafana.StoredSecret(testPluginID, "apiKey"); v != "" {
-		t.Fatal("destroy did not clear the key this resource wrote")
+	c.scan("import", logFile, canaries)
+	if plan, _ := c.step("after-import", logFile, canaries); !strings.Contains(plan, "+ secure_json_data_wo_version = 2") {
+		t.Fatalf("plan after import:\n%s", plan)
 	}
 
-	// The scan: Terraform's output, every file in the working directory
-	// (state, backup, saved plans opened entry by entry, .terraform), and the
-	// TRACE log of Terraform and of the provider process.
-	log, err := os.ReadFile(logFile)
-	if err != nil || !strings.Contains(string(log), "wrote plugin settings") || !strings.Contains(string(log), "terraform-provider-grafanaapp_v0.1.0") {
-		t.Fatalf("TRACE log lacks the provider process's lines (err %v); the scan would prove nothing", err)
-	}
-	canaries := []string{key, key2}
-	hits, files := scanTree(t, work, canaries...)
-	hits = append(hits, scanBytes(log, canaries)...)
-	hits = append(hits, scanBytes(c.outputs.Bytes(), canaries)...)
-	if len(hits) > 0 || files < 4 {
-		t.Fatalf("canary found (%d files scanned): %v", files, hits)
+	c.step("destroy", logFile, canaries, "-destroy")
+	stored("destroy", "")
+
+	// The scans proved something only if the provider process did log.
+	log, _ := os.ReadFile(logFile)
+	if !strings.Contains(string(log), "wrote plugin settings") || !strings.Contains(string(log), "terraform-provider-grafanaapp_v0.1.0") {
+		t.Fatal("TRACE log lacks the provider process's lines; the scans would prove nothing")
 	}
 }
 

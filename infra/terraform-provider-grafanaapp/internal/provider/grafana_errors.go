@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,7 +26,14 @@ type callContext struct {
 func grafanaErrorDiag(err error, c callContext) diag.Diagnostic {
 	var unreachable *grafanaapi.UnreachableError
 	var apiErr *grafanaapi.APIError
+	var certErr *tls.CertificateVerificationError
 	switch {
+	case errors.As(err, &certErr):
+		return diag.NewErrorDiagnostic("Grafana's TLS certificate is not trusted",
+			fmt.Sprintf("Could not %s the settings of plugin %q: %v.\n\nSet ca_cert (or GRAFANA_CA_CERT) to the PEM of the CA that "+
+				"signed %s's certificate, or check that url names the host the certificate was issued for. "+
+				"There is deliberately no option to skip verification: auth and secure values travel on this connection.",
+				c.action, c.pluginID, certErr, c.data.url))
 	case errors.As(err, &unreachable):
 		return diag.NewErrorDiagnostic("Grafana unreachable",
 			fmt.Sprintf("Could not %s the settings of plugin %q: %v.\n\nGave up after %d attempt(s) over retry_timeout=%s. "+

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"net/url"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,6 +26,9 @@ func TestGrafanaErrorDiagMapsEveryFailure(t *testing.T) {
 	}{
 		{"unreachable", &grafanaapi.UnreachableError{URL: "https://g.example", Attempts: 7, Err: syscall.ECONNREFUSED},
 			[]string{"Grafana unreachable", "7 attempt(s)", "retry_timeout=1m0s", "connection refused", "raise retry_timeout"}},
+		{"untrusted certificate", &grafanaapi.UnreachableError{URL: "https://g.example", Attempts: 1, Err: &url.Error{Op: "Get", URL: "https://g.example",
+			Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}},
+			[]string{"TLS certificate is not trusted", "ca_cert", "GRAFANA_CA_CERT", "unknown authority"}},
 		{"401", api(401), []string{"rejected the credentials (401)", "GRAFANA_AUTH", "from grafana"}},
 		{"403", api(403), []string{"Not an Admin", "(403)", "Admin role in organization 3", "Viewer or Editor"}},
 		{"404", api(404), []string{"Plugin not installed", `"my-app"`, "Install the plugin", "fix plugin_id"}},

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"strings"
 	"testing"
 
@@ -72,5 +73,76 @@ func TestJSONDataPlanModifierIgnoresKeyOrderAndWhitespace(t *testing.T) {
 	}
 	if got := run(same, types.StringNull()); !got.Equal(same) {
 		t.Errorf("create must plan the configuration; planned %v", got)
+	}
+}
+
+// What counts as "the same json_data": the cases a user meets when the same
+// settings come from jsonencode, a heredoc, or Grafana's own re-encoding.
+func TestSameJSON(t *testing.T) {
+	cases := []struct {
+		a, b string
+		same bool
+	}{
+		{`{"a":1,"b":{"c":2,"d":[1,2]}}`, "{ \"b\": {\"d\": [1, 2], \"c\": 2},\n \"a\": 1 }", true}, // order and whitespace, nested
+		{`{"n":1}`, `{"n":1.0}`, true},                                      // numbers by value
+		{`{"n":100}`, `{"n":1e2}`, true},                                    // exponent form
+		{`{"n":0.5}`, `{"n":5E-1}`, true},                                   // upper-case exponent
+		{`{"n":-0}`, `{"n":0}`, true},                                       // signed zero
+		{`{"n":12345678901234567890}`, `{"n":12345678901234567891}`, false}, // no float64 rounding
+		{`{"n":1e400}`, `{"n":1e400}`, true},                                // beyond float64, as written
+		{`{"n":1e999999}`, `{"n":10e999998}`, false},                        // huge exponents compare as written (bounded work)
+		{`{"s":"\u00e9"}`, `{"s":"é"}`, true},                               // unicode escapes
+		{`{"u":"a\u0026b\u003c"}`, `{"u":"a&b<"}`, true},                    // jsonencode's HTML escapes
+		{`{"a":[1,2]}`, `{"a":[2,1]}`, false},                               // array order is data
+		{`{"a":{"b":1}}`, `{"a":{"b":1,"c":null}}`, false},                  // a null member is still a member
+		{`{"a":"1"}`, `{"a":1}`, false},                                     // string vs number
+		{`{"a":true}`, `{"a":"true"}`, false},
+		{`{"a":[]}`, `{"a":{}}`, false},
+	}
+	for _, c := range cases {
+		got, err := sameJSON(c.a, c.b)
+		if err != nil || got != c.same {
+			t.Errorf("sameJSON(%s, %s) = %v, %v; want %v", c.a, c.b, got, err, c.same)
+		}
+		if back, _ := sameJSON(c.b, c.a); back != got {
+			t.Errorf("sameJSON is not symmetric for %s, %s", c.a, c.b)
+		}
+	}
+	if _, err := sameJSON(`{"a":1}`, `{"a":`); err == nil {
+		t.Error("invalid JSON must be an error, not a difference")
+	}
+	if _, err := sameJSON(`{} {}`, `{}`); err == nil {
+		t.Error("trailing data must be an error")
+	}
+}
+
+func TestPreferPriorJSONKeepsTheConfiguredText(t *testing.T) {
+	planned := jsontypes.NewNormalizedValue(`{"n": 1.0, "s": "\u00e9"}`)
+	grafana := jsontypes.NewNormalizedValue(`{"n":1,"s":"é"}`)
+	if got := preferPriorJSON(planned, grafana); got.ValueString() != planned.ValueString() {
+		t.Errorf("same meaning: got %s, want the planned text", got)
+	}
+	changed := jsontypes.NewNormalizedValue(`{"n":2,"s":"é"}`)
+	if got := preferPriorJSON(planned, changed); got.ValueString() != changed.ValueString() {
+		t.Errorf("a real difference (drift) must win: got %s", got)
+	}
+	if got := preferPriorJSON(jsontypes.NewNormalizedUnknown(), grafana); got.ValueString() != grafana.ValueString() {
+		t.Errorf("unknown plan (json_data not configured): got %s", got)
+	}
+}
+
+func TestJSONDataPlanModifierNumbersEscapesAndArrays(t *testing.T) {
+	prior := types.StringValue(`{"list":[1,2],"n":1,"s":"é"}`)
+	run := func(config string) string {
+		c := types.StringValue(config)
+		resp := &planmodifier.StringResponse{PlanValue: c}
+		jsonDataPlanModifier{}.PlanModifyString(context.Background(), planmodifier.StringRequest{ConfigValue: c, StateValue: prior, PlanValue: c}, resp)
+		return resp.PlanValue.ValueString()
+	}
+	if got := run(`{"s":"\u00e9","n":1.0,"list":[1,2]}`); got != prior.ValueString() {
+		t.Errorf("1.0 and \\u00e9 mean the same: planned %s, want no change", got)
+	}
+	if got := run(`{"list":[2,1],"n":1,"s":"é"}`); got != `{"list":[2,1],"n":1,"s":"é"}` {
+		t.Errorf("reordered array must plan a change; planned %s", got)
 	}
 }

@@ -19,18 +19,6 @@ type pluginSettingsDataSource struct {
 
 func newPluginSettingsDataSource() datasource.DataSource { return &pluginSettingsDataSource{} }
 
-// pluginSettingsDataModel is the data source's state: the resource's
-// attributes that Grafana reports, never secure values.
-type pluginSettingsDataModel struct {
-	ID               types.String         `tfsdk:"id"`
-	OrgID            types.Int64          `tfsdk:"org_id"`
-	PluginID         types.String         `tfsdk:"plugin_id"`
-	Enabled          types.Bool           `tfsdk:"enabled"`
-	Pinned           types.Bool           `tfsdk:"pinned"`
-	JSONData         jsontypes.Normalized `tfsdk:"json_data"`
-	SecureJSONFields types.Set            `tfsdk:"secure_json_fields"`
-}
-
 func (d *pluginSettingsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_plugin_settings"
 }
@@ -78,8 +66,6 @@ func (d *pluginSettingsDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
 		return
 	}
-	full := pluginSettingsModel{OrgID: m.OrgID, PluginID: m.PluginID}
-	resp.Diagnostics.Append(full.applySettings(ctx, s)...)
-	m.ID, m.Enabled, m.Pinned, m.JSONData, m.SecureJSONFields = full.ID, full.Enabled, full.Pinned, full.JSONData, full.SecureJSONFields
+	resp.Diagnostics.Append(m.applySettings(ctx, s)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,23 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-// postSettingsDirect writes settings straight to the Grafana double, as
-// someone using the UI or curl would.
-func postSettingsDirect(t *testing.T, s *stack, body string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.grafana.URL()+"/api/plugins/"+testPluginID+"/settings", strings.NewReader(body))
-	req.SetBasicAuth("admin", s.grafana.AdminPassword())
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST settings: %s", resp.Status)
-	}
-}
 
 func TestAccPluginSettingsDataSource(t *testing.T) {
 	accPreCheck(t)
@@ -65,6 +46,24 @@ data "grafanaapp_plugin_settings" "read" {
 }
 `,
 				ExpectError: regexp.MustCompile(`Plugin not installed in Grafana \(404\)`),
+			},
+			{ // an empty provider block: url, auth and org_id from GRAFANA_URL, GRAFANA_AUTH, GRAFANA_ORG_ID
+				PreConfig: func() {
+					t.Setenv("GRAFANA_URL", s.grafana.URL())
+					t.Setenv("GRAFANA_AUTH", viewerToken)
+					t.Setenv("GRAFANA_ORG_ID", "1")
+				},
+				Config: `
+provider "grafanaapp" {}
+
+data "grafanaapp_plugin_settings" "read" {
+  plugin_id = "platformkit-apibridge-app"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("org_id"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("secure_json_fields"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("apiKey")})),
+				},
 			},
 		},
 	})

@@ -59,6 +59,7 @@ func closedPort(t *testing.T) string {
 // covered by TestWriteOnlyNeedsTerraform111: only 1.11.4 is installed here.)
 func TestAccPluginSettingsDiagnostics(t *testing.T) {
 	accPreCheck(t)
+	workRoot, logFile := accEnv(t)
 	key := newCanary("diag")
 	t.Setenv("TF_VAR_api_key", key)
 	s := startStack(t, key, "127.0.0.1:0")
@@ -105,6 +106,16 @@ provider "grafanaapp" {
 	// No step got far enough to write the key.
 	if v, ok := s.grafana.StoredSecret(testPluginID, "apiKey"); ok && v != "" {
 		t.Fatal("a failed step wrote the key to Grafana")
+	}
+	// A failing run must not leak the key either: no file Terraform wrote,
+	// nor its TRACE log, holds it.
+	hits, _ := scanTree(t, workRoot, key)
+	log, err := os.ReadFile(logFile)
+	if err != nil || len(log) == 0 {
+		t.Fatalf("no TRACE log at %s (err %v): the scan would prove nothing", logFile, err)
+	}
+	if hits = append(hits, scanBytes(log, []string{key})...); len(hits) > 0 {
+		t.Fatalf("canary found after failing steps: %v", hits)
 	}
 }
 

@@ -21,17 +21,25 @@ var pluginIDPattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 
 const pluginIDHint = "must be a Grafana plugin id such as myorg-myplugin-app (letters, digits, '.', '_' and '-')"
 
-// pluginSettingsModel is the resource's state.
+// pluginSettingsDataModel is what Grafana reports about one plugin's
+// settings: the data source's state, and the part of the resource's state
+// that every read refreshes. Never secure values.
+type pluginSettingsDataModel struct {
+	ID               types.String         `tfsdk:"id"`
+	OrgID            types.Int64          `tfsdk:"org_id"`
+	PluginID         types.String         `tfsdk:"plugin_id"`
+	Enabled          types.Bool           `tfsdk:"enabled"`
+	Pinned           types.Bool           `tfsdk:"pinned"`
+	JSONData         jsontypes.Normalized `tfsdk:"json_data"`
+	SecureJSONFields types.Set            `tfsdk:"secure_json_fields"`
+}
+
+// pluginSettingsModel is the resource's state: what Grafana reports, plus
+// the write-only map and its version, which only the configuration holds.
 type pluginSettingsModel struct {
-	ID                      types.String         `tfsdk:"id"`
-	OrgID                   types.Int64          `tfsdk:"org_id"`
-	PluginID                types.String         `tfsdk:"plugin_id"`
-	Enabled                 types.Bool           `tfsdk:"enabled"`
-	Pinned                  types.Bool           `tfsdk:"pinned"`
-	JSONData                jsontypes.Normalized `tfsdk:"json_data"`
-	SecureJSONDataWO        types.Map            `tfsdk:"secure_json_data_wo"`
-	SecureJSONDataWOVersion types.Int64          `tfsdk:"secure_json_data_wo_version"`
-	SecureJSONFields        types.Set            `tfsdk:"secure_json_fields"`
+	pluginSettingsDataModel
+	SecureJSONDataWO        types.Map   `tfsdk:"secure_json_data_wo"`
+	SecureJSONDataWOVersion types.Int64 `tfsdk:"secure_json_data_wo_version"`
 }
 
 func settingsID(orgID int64, pluginID string) string { return fmt.Sprintf("%d:%s", orgID, pluginID) }
@@ -47,10 +55,8 @@ func parseSettingsID(id string) (int64, string, error) {
 	return n, plugin, nil
 }
 
-// applySettings copies what Grafana reports into the model. json_data keeps
-// null when it was not configured and Grafana holds nothing, so an unset
-// json_data over an empty jsonData never shows a diff.
-func (m *pluginSettingsModel) applySettings(ctx context.Context, s *grafanaapi.PluginSettings) diag.Diagnostics {
+// applySettings copies what Grafana reports into the model.
+func (m *pluginSettingsDataModel) applySettings(ctx context.Context, s *grafanaapi.PluginSettings) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(settingsID(m.OrgID.ValueInt64(), m.PluginID.ValueString()))
 	m.Enabled = types.BoolValue(s.Enabled)
@@ -64,8 +70,14 @@ func (m *pluginSettingsModel) applySettings(ctx context.Context, s *grafanaapi.P
 	fields, d := types.SetValueFrom(ctx, types.StringType, sortedNames(s.SecureFieldNames()))
 	diags.Append(d...)
 	m.SecureJSONFields = fields
-	m.SecureJSONDataWO = types.MapNull(types.StringType) // write-only: never in state
 	return diags
+}
+
+// applySettings refreshes the resource from Grafana; the write-only map is
+// null in anything written to the state.
+func (m *pluginSettingsModel) applySettings(ctx context.Context, s *grafanaapi.PluginSettings) diag.Diagnostics {
+	m.SecureJSONDataWO = types.MapNull(types.StringType)
+	return m.pluginSettingsDataModel.applySettings(ctx, s)
 }
 
 // sortedNames sorts a copy; never nil, so that "Grafana holds no secure

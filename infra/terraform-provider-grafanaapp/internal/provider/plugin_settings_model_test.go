@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/platformkit/terraform-provider-grafanaapp/internal/grafanaapi"
@@ -24,7 +25,8 @@ func TestParseSettingsID(t *testing.T) {
 }
 
 func TestApplySettingsNeverCarriesSecureValues(t *testing.T) {
-	m := pluginSettingsModel{OrgID: types.Int64Value(1), PluginID: types.StringValue("a-app")}
+	m := pluginSettingsModel{pluginSettingsDataModel: pluginSettingsDataModel{OrgID: types.Int64Value(1), PluginID: types.StringValue("a-app")}}
+	m.SecureJSONDataWO = types.MapValueMust(types.StringType, map[string]attr.Value{"apiKey": types.StringValue("from-config")})
 	diags := m.applySettings(context.Background(), &grafanaapi.PluginSettings{
 		Enabled: true, JSONData: json.RawMessage(`{"z":1,"a":2}`), SecureJSONFields: map[string]bool{"b": true, "a": true, "gone": false},
 	})

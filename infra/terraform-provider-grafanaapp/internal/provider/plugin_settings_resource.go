@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -16,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -50,7 +53,8 @@ func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"`secureJsonData` as a **write-only** map that never reaches the plan or the state (Terraform 1.11+).\n\n" +
 			"Grafana replaces `jsonData` whole on every write and merges `secureJsonData` key by key. Secure values are sent on " +
 			"create, when `secure_json_data_wo_version` changes, and when Grafana no longer holds a key the configuration gives a value " +
-			"(drift, e.g. a key reset in the UI: it shows in `plan` as a change of `secure_json_fields`).\n\n" +
+			"(drift, e.g. a key reset in the UI: it shows in `plan` as a change of `secure_json_fields`). A key this resource wrote " +
+			"and that is no longer in `secure_json_data_wo` is cleared (overwritten with `\"\"`).\n\n" +
 			"Destroy cannot delete a plugin's settings (Grafana has no such API): it disables and unpins the plugin and overwrites " +
 			"every secure key this resource wrote with an empty value. What remains in Grafana: the settings record, `jsonData` as it " +
 			"was, secure keys written by others, and the plugin itself.",
@@ -87,8 +91,9 @@ func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 				CustomType: jsontypes.NormalizedType{},
 				Optional:   true,
 				Computed:   true,
-				MarkdownDescription: "The plugin's `jsonData`, a JSON object (use `jsonencode`). Replaces Grafana's `jsonData` whole; " +
-					"key order and whitespace never show a diff. When not set, Grafana's current `jsonData` is left as it is.",
+				MarkdownDescription: "The plugin's `jsonData`, a JSON object (use `jsonencode`). Replaces Grafana's `jsonData` whole. " +
+					"Compared by meaning: key order, whitespace, `1.0` vs `1` and `\\u00e9` vs `é` never show a diff; array order and " +
+					"every value do. When not set, Grafana's current `jsonData` is left as it is.",
 				Validators:    []validator.String{jsonObjectValidator{}},
 				PlanModifiers: []planmodifier.String{jsonDataPlanModifier{}},
 			},
@@ -99,8 +104,9 @@ func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Sensitive:   true,
 				MarkdownDescription: "**Write-only** (Terraform 1.11+): secure values sent to the plugin's `secureJsonData`, e.g. " +
 					"`{ apiKey = ephemeral.vault_kv_secret_v2.api.data.key }`. Never stored in the plan or the state. An empty string " +
-					"clears a key; removing a key from this map leaves it in Grafana (clear it with `\"\"` first). " +
-					"Requires `secure_json_data_wo_version`.",
+					"clears a key. Removing a key that this resource wrote from the map (or removing the whole map) clears it in Grafana " +
+					"at the next apply, and the plan shows it leaving `secure_json_fields`; keys written by anyone else are never touched. " +
+					"Adding a key sends the values without a version change. Requires `secure_json_data_wo_version`.",
 				Validators: []validator.Map{secureKeyNamesValidator{}},
 			},
 			"secure_json_data_wo_version": schema.Int64Attribute{
@@ -184,24 +190,28 @@ func (r *pluginSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 
 	if state != nil && state.PluginID.Equal(plan.PluginID) && state.OrgID.Equal(plan.OrgID) {
-		plan.SecureJSONFields = plannedSecureFields(ctx, state, config, &resp.Diagnostics)
+		managed, d := getManagedKeys(ctx, req.Private)
+		resp.Diagnostics.Append(d...)
+		plan.SecureJSONFields = plannedSecureFields(ctx, state, config, managed, &resp.Diagnostics)
 	}
 	plan.SecureJSONDataWO = types.MapNull(types.StringType)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// plannedSecureFields decides secure_json_fields for an in-place update.
-func plannedSecureFields(ctx context.Context, state *pluginSettingsModel, config pluginSettingsModel, diags *diag.Diagnostics) types.Set {
+// plannedSecureFields decides secure_json_fields for an in-place update:
+// unchanged unless planSecure says this apply changes what Grafana holds.
+func plannedSecureFields(ctx context.Context, state *pluginSettingsModel, config pluginSettingsModel, managed []string, diags *diag.Diagnostics) types.Set {
 	vals, known := secureValuesFromConfig(config.SecureJSONDataWO)
 	if !known || config.SecureJSONDataWOVersion.IsUnknown() {
 		return types.SetUnknown(types.StringType)
 	}
 	held, d := setToStrings(ctx, state.SecureJSONFields)
 	diags.Append(d...)
-	if !versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion) && len(missingSecureFields(held, vals)) == 0 {
+	sp := planSecure(held, managed, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
+	if !sp.changes {
 		return state.SecureJSONFields
 	}
-	out, d := types.SetValueFrom(ctx, types.StringType, expectedSecureFields(held, vals))
+	out, d := types.SetValueFrom(ctx, types.StringType, sp.fields)
 	diags.Append(d...)
 	return out
 }
@@ -216,27 +226,9 @@ func (r *pluginSettingsResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Nothing is held or owned yet: every configured value is sent.
 	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
-	call := r.call("create", plan)
-
-	jsonData, ok := r.jsonDataToSend(ctx, plan, call, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	err := r.data.client.UpdatePluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString(), grafanaapi.SettingsUpdate{
-		Enabled: plan.Enabled.ValueBool(), Pinned: plan.Pinned.ValueBool(), JSONData: jsonData, SecureJSONData: vals,
-	})
-	if err != nil {
-		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
-		return
-	}
-	tflog.Info(ctx, "wrote plugin settings", map[string]any{"plugin_id": plan.PluginID.ValueString(), "secure_keys": vals.keys()})
-	resp.Diagnostics.Append(setManagedKeys(ctx, resp.Private, vals.keys())...)
-	r.readInto(ctx, &plan, call, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, &plan, r.call("create", plan), planSecure(nil, nil, vals, true), resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 func (r *pluginSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -261,10 +253,12 @@ func (r *pluginSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
 		return
 	}
-	wasNull := state.JSONData.IsNull()
+	prior := state.JSONData
 	resp.Diagnostics.Append(state.applySettings(ctx, s)...)
-	if wasNull && state.JSONData.ValueString() == "{}" {
+	if prior.IsNull() && state.JSONData.ValueString() == "{}" {
 		state.JSONData = jsontypes.NewNormalizedNull()
+	} else {
+		state.JSONData = preferPriorJSON(prior, state.JSONData)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -280,39 +274,40 @@ func (r *pluginSettingsResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	call := r.call("update", plan)
 	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
 	held, d := setToStrings(ctx, state.SecureJSONFields)
 	resp.Diagnostics.Append(d...)
-	bumped := versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion)
-	missing := missingSecureFields(held, vals)
-	send := vals != nil && (bumped || len(missing) > 0)
+	managed, d := getManagedKeys(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	sp := planSecure(held, managed, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
+	r.write(ctx, &plan, r.call("update", plan), sp, resp.Private, &resp.State, &resp.Diagnostics)
+}
 
-	jsonData, ok := r.jsonDataToSend(ctx, plan, call, &resp.Diagnostics)
+// write POSTs the planned settings with the secure values sp says to send,
+// records which secure keys this resource now owns, and stores what Grafana
+// then reports as the new state.
+func (r *pluginSettingsResource) write(ctx context.Context, plan *pluginSettingsModel, call callContext, sp securePlan,
+	private privateStateSetter, st *tfsdk.State, diags *diag.Diagnostics) {
+	if diags.HasError() {
+		return
+	}
+	jsonData, ok := r.jsonDataToSend(ctx, *plan, call, diags)
 	if !ok {
 		return
 	}
-	update := grafanaapi.SettingsUpdate{Enabled: plan.Enabled.ValueBool(), Pinned: plan.Pinned.ValueBool(), JSONData: jsonData}
-	if send {
-		update.SecureJSONData = vals
-	}
-	if err := r.data.client.UpdatePluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString(), update); err != nil {
-		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
-		return
-	}
-	tflog.Info(ctx, "wrote plugin settings", map[string]any{
-		"plugin_id": plan.PluginID.ValueString(), "secure_sent": send, "version_bumped": bumped, "missing_keys": missing,
+	err := r.data.client.UpdatePluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString(), grafanaapi.SettingsUpdate{
+		Enabled: plan.Enabled.ValueBool(), Pinned: plan.Pinned.ValueBool(), JSONData: jsonData, SecureJSONData: sp.send,
 	})
-	if send {
-		prev, d := getManagedKeys(ctx, req.Private)
-		resp.Diagnostics.Append(d...)
-		resp.Diagnostics.Append(setManagedKeys(ctx, resp.Private, mergeKeys(prev, vals.keys()))...)
-	}
-	r.readInto(ctx, &plan, call, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if err != nil {
+		diags.Append(grafanaErrorDiag(err, call))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// Key names only: the values in sp.send must never reach a log.
+	tflog.Info(ctx, "wrote plugin settings", map[string]any{
+		"plugin_id": plan.PluginID.ValueString(), "action": call.action, "secure_keys_written": slices.Sorted(maps.Keys(sp.send)),
+	})
+	diags.Append(setManagedKeys(ctx, private, sp.managed)...)
+	r.writeState(ctx, plan, call, st, diags)
 }
 
 // Delete disables and unpins the plugin and clears the secure keys this
@@ -384,14 +379,23 @@ func (r *pluginSettingsResource) jsonDataToSend(ctx context.Context, plan plugin
 	return current.JSONData, true
 }
 
-// readInto refreshes the computed attributes after a write.
-func (r *pluginSettingsResource) readInto(ctx context.Context, m *pluginSettingsModel, call callContext, diags *diag.Diagnostics) {
+// writeState reads back what Grafana holds after a write and records it as
+// the new state. json_data keeps the planned text when Grafana's answer
+// means the same (Grafana may re-encode numbers or escapes), so the result
+// always matches the plan.
+func (r *pluginSettingsResource) writeState(ctx context.Context, m *pluginSettingsModel, call callContext, st *tfsdk.State, diags *diag.Diagnostics) {
 	s, err := r.data.client.GetPluginSettings(ctx, m.OrgID.ValueInt64(), m.PluginID.ValueString())
 	if err != nil {
 		diags.Append(grafanaErrorDiag(err, call))
 		return
 	}
+	planned := m.JSONData
 	diags.Append(m.applySettings(ctx, s)...)
+	m.JSONData = preferPriorJSON(planned, m.JSONData)
+	if diags.HasError() {
+		return
+	}
+	diags.Append(st.Set(ctx, m)...)
 }
 
 // privateState is the part of the framework's private state API we use.
@@ -416,7 +420,7 @@ func getManagedKeys(ctx context.Context, p privateState) ([]string, diag.Diagnos
 
 func setManagedKeys(ctx context.Context, p privateStateSetter, keys []string) diag.Diagnostics {
 	if len(keys) == 0 {
-		return nil
+		return p.SetKey(ctx, privateManagedKeys, nil) // removes the entry
 	}
 	raw, _ := json.Marshal(keys)
 	return p.SetKey(ctx, privateManagedKeys, raw)

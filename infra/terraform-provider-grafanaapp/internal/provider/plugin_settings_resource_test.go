@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -137,6 +136,18 @@ func TestAccPluginSettingsLifecycle(t *testing.T) {
 					resource.TestCheckNoResourceAttr(resourceAddr, "secure_json_data_wo"),
 					s.storedSecretIs(key1), s.pluginUsesKey(t, key1), files, privateStateNamesKeys(workRoot)),
 			},
+			{ // another plugin_id replaces the resource (plan only)
+				Config:             strings.Replace(s.bridgeConfig(s.bridgeJSON(30), 1, ""), fmt.Sprintf("%q", testPluginID), `"other-app"`, 1),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPreRefresh: append(planChecks, plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionReplace))},
+			},
+			{ // another org_id replaces the resource (plan only)
+				Config:             strings.Replace(s.bridgeConfig(s.bridgeJSON(30), 1, ""), "\"bridge\" {\n", "\"bridge\" {\n  org_id = 2\n", 1),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPreRefresh: append(planChecks, plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionReplace))},
+			},
 			{ // the same JSON with other key order and whitespace: no diff
 				Config:            s.bridgeConfig(reordered, 1, ""),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: append(planChecks, plancheck.ExpectEmptyPlan())},
@@ -173,6 +184,26 @@ func TestAccPluginSettingsLifecycle(t *testing.T) {
 				)},
 				ConfigStateChecks: stateChecks(statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("secure_json_fields"), apiKeyOnly)),
 				Check:             resource.ComposeAggregateTestCheckFunc(s.storedSecretIs(key2), s.pluginUsesKey(t, key2), files),
+			},
+			{ // the app disabled out of band (e.g. in the UI): plan shows enabled false -> true, apply re-enables it
+				PreConfig: func() {
+					canon, _ := canonicalJSON([]byte(fmt.Sprintf(`{"apiUrl":%q,"caCertificate":%q,"timeoutSeconds":10,"allowedPaths":["/echo"]}`, s.upstream.URL(), s.upstream.CACertPEM())))
+					postSettingsDirect(t, s, fmt.Sprintf(`{"enabled":false,"pinned":true,"jsonData":%s}`, canon))
+				},
+				Config: s.bridgeConfig(s.bridgeJSON(10), 2, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(planChecks,
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
+					expectPriorValue(resourceAddr, "enabled", false),
+					plancheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("secure_json_fields"), apiKeyOnly), // no secure change planned
+				)},
+				ConfigStateChecks: stateChecks(statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true))),
+				Check: resource.ComposeAggregateTestCheckFunc(func(*terraform.State) error {
+					if !getSettingsDirect(t, s).Enabled {
+						return fmt.Errorf("apply did not re-enable the app")
+					}
+					return nil
+				}, s.storedSecretIs(key2), s.pluginUsesKey(t, key2), files),
 			},
 			{ // import by <org_id>:<plugin_id>
 				Config:                  s.bridgeConfig(s.bridgeJSON(10), 2, ""),
@@ -255,27 +286,6 @@ func privateStateNamesKeys(workRoot string) resource.TestCheckFunc {
 		}
 		return nil
 	}
-}
-
-type directSettings struct {
-	Enabled          bool            `json:"enabled"`
-	Pinned           bool            `json:"pinned"`
-	JSONData         json.RawMessage `json:"jsonData"`
-	SecureJSONFields map[string]bool `json:"secureJsonFields"`
-}
-
-func getSettingsDirect(t *testing.T, s *stack) directSettings {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, s.grafana.URL()+"/api/plugins/"+testPluginID+"/settings", nil)
-	req.SetBasicAuth("admin", s.grafana.AdminPassword())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out directSettings
-	json.NewDecoder(resp.Body).Decode(&out)
-	return out
 }
 
 // Without json_data the resource leaves Grafana's jsonData as it is (POST

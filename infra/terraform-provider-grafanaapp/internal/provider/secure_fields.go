@@ -58,7 +58,7 @@ func missingSecureFields(held []string, vals secureValues) []string {
 
 // expectedSecureFields is what Grafana will report after the values are
 // sent: the keys it held, plus the keys given a value, minus the keys cleared.
-func expectedSecureFields(held []string, vals secureValues) []string {
+func expectedSecureFields(held []string, vals map[string]string) []string {
 	out := map[string]bool{}
 	for _, k := range held {
 		out[k] = true
@@ -87,6 +87,57 @@ func clearingValues(keys []string) map[string]string {
 		out[k] = ""
 	}
 	return out
+}
+
+// securePlan is what one apply does with secure keys, decided in one place
+// for both the plan (ModifyPlan) and the apply (Update).
+type securePlan struct {
+	send    map[string]string // secureJsonData to POST: values, and "" for keys to clear; nil sends none
+	fields  []string          // secure_json_fields Grafana reports afterwards
+	managed []string          // keys this resource has written, afterwards (private state)
+	changes bool              // whether this apply changes what Grafana holds
+}
+
+// planSecure decides which secure keys an in-place update writes. held is
+// what Grafana holds now, managed the keys this resource wrote before, vals
+// the configured secure_json_data_wo (nil when unset).
+//
+//   - The configured values are sent when the version changed, or when
+//     Grafana lacks a key the configuration gives a value (drift).
+//   - A key this resource wrote that is no longer in secure_json_data_wo is
+//     cleared with "" (Terraform's usual meaning of removing something from
+//     the configuration), without waiting for a version change: key names are
+//     visible in the plan even though values are not. Keys that someone else
+//     wrote, or that Grafana held before an import, are never touched.
+func planSecure(held, managed []string, vals secureValues, bumped bool) securePlan {
+	p := securePlan{send: map[string]string{}}
+	sendVals := vals != nil && (bumped || len(missingSecureFields(held, vals)) > 0)
+	if sendVals {
+		for k, v := range vals {
+			p.send[k] = v
+		}
+	}
+	var kept []string
+	for _, k := range managed {
+		if _, configured := vals[k]; configured {
+			kept = append(kept, k)
+			continue
+		}
+		p.send[k] = "" // removed from the configuration: clear it
+		if slices.Contains(held, k) {
+			p.changes = true
+		}
+	}
+	p.changes = p.changes || sendVals
+	if len(p.send) == 0 {
+		p.send = nil
+	}
+	p.fields = expectedSecureFields(held, p.send)
+	p.managed = kept
+	if sendVals {
+		p.managed = mergeKeys(kept, vals.keys())
+	}
+	return p
 }
 
 // mergeKeys is the union of two sorted key lists, sorted.

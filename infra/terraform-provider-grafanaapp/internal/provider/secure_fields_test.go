@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -76,5 +77,61 @@ func TestClearingValuesAndMergeKeys(t *testing.T) {
 	}
 	if got := mergeKeys([]string{"b", "a"}, []string{"c", "a"}); !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Fatalf("mergeKeys = %v", got)
+	}
+}
+
+func TestPlanSecure(t *testing.T) {
+	cases := []struct {
+		name             string
+		held, managed    []string
+		vals             secureValues
+		bumped           bool
+		send             map[string]string
+		fields, nowOwned []string
+		changes          bool
+	}{
+		{name: "create sends every configured value and owns those keys",
+			vals: secureValues{"apiKey": "k", "cleared": ""}, bumped: true,
+			send: map[string]string{"apiKey": "k", "cleared": ""}, fields: []string{"apiKey"}, nowOwned: []string{"apiKey", "cleared"}, changes: true},
+		{name: "create without secure_json_data_wo sends none",
+			bumped: true, fields: []string{}, nowOwned: nil},
+		{name: "steady state sends nothing",
+			held: []string{"apiKey"}, managed: []string{"apiKey"}, vals: secureValues{"apiKey": "k"},
+			fields: []string{"apiKey"}, nowOwned: []string{"apiKey"}},
+		{name: "version bump sends every configured value",
+			held: []string{"apiKey"}, managed: []string{"apiKey"}, vals: secureValues{"apiKey": "k2"}, bumped: true,
+			send: map[string]string{"apiKey": "k2"}, fields: []string{"apiKey"}, nowOwned: []string{"apiKey"}, changes: true},
+		{name: "drift: a key reset out of band is sent again",
+			held: []string{}, managed: []string{"apiKey"}, vals: secureValues{"apiKey": "k"},
+			send: map[string]string{"apiKey": "k"}, fields: []string{"apiKey"}, nowOwned: []string{"apiKey"}, changes: true},
+		{name: "a key removed from the configuration is cleared, without a version bump",
+			held: []string{"apiKey", "token"}, managed: []string{"apiKey", "token"}, vals: secureValues{"apiKey": "k"},
+			send: map[string]string{"token": ""}, fields: []string{"apiKey"}, nowOwned: []string{"apiKey"}, changes: true},
+		{name: "secure_json_data_wo removed: every key this resource wrote is cleared",
+			held: []string{"apiKey"}, managed: []string{"apiKey"}, vals: nil,
+			send: map[string]string{"apiKey": ""}, fields: []string{}, nowOwned: nil, changes: true},
+		{name: "keys written by others are never touched",
+			held: []string{"apiKey", "foreign"}, managed: []string{"apiKey"}, vals: secureValues{"apiKey": "k"}, bumped: true,
+			send: map[string]string{"apiKey": "k"}, fields: []string{"apiKey", "foreign"}, nowOwned: []string{"apiKey"}, changes: true},
+		{name: "after import nothing is owned, so nothing is cleared",
+			held: []string{"apiKey", "token"}, managed: nil, vals: secureValues{"apiKey": "k"},
+			fields: []string{"apiKey", "token"}, nowOwned: nil},
+		{name: "a removed key Grafana no longer holds: cleared for good measure, no visible change",
+			held: []string{"apiKey"}, managed: []string{"apiKey", "gone"}, vals: secureValues{"apiKey": "k"},
+			send: map[string]string{"gone": ""}, fields: []string{"apiKey"}, nowOwned: []string{"apiKey"}},
+		{name: "a key added to the configuration is drift and is sent",
+			held: []string{"apiKey"}, managed: []string{"apiKey"}, vals: secureValues{"apiKey": "k", "token": "t"},
+			send: map[string]string{"apiKey": "k", "token": "t"}, fields: []string{"apiKey", "token"}, nowOwned: []string{"apiKey", "token"}, changes: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := planSecure(c.held, c.managed, c.vals, c.bumped)
+			if !maps.Equal(p.send, c.send) || (p.send == nil) != (c.send == nil) {
+				t.Errorf("send = %v, want %v", p.send, c.send)
+			}
+			if !slices.Equal(p.fields, c.fields) || !slices.Equal(p.managed, c.nowOwned) || p.changes != c.changes {
+				t.Errorf("fields %v managed %v changes %v; want %v %v %v", p.fields, p.managed, p.changes, c.fields, c.nowOwned, c.changes)
+			}
+		})
 	}
 }

@@ -58,6 +58,8 @@ describe('AppConfig: the API key', () => {
     await user.click(screen.getByRole('button', { name: 'Reset' }));
     expect(apiKeyInput()).toBeEnabled();
     expect(apiKeyInput()).toHaveAttribute('type', 'password');
+    // Not a place for the browser to autofill a saved (Grafana) password.
+    expect(apiKeyInput()).toHaveAttribute('autocomplete', 'new-password');
     await user.type(apiKeyInput(), CANARY);
     await user.click(save());
 
@@ -69,6 +71,24 @@ describe('AppConfig: the API key', () => {
     for (const input of Array.from(document.querySelectorAll('input, textarea'))) {
       expect((input as HTMLInputElement).value).not.toContain(CANARY);
     }
+  });
+
+  it('after Reset, Save without a new key is refused: it would have wiped the stored key', async () => {
+    const { user } = renderConfig();
+    await user.click(screen.getByRole('button', { name: 'Reset' }));
+    await user.click(save());
+    expect(await screen.findByText('API key is required: type the key the API gave you')).toBeInTheDocument();
+    expect(postedBodies()).toHaveLength(0);
+  });
+
+  it('refuses a key with a space at its end, without showing the key', async () => {
+    const { user, container } = renderConfig({ apiUrl: API_URL }, false);
+    await user.type(apiKeyInput(), `${CANARY} `);
+    await user.click(save());
+    expect(await screen.findByText(/API key must not start or end with spaces or line breaks/)).toBeInTheDocument();
+    expect(postedBodies()).toHaveLength(0);
+    expect(document.body.textContent).not.toContain(CANARY);
+    expect(container.innerHTML).not.toContain(CANARY);
   });
 
   it('asks for a key when none is stored and none was typed, and sends nothing', async () => {

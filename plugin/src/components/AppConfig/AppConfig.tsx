@@ -1,7 +1,9 @@
 // The plugin's configuration page (Admin only, see plugin.json includes).
 // The API key goes through SecretInput: a stored key shows as "configured" and
 // is never read back; secureJsonData is sent only when a new key was typed,
-// because any value sent, even "", replaces the stored secret.
+// because any value sent, even "", replaces the stored secret. The key input
+// is uncontrolled and read once on Save: the key is never in React state, and
+// React never copies it into the input's value attribute (page markup).
 import { css } from '@emotion/css';
 import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import {
@@ -16,7 +18,7 @@ import {
   TextArea,
   useStyles2,
 } from '@grafana/ui';
-import { ChangeEvent, FormEvent, useState } from 'react';
+import { ChangeEvent, FormEvent, useRef, useState } from 'react';
 
 import { ApiError, checkHealth, HealthVerdict, PluginSettingsBody, saveSettings, toApiError } from '../../api';
 import {
@@ -26,6 +28,7 @@ import {
   jsonDataFromForm,
   LIMITS,
   SettingsForm,
+  validateApiKey,
   validateSettings,
 } from '../../settings';
 
@@ -50,16 +53,28 @@ export default function AppConfig({ plugin }: AppConfigProps) {
   const styles = useStyles2(getStyles);
   const [form, setForm] = useState<SettingsForm>(() => formFromJsonData(meta.jsonData));
   const [keyConfigured, setKeyConfigured] = useState<boolean>(Boolean(meta.secureJsonFields?.apiKey));
-  const [newKey, setNewKey] = useState('');
+  const keyInput = useRef<HTMLInputElement>(null);
+  const [keyError, setKeyError] = useState<string | undefined>();
   const [touched, setTouched] = useState<Partial<Record<keyof SettingsForm, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [save, setSave] = useState<SaveState>({ phase: 'idle' });
 
   const errors = validateSettings(form);
-  const keyMissing = !keyConfigured && newKey === '';
+  // The key typed since the last save; "" when the stored one stays. While a
+  // key is configured the ref points at SecretInput's "configured" box.
+  const typedKey = () => (keyConfigured ? '' : (keyInput.current?.value ?? ''));
+  const keyProblem = (key: string) =>
+    !keyConfigured && key === '' ? 'API key is required: type the key the API gave you' : validateApiKey(key);
   const pending = save.phase === 'saving' || save.phase === 'checking';
   // A field's reason shows once the user has left it or tried to save.
   const errorFor = (field: keyof SettingsForm) => (touched[field] || submitted ? errors[field] : undefined);
+  // Label, description and the reason to show: what every setting's Field takes.
+  const fieldProps = (field: keyof SettingsForm, label: string, description: string) => ({
+    label,
+    description,
+    invalid: Boolean(errorFor(field)),
+    error: errorFor(field),
+  });
 
   const text = (field: keyof SettingsForm) => ({
     id: `apibridge-${field}`,
@@ -75,7 +90,10 @@ export default function AppConfig({ plugin }: AppConfigProps) {
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (Object.keys(errors).length > 0 || keyMissing || pending) {
+    const newKey = typedKey();
+    const problem = keyProblem(newKey);
+    setKeyError(problem);
+    if (Object.keys(errors).length > 0 || problem || pending) {
       return;
     }
     const body: PluginSettingsBody = {
@@ -94,8 +112,7 @@ export default function AppConfig({ plugin }: AppConfigProps) {
       return;
     }
     if (newKey !== '') {
-      // The key now lives only in Grafana: drop it from the page's memory.
-      setNewKey('');
+      // The key now lives only in Grafana: unmounting the input drops it.
       setKeyConfigured(true);
     }
     setSave({ phase: 'checking' });
@@ -106,10 +123,11 @@ export default function AppConfig({ plugin }: AppConfigProps) {
     <form onSubmit={onSubmit} data-testid={testIds.form} className={styles.form} noValidate>
       <FieldSet label="Third-party API">
         <Field
-          label="API URL"
-          description="HTTPS base URL of the API, may include a base path. No user name, password, query or fragment."
-          invalid={Boolean(errorFor('apiUrl'))}
-          error={errorFor('apiUrl')}
+          {...fieldProps(
+            'apiUrl',
+            'API URL',
+            'HTTPS base URL of the API, may include a base path. No user name, password, query or fragment.'
+          )}
           required
         >
           <Input {...text('apiUrl')} placeholder="https://api.example.com/v1" width={60} />
@@ -117,47 +135,40 @@ export default function AppConfig({ plugin }: AppConfigProps) {
         <Field
           label="API key"
           description="Stored encrypted by Grafana and only ever sent to the API URL. It is never shown again after saving."
-          invalid={submitted && keyMissing}
-          error={submitted && keyMissing ? 'API key is required: type the key the API gave you' : undefined}
+          invalid={Boolean(keyError)}
+          error={keyError}
           required
         >
           <SecretInput
             id="apibridge-apiKey"
             width={60}
+            ref={keyInput}
             isConfigured={keyConfigured}
-            value={newKey}
             placeholder="Paste the API key"
-            autoComplete="off"
-            onChange={(e) => setNewKey(e.currentTarget.value)}
+            // Browsers ignore "off" on password fields and would autofill a
+            // saved Grafana password here, to be sent to the third-party API.
+            autoComplete="new-password"
+            onChange={(e) => submitted && setKeyError(keyProblem(e.currentTarget.value))}
             onReset={() => {
               setKeyConfigured(false);
-              setNewKey('');
+              setKeyError(undefined);
             }}
           />
         </Field>
         <Stack gap={2}>
-          <Field
-            label="Auth header"
-            description={`Header that carries the key (default ${DEFAULTS.authHeader}).`}
-            invalid={Boolean(errorFor('authHeader'))}
-            error={errorFor('authHeader')}
-          >
+          <Field {...fieldProps('authHeader', 'Auth header', `Header that carries the key (default ${DEFAULTS.authHeader}).`)}>
             <Input {...text('authHeader')} placeholder={DEFAULTS.authHeader} width={30} />
           </Field>
-          <Field
-            label="Auth scheme"
-            description="Word before the key, e.g. Bearer. Empty sends the raw key."
-            invalid={Boolean(errorFor('authScheme'))}
-            error={errorFor('authScheme')}
-          >
+          <Field {...fieldProps('authScheme', 'Auth scheme', 'Word before the key, e.g. Bearer. Empty sends the raw key.')}>
             <Input {...text('authScheme')} width={30} />
           </Field>
         </Stack>
         <Field
-          label="CA certificate"
-          description="Optional PEM bundle trusted instead of the system roots, for APIs behind a private CA."
-          invalid={Boolean(errorFor('caCertificate'))}
-          error={errorFor('caCertificate')}
+          {...fieldProps(
+            'caCertificate',
+            'CA certificate',
+            'Optional PEM bundle trusted instead of the system roots, for APIs behind a private CA.'
+          )}
         >
           <TextArea {...text('caCertificate')} rows={4} placeholder="-----BEGIN CERTIFICATE-----" />
         </Field>
@@ -178,36 +189,30 @@ export default function AppConfig({ plugin }: AppConfigProps) {
 
       <FieldSet label="Limits and routes">
         <Stack gap={2}>
-          <Field
-            label="Timeout (seconds)"
-            description={`${LIMITS.timeoutSeconds.min} to ${LIMITS.timeoutSeconds.max}.`}
-            invalid={Boolean(errorFor('timeoutSeconds'))}
-            error={errorFor('timeoutSeconds')}
-          >
+          <Field {...fieldProps('timeoutSeconds', 'Timeout (seconds)', rangeText(LIMITS.timeoutSeconds))}>
             <Input {...text('timeoutSeconds')} inputMode="numeric" width={20} />
           </Field>
           <Field
-            label="Maximum response size (bytes)"
-            description={`${LIMITS.maxResponseBytes.min} to ${LIMITS.maxResponseBytes.max}.`}
-            invalid={Boolean(errorFor('maxResponseBytes'))}
-            error={errorFor('maxResponseBytes')}
+            {...fieldProps('maxResponseBytes', 'Maximum response size (bytes)', rangeText(LIMITS.maxResponseBytes))}
           >
             <Input {...text('maxResponseBytes')} inputMode="numeric" width={20} />
           </Field>
         </Stack>
         <Field
-          label="Allowed proxy paths"
-          description="One upstream path prefix per line, each starting with /. The generic proxy reaches nothing else."
-          invalid={Boolean(errorFor('allowedPaths'))}
-          error={errorFor('allowedPaths')}
+          {...fieldProps(
+            'allowedPaths',
+            'Allowed proxy paths',
+            'One upstream path prefix per line, each starting with /. The generic proxy reaches nothing else.'
+          )}
         >
           <TextArea {...text('allowedPaths')} rows={3} placeholder="/reports" />
         </Field>
         <Field
-          label="Health check path"
-          description={`Called by "Save" to check the key (default ${DEFAULTS.healthPath}).`}
-          invalid={Boolean(errorFor('healthPath'))}
-          error={errorFor('healthPath')}
+          {...fieldProps(
+            'healthPath',
+            'Health check path',
+            `Called by "Save" to check the key (default ${DEFAULTS.healthPath}).`
+          )}
         >
           <Input {...text('healthPath')} placeholder={DEFAULTS.healthPath} width={30} />
         </Field>
@@ -240,6 +245,8 @@ function HealthAlert({ verdict, className }: { verdict: HealthVerdict; className
     </Alert>
   );
 }
+
+const rangeText = ({ min, max }: { min: number; max: number }) => `${min} to ${max}.`;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   form: css({ maxWidth: theme.spacing(120) }),

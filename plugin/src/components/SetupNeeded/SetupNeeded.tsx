@@ -2,6 +2,7 @@
 // (no key, no URL, or a key the API refused). Only an Admin can open the
 // configuration page, so others are told whom to ask instead of being sent
 // to a page they cannot open.
+import { locationUtil } from '@grafana/data';
 import { Alert, LinkButton } from '@grafana/ui';
 
 import { CONFIG_PAGE_URL } from '../../constants';
@@ -21,7 +22,8 @@ export function SetupNeeded({ title, message }: Props) {
     <Alert title={title} severity="warning" data-testid={testIds.setupNeeded}>
       <p>{message}</p>
       {admin ? (
-        <LinkButton href={CONFIG_PAGE_URL} icon="cog" variant="primary">
+        // assureBaseUrl: Grafana may be served under a sub-path (root_url).
+        <LinkButton href={locationUtil.assureBaseUrl(CONFIG_PAGE_URL)} icon="cog" variant="primary">
           Open the configuration page
         </LinkButton>
       ) : (

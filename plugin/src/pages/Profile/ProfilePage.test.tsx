@@ -1,4 +1,4 @@
-import { OrgRole } from '@grafana/data';
+import { locationUtil, OrgRole } from '@grafana/data';
 import { config } from '@grafana/runtime';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -18,6 +18,15 @@ let backend: BackendSrvDouble;
 
 function signInAs(orgRole: OrgRole) {
   config.bootData.user = { ...config.bootData.user, orgRole, isGrafanaAdmin: false };
+}
+
+/** What Grafana does at start-up when its root_url has a sub-path. */
+function serveUnder(appSubUrl: string) {
+  locationUtil.initialize({
+    config: { appSubUrl } as Parameters<typeof locationUtil.initialize>[0]['config'],
+    getTimeRangeForUrl: () => ({ from: 'now-1h', to: 'now' }),
+    getVariablesUrlParams: () => ({}),
+  });
 }
 
 beforeEach(() => {
@@ -78,6 +87,20 @@ describe('ProfilePage', () => {
         'href',
         CONFIG_PAGE_URL
       );
+    });
+
+    it('keeps the link under the sub-path Grafana is served from', async () => {
+      serveUnder('/grafana');
+      try {
+        render(<ProfilePage />);
+        const alert = await screen.findByTestId(setupIds.setupNeeded);
+        expect(within(alert).getByRole('link', { name: /Open the configuration page/ })).toHaveAttribute(
+          'href',
+          `/grafana${CONFIG_PAGE_URL}`
+        );
+      } finally {
+        serveUnder('');
+      }
     });
 
     it.each([OrgRole.Viewer, OrgRole.Editor])('tells a %s to ask an admin, with no link', async (role) => {
