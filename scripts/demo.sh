@@ -13,7 +13,10 @@ cd "$KIT_ROOT"
 bash scripts/bootstrap.sh
 
 demo="$KIT_ROOT/.demo"
-rm -rf "$demo" && mkdir -p "$demo/run" && chmod 700 "$demo"
+demo_stack="apibridge-demo-plugin-settings"
+# A fresh start: the demo's state, and its stack's working directory, whose
+# provider lock file would pin an older build of our provider.
+rm -rf "$demo" "cdktf.out/stacks/$demo_stack" && mkdir -p "$demo/run" && chmod 700 "$demo"
 pids=()
 key_file="$demo/run/api.key"
 cleanup() { rm -f "$key_file"; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -41,9 +44,9 @@ bao_port="$(free_port)"
 export BAO_ADDR="http://127.0.0.1:$bao_port"
 BAO_TOKEN="root-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 export BAO_TOKEN
-bao server -dev -dev-root-token-id="$BAO_TOKEN" -dev-listen-address="127.0.0.1:$bao_port" >"$demo/run/bao.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 100); do bao status >/dev/null 2>&1 && break; sleep 0.2; done
-bao kv put -mount=secret grafana/apibridge apiKey=@"$key_file" >/dev/null
+HOME="$demo/run" bao server -dev -dev-root-token-id="$BAO_TOKEN" -dev-listen-address="127.0.0.1:$bao_port" >"$demo/run/bao.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 100); do HOME="$demo/run" bao status >/dev/null 2>&1 && break; sleep 0.2; done
+HOME="$demo/run" bao kv put -mount=secret grafana/apibridge apiKey=@"$key_file" >/dev/null
 
 kit_log "starting the Grafana double with plugin/dist"
 admin_password="$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixtureConfig } from "../testing/fixture-config";
+import { deployment } from "./deployment.config";
 import { applyEnvOverrides } from "./env-overrides";
 import { validateConfig } from "./validate";
 
@@ -25,5 +28,21 @@ describe("applyEnvOverrides", () => {
     const { dir, cfg } = fixtureConfig();
     const out = applyEnvOverrides(cfg, { KIT_GRAFANA_IMAGE: "grafana/grafana:latest" });
     expect(() => validateConfig(out, { baseDir: dir })).toThrow(/docker\.image: "grafana\/grafana:latest" is not pinned by digest/);
+  });
+
+  it("uses every KIT_* variable the example pipeline sets (docs/pipelines/plan-and-apply.yml), and the result is valid", () => {
+    const workflow = readFileSync(resolve(__dirname, "../../docs/pipelines/plan-and-apply.yml"), "utf8");
+    const block = /^env:\n((?:[ ]{2}.*\n)+)/m.exec(workflow)![1];
+    const env = Object.fromEntries([...block.matchAll(/^\s+(KIT_[A-Z_]+):\s*"?([^"#\s]+)"?/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(["KIT_BACKEND", "KIT_GRAFANA_URL", "KIT_DOCKER_ENABLED"]));
+    // A misspelt variable would be ignored without a word: each one must be read.
+    const read = new Set<string | symbol>();
+    const watched = new Proxy(env, { get: (t, k) => (read.add(k), t[k as string]) });
+    applyEnvOverrides(deployment, watched);
+    expect(Object.keys(env).filter((name) => !read.has(name))).toEqual([]);
+    const { dir } = fixtureConfig();
+    const out = applyEnvOverrides(deployment, env);
+    expect(out).toMatchObject({ backend: { kind: "pg", schemaName: "apibridge_state" }, grafana: { url: "https://grafana.example.com" }, docker: { enabled: false } });
+    expect(() => validateConfig(out, { baseDir: dir })).not.toThrow();
   });
 });

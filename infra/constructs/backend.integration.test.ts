@@ -83,6 +83,6 @@ describe("pg backend with PostgreSQL locking", () => {
     const pulled = await run("terraform", ["state", "pull"], { cwd: stackDir, env: { ...process.env, PG_CONN_STR: pg.connStr } });
     expect(JSON.parse(pulled.stdout)).toMatchObject({ lineage: expect.any(String), serial: expect.any(Number) });
     const dump = await pg.psql("select data from apibridge_state.states");
-    expect(findCanaries([apiKey], [dir], { "deploy A": ra.stdout + ra.stderr, "deploy B": b.stdout + b.stderr, "state in PostgreSQL": dump, "state pull": pulled.stdout })).toEqual([]);
+    expect(findCanaries([apiKey], [dir], { "deploy A": ra.stdout + ra.stderr, "deploy B": b.stdout + b.stderr, "re-deploy": again.stdout + again.stderr, "state in PostgreSQL": dump, "state pull": pulled.stdout })).toEqual([]);
   });
 });

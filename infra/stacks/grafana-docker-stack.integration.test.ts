@@ -64,8 +64,21 @@ describe("Grafana Docker stack without a Docker engine", () => {
       capabilities: [{ drop: ["ALL"] }],
       ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1", protocol: "tcp" }],
     });
-    expect(c.mounts.every((m: { read_only: boolean }) => m.read_only)).toBe(true);
-    expect(c.env).toEqual(expect.arrayContaining(["GF_SECURITY_SECRET_KEY__FILE=/run/secrets/grafana_secret_key", "GF_AUTH_ANONYMOUS_ENABLED=false"]));
+    // The plugin and both secret files, all read-only (an empty list would not do).
+    expect(c.mounts.map((m: { target: string; read_only: boolean }) => [m.target, m.read_only]).sort()).toEqual([
+      ["/run/secrets/grafana_admin_password", true],
+      ["/run/secrets/grafana_secret_key", true],
+      ["/var/lib/grafana/plugins/platformkit-apibridge-app", true],
+    ]);
+    expect(c.env).toEqual(
+      expect.arrayContaining([
+        "GF_SECURITY_SECRET_KEY__FILE=/run/secrets/grafana_secret_key",
+        "GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password",
+        "GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=platformkit-apibridge-app",
+        "GF_AUTH_ANONYMOUS_ENABLED=false",
+      ]),
+    );
+    expect(c.healthcheck).toEqual([expect.objectContaining({ test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:3000/api/health || exit 1"] })]);
     expect(byType.docker_image.name).toMatch(/@sha256:[0-9a-f]{64}$/);
   });
 
@@ -79,6 +92,15 @@ describe("Grafana Docker stack without a Docker engine", () => {
 
   it("puts Grafana's secret_key and admin password nowhere: only their host paths", () => {
     expect(findCanaries([secretKey, adminPassword], [ws.outdir, join(dir, "state")], outputs)).toEqual([]);
+  });
+
+  it("stops before cdktn, naming the fix, for an unknown stack or a missing Grafana credential", async () => {
+    const unknown = await kit("diff", ws, {}, ["apibridge-grafana"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/stack: "apibridge-grafana" is not a stack of this deployment\. Fix: choose from: apibridge-grafana-docker, apibridge-plugin-settings/);
+    const noAuth = await kit("deploy", ws, { GRAFANA_AUTH: "" }, ["apibridge-plugin-settings"]);
+    expect(noAuth.code).toBe(2);
+    expect(noAuth.stderr).toMatch(/error: GRAFANA_AUTH is not set: export a Grafana service-account token or user:password there \(grafana\.authEnv\)/);
   });
 
   it("refuses to synthesize with Grafana's default secret_key", async () => {

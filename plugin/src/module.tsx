@@ -11,7 +11,7 @@ const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig'));
 
 function App(props: AppRootProps<AppJsonData>) {
   return (
-    <Suspense fallback={<LoadingPlaceholder text="" />}>
+    <Suspense fallback={<LoadingPlaceholder text="Loading API Bridge…" />}>
       <LazyApp {...props} />
     </Suspense>
   );
@@ -19,7 +19,7 @@ function App(props: AppRootProps<AppJsonData>) {
 
 function AppConfig(props: PluginConfigPageProps<AppPluginMeta<AppJsonData>>) {
   return (
-    <Suspense fallback={<LoadingPlaceholder text="" />}>
+    <Suspense fallback={<LoadingPlaceholder text="Loading API Bridge…" />}>
       <LazyAppConfig {...props} />
     </Suspense>
   );

@@ -28,3 +28,13 @@ done
 
 kit_log "plugin frontend: real-browser test (Chromium)"
 npm run --silent test:browser
+
+# The @grafana/plugin-e2e suite needs Grafana in Docker; here it is only
+# loaded and listed, which catches a broken config, import or spec.
+kit_log "plugin frontend: @grafana/plugin-e2e suite loads (listed, not run)"
+e2e_password_file="$(mktemp)"
+trap 'rm -f "$e2e_password_file"' EXIT
+printf 'listing-only' >"$e2e_password_file"
+e2e_list="$(GRAFANA_ADMIN_PASSWORD_FILE="$e2e_password_file" npx playwright test --config tests/e2e/playwright.config.ts --list)"
+grep -q '^Total: [1-9][0-9]* tests in' <<<"$e2e_list" || fail "playwright could not list the e2e suite: $e2e_list"
+grep -q '\[auth\] .*auth.setup' <<<"$e2e_list" || fail "the e2e suite lost plugin-e2e's auth step: $e2e_list"

@@ -58,7 +58,7 @@ export class OpenBaoKv2Secret extends Construct implements SecretSourceOutputs {
   readonly version: number;
   constructor(scope: Construct, id: string, cfg: OpenBaoKvSourceConfig) {
     super(scope, id);
-    const key = ephemeralStringVariable(this, STORE_KEY_VARIABLE, `API key read from OpenBao KV v2 ${cfg.mount}/${cfg.path} (field ${cfg.field}) at deploy time`);
+    const key = ephemeralStringVariable(this, STORE_KEY_VARIABLE, `API key read from OpenBao KV v2 ${cfg.mount}/${cfg.path} (field ${cfg.field}) by the kit's runner at deploy time, passed as this ephemeral variable`);
     this.apiKey = key.stringValue;
     this.version = cfg.version ?? versionVariable(this, STORE_VERSION_VARIABLE).numberValue;
   }

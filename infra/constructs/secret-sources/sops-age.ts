@@ -40,7 +40,7 @@ export class SopsAgeSecret extends Construct implements SecretSourceOutputs {
   readonly version: number;
   constructor(scope: Construct, id: string, cfg: SopsAgeSourceConfig) {
     super(scope, id);
-    const key = ephemeralStringVariable(this, STORE_KEY_VARIABLE, `API key decrypted from ${cfg.file} (key ${cfg.key}) by sops at deploy time`);
+    const key = ephemeralStringVariable(this, STORE_KEY_VARIABLE, `API key decrypted from ${cfg.file} (key ${cfg.key}) by the kit's runner (sops) at deploy time, passed as this ephemeral variable`);
     this.apiKey = key.stringValue;
     this.version = cfg.version ?? versionVariable(this, STORE_VERSION_VARIABLE).numberValue;
   }

@@ -42,6 +42,7 @@ let context: BrowserContext | undefined;
 let page: Page;
 const responseBodies: Artifact[] = [];
 const pendingBodies: Promise<void>[] = [];
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   for (const required of ['module.js', 'plugin.json', 'gpx_apibridge_linux_amd64']) {
@@ -98,7 +99,17 @@ beforeAll(async () => {
         .catch(() => undefined)
     );
   });
-  page.on('pageerror', (err) => console.error('page error:', err.message));
+  // Uncaught errors and console.error output (React's warnings among them)
+  // fail the run in the last test instead of scrolling past in the log.
+  page.on('pageerror', (err) => pageErrors.push(`uncaught: ${err.message}`));
+  page.on('console', (message) => {
+    // Chromium's own "Failed to load resource" lines are left out: the tests
+    // provoke error statuses on purpose (key refused), and Grafana's fonts and
+    // spinner icon are served by Grafana itself, not shipped in any npm package.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageErrors.push(`console.error: ${message.text()} (${message.location().url})`);
+    }
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -178,6 +189,8 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     await page.locator('#apibridge-apiUrl').fill(apiDouble!.ready.url);
     await page.locator('#apibridge-caCertificate').fill(await readFile(apiDouble!.ready.caFile, 'utf8'));
     await keyInput.fill(GOOD_KEY);
+    // Typed but not saved: in the input's value, yet not in the page's markup.
+    expect(await page.evaluate(() => document.documentElement.outerHTML)).not.toContain(GOOD_KEY);
     await page.getByTestId('apibridge-config-save').click();
 
     const verdict = page.getByTestId('apibridge-config-health');
@@ -272,5 +285,6 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     for (const key of [GOOD_KEY, WRONG_KEY]) {
       expect(artifactsContaining(key, artifacts)).toEqual([]);
     }
+    expect(pageErrors).toEqual([]);
   }, 60_000);
 });

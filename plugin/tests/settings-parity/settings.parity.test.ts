@@ -175,7 +175,8 @@ beforeAll(async () => {
     await run('go', ['build', '-o', parityBin, './tests/settings-parity'], { cwd: pluginRoot, env: process.env });
   } catch (err) {
     throw new Error(
-      `could not build the backend's settings check (needs Go, see scripts/env.sh): ${(err as Error).message}`
+      `could not build the backend's settings check (needs Go, see scripts/env.sh): ${(err as Error).message}`,
+      { cause: err }
     );
   }
   realCA = await readFile(path.join(import.meta.dirname, 'testdata/ca.pem'), 'utf8');

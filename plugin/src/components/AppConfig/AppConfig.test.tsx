@@ -119,6 +119,9 @@ describe('AppConfig: validation next to each field', () => {
     await user.type(field, value);
     await user.tab();
     expect(await screen.findByText(message)).toBeInTheDocument();
+    // Announced with the field: the reason is its accessible description.
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveAccessibleDescription(message);
     await user.click(save());
     expect(postedBodies()).toHaveLength(0);
   });

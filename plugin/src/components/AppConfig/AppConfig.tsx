@@ -85,6 +85,8 @@ export default function AppConfig({ plugin }: AppConfigProps) {
       setForm((f) => ({ ...f, [field]: value }));
     },
     onBlur: () => setTouched((t) => ({ ...t, [field]: true })),
+    // Input derives this from Field's `invalid`; TextArea does not.
+    'aria-invalid': Boolean(errorFor(field)),
   });
 
   const onSubmit = async (event: FormEvent) => {
