@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: wall time of `npm run synth` (config validation + cdktn synth of
-# both stacks), median of N runs, printed beside the baseline DESIGN.md
-# records for a small stack on these machines (3.5 s). Prints, never fails on speed.
+# both stacks), median of N runs, printed beside a baseline measured in the
+# same run: `cdktn synth` of an app with one empty stack
+# (bench-baseline-app.ts). Prints, never fails on speed.
 #
 # Usage: bench-synth.sh [runs]   (default 3)
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/env.sh"
 cd "$KIT_ROOT"
 runs="${1:-3}"
-BASELINE_S="3.5"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -25,11 +25,19 @@ cat >"$work/config.json" <<JSON
   "hostPort":3000,"user":"472:0","pluginDistDir":"$work/dist","secretKeyFile":"$work/secret_key","adminPasswordFile":"$work/admin_password","adminUser":"admin"}}
 JSON
 
-times=()
+elapsed() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
+# Runs alternate between the two so that machine load hits both alike.
+kit_times=() base_times=()
 for _ in $(seq "$runs"); do
   t0=$(date +%s.%N)
+  npx cdktn synth -a "npx tsx infra/scripts/bench-baseline-app.ts" -o "$work/base-out" >/dev/null
+  base_times+=("$(elapsed "$t0")")
+  t0=$(date +%s.%N)
   KIT_CONFIG="$work/config.json" npx tsx infra/bin/kit.ts synth -- --output "$work/out" >/dev/null
-  times+=("$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')")
+  kit_times+=("$(elapsed "$t0")")
 done
-median="$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")"
-printf 'bench synth (2 stacks, %d runs): median %.2f s  (baseline %s s for a small stack; runs: %s)\n' "$runs" "$median" "$BASELINE_S" "$(printf '%.2f ' "${times[@]}")"
+printf 'bench synth, median of %d runs:\n' "$runs"
+printf '  baseline  cdktn synth, one empty stack       %6.2f s  (runs: %s)\n' "$(median "${base_times[@]}")" "$(printf '%.2f ' "${base_times[@]}")"
+printf '  kit       npm run synth, config + 2 stacks   %6.2f s  (runs: %s)\n' "$(median "${kit_times[@]}")" "$(printf '%.2f ' "${kit_times[@]}")"
