@@ -244,7 +244,7 @@ func parseAPIURL(raw string, allowInsecureLoopback bool) (*url.URL, error) {
 		}
 		return nil, configErr("apiUrl", "%q is not a URL (%s); %s", shown, err.Error(), example)
 	}
-	if u.Scheme == "" || u.Host == "" || u.Opaque != "" {
+	if u.Scheme == "" || u.Hostname() == "" || u.Opaque != "" {
 		return nil, configErr("apiUrl", "%q is not an absolute URL; %s", shown, example)
 	}
 	if u.User != nil {

@@ -116,6 +116,7 @@ func TestLoadSettingsRejects(t *testing.T) {
 		{"apiUrl missing", `{}`, key, "apiUrl", "is empty"},
 		{"apiUrl wrong type", `{"apiUrl":42}`, key, "apiUrl", "must be a string, not a JSON number"},
 		{"apiUrl relative", `{"apiUrl":"api.example.test/v1"}`, key, "apiUrl", "is not an absolute URL"},
+		{"apiUrl without a host name", `{"apiUrl":"https://:443/v1"}`, key, "apiUrl", "is not an absolute URL"},
 		{"apiUrl plain http remote", `{"apiUrl":"http://api.example.test"}`, key, "apiUrl", "uses plain http; use https (plain http is allowed only for a loopback host"},
 		{"apiUrl plain http loopback not allowed", `{"apiUrl":"http://127.0.0.1:9"}`, key, "apiUrl", "set allowInsecureLoopback to true"},
 		{"apiUrl plain http 'loopback' name that is not", `{"apiUrl":"http://localhost.evil.test","allowInsecureLoopback":true}`, key, "apiUrl", "plain http is allowed only for a loopback host"},

@@ -69,6 +69,7 @@ const agreed: Case[] = [
   url('https://api.example.test/a\\b'),
   url('https://exa mple.test'),
   url('https://api.example.test:port'),
+  url('https://:443/v1'),
   // auth header and scheme
   withSetting({ authHeader: 'X-Api-Key' }),
   withSetting({ authHeader: 'x-api-key' }),
