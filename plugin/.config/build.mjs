@@ -35,9 +35,13 @@ async function copyAssets() {
   JSON.parse(manifest); // fail the build on a broken plugin.json, not Grafana's start-up
   await writeFile(path.join(dist, 'plugin.json'), manifest);
   await cp(path.join(src, 'img'), path.join(dist, 'img'), { recursive: true });
-  for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
+  for (const file of ['CHANGELOG.md', 'LICENSE']) {
     await cp(path.join(root, file), path.join(dist, file));
   }
+  // In the repository the README sits beside src/; in dist/ it sits beside
+  // img/, so its image links lose the src/ prefix.
+  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+  await writeFile(path.join(dist, 'README.md'), readme.replaceAll('](src/img/', '](img/'));
 }
 
 /** Writes module.js from one esbuild result and reports what went into it. */

@@ -8,7 +8,7 @@
 //
 // Screenshots go to plugin/test-results/screenshots/ (ignored by git);
 // `npm run screenshots` sets APIBRIDGE_SCREENSHOTS_DIR to refresh the ones the
-// README shows in docs/screenshots/.
+// README and plugin.json show, in src/img/screenshots/.
 import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
