@@ -6,7 +6,8 @@ package main
 // `go tool mage -v` builds every platform of BuildAll; `go tool mage -v
 // build:linux` only linux/amd64 (what the tests use). Only the executables
 // (and the SDK's go_plugin_build_manifest) are written: the frontend's
-// `npm run build` assembles the rest of dist/.
+// `npm run build:frontend` assembles the rest of dist/; `npm run build`
+// runs both.
 
 import (
 	// mage:import

@@ -28,7 +28,7 @@ wait_ready() { for _ in $(seq 1 300); do [ -s "$1" ] && { head -n1 "$1"; return;
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 kit_log "building the plugin (frontend and linux backend) and the doubles"
-(cd plugin && npm run --silent build >/dev/null && go tool mage build:linux >/dev/null)
+(cd plugin && npm run --silent build:frontend >/dev/null && npm run --silent build:backend:linux >/dev/null)
 go build -C testkit -o "$KIT_TOOLS/doubles/" ./cmd/grafana-double ./cmd/api-double
 
 # The demo's API key: random, known only to the API double and OpenBao.

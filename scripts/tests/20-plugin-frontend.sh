@@ -14,13 +14,14 @@ npm run --silent lint
 kit_log "plugin frontend: component tests (vitest)"
 npm test --silent
 
-kit_log "plugin frontend: build dist/ (frontend, backend, then frontend again)"
-npm run --silent build
-npm run --silent build:backend
-# A frontend rebuild must leave the backend binary in place.
-npm run --silent build
+kit_log "plugin frontend: npm run build (frontend, then the backend for every platform), then the frontend again"
+npm run --silent build >/dev/null
+# A frontend rebuild must leave the backend binaries in place.
+npm run --silent build:frontend
 fail() { kit_log "dist check failed: $*"; exit 1; }
-for f in module.js module.js.map plugin.json img/logo.svg README.md CHANGELOG.md LICENSE gpx_apibridge_linux_amd64; do
+for f in module.js module.js.map plugin.json img/logo.svg README.md CHANGELOG.md LICENSE \
+  gpx_apibridge_linux_amd64 gpx_apibridge_linux_arm64 gpx_apibridge_linux_arm \
+  gpx_apibridge_darwin_amd64 gpx_apibridge_darwin_arm64 gpx_apibridge_windows_amd64.exe; do
   [ -s "dist/$f" ] || fail "dist/$f is missing"
 done
 [ "$(head -c 7 dist/module.js)" = "define(" ] || fail "dist/module.js is not an AMD module"

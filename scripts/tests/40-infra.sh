@@ -25,8 +25,8 @@ if [ ! -x "$KIT_PLUGIN_DIST/gpx_apibridge_linux_amd64" ]; then
   (cd "$KIT_ROOT/plugin" && go tool mage -v build:linux)
 fi
 if [ ! -f "$KIT_PLUGIN_DIST/plugin.json" ] && [ -d "$KIT_ROOT/plugin/node_modules" ]; then
-  kit_log "infra: building the plugin frontend (npm run build) for plugin.json"
-  (cd "$KIT_ROOT/plugin" && npm run --silent build)
+  kit_log "infra: building the plugin frontend (npm run build:frontend) for plugin.json"
+  (cd "$KIT_ROOT/plugin" && npm run --silent build:frontend)
 fi
 [ -f "$KIT_PLUGIN_DIST/plugin.json" ] || kit_die "plugin/dist/plugin.json is missing: the plugin's frontend build must run before the infra integration tests"
 

@@ -47,7 +47,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   for (const required of ['module.js', 'plugin.json', 'gpx_apibridge_linux_amd64']) {
     if (!existsSync(path.join(dist, required))) {
-      throw new Error(`dist/${required} is missing: run \`npm run build:all\` in plugin/ first`);
+      throw new Error(`dist/${required} is missing: run \`npm run build\` in plugin/ first`);
     }
   }
   if (!existsSync(CHROMIUM)) {
