@@ -84,7 +84,9 @@ echo "$health"
 kit_log "looking for the key in everything the deploy wrote"
 key="$(cat "$key_file")"
 leaks="$(grep -rlF -- "$key" .demo/state cdktf.out "$demo/deploy.log" 2>/dev/null || true)"
+# ... and in every file git would commit (tracked, or untracked and not ignored).
+leaks+="$(git ls-files -z -co --exclude-standard | xargs -0 grep -lF -- "$key" 2>/dev/null || true)"
 rm -f "$key_file"
 [ -z "$leaks" ] || kit_die "the key was found in: $leaks"
 case "$profile" in *'"name"'*) ;; *) kit_die "the profile route did not return the API's profile" ;; esac
-kit_log "done: the plugin reached the API with the key from OpenBao; the key is in none of .demo/state, cdktf.out or the deploy output"
+kit_log "done: the plugin reached the API with the key from OpenBao; the key is in none of .demo/state, cdktf.out, the deploy output or the files git would commit"

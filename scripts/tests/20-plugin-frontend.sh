@@ -25,6 +25,13 @@ for f in module.js module.js.map plugin.json img/logo.svg README.md CHANGELOG.md
   [ -s "dist/$f" ] || fail "dist/$f is missing"
 done
 [ "$(head -c 7 dist/module.js)" = "define(" ] || fail "dist/module.js is not an AMD module"
+# Nothing from the build's environment may reach the bundle (a bundler
+# `define` or env inlining would carry a pipeline's key into every browser):
+# build once with a canary in the variables a key is likely to be in.
+bundle_canary="bundle-canary-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+APIBRIDGE_API_KEY="$bundle_canary" TF_VAR_apibridge_api_key="$bundle_canary" API_KEY="$bundle_canary" \
+  GF_PLUGIN_APIKEY="$bundle_canary" npm run --silent build:frontend >/dev/null
+! grep -rqF "$bundle_canary" dist/ || fail "dist/ contains a value from the build's environment"
 ! grep -q '%VERSION%\|%TODAY%' dist/plugin.json || fail "dist/plugin.json still has %VERSION%/%TODAY%"
 
 kit_log "plugin frontend: real-browser test (Chromium)"

@@ -30,6 +30,7 @@ const (
 	codeKeyRefused        = "upstream_key_refused"
 	codeTooLarge          = "upstream_response_too_large"
 	codeRedirectBlocked   = "upstream_redirect_blocked"
+	codeRequestTooLarge   = "request_too_large"
 	errorContentTypeValue = "application/json; charset=utf-8"
 )
 

@@ -77,6 +77,7 @@ func TestBadInputsAndFaults(t *testing.T) {
 		{"absolute URL", ok, "Viewer", "GET", "proxy/https://evil.test/items", "", 400, codeBadPath, "looks like an absolute URL", false},
 		{"CR/LF in path", ok, "Viewer", "GET", "proxy/items\r\nX-Injected: 1", "", 400, codeBadPath, "control character (CR, LF, NUL", false},
 		{"NUL in path", ok, "Viewer", "GET", "proxy/items\x00", "", 400, codeBadPath, "control character", false},
+		{"request body too large", ok, "Editor", "POST", "proxy/items", "", 413, codeRequestTooLarge, "the proxy forwards at most 4194304 bytes", false},
 		{"backslash", ok, "Viewer", "GET", `proxy/items\..\admin`, "", 400, codeBadPath, "backslash", false},
 		{"bad query", ok, "Viewer", "GET", "proxy/items", "proxy/items?a=%zz", 400, codeBadPath, "the query string is malformed", false},
 		{"path outside allowlist", ok, "Viewer", "GET", "proxy/admin/users", "", 403, codePathNotAllowed, `"/admin/users" is not under any allowedPaths prefix ([/items /echo])`, false},
@@ -97,7 +98,11 @@ func TestBadInputsAndFaults(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := up.count()
-			res, err := callResource(t, c.app, c.method, c.path, callOpts{role: c.role, url: c.url})
+			var body []byte
+			if c.code == codeRequestTooLarge {
+				body = bytes.Repeat([]byte("x"), maxRequestBodyBytes+1)
+			}
+			res, err := callResource(t, c.app, c.method, c.path, callOpts{role: c.role, url: c.url, body: body})
 			if err != nil {
 				t.Fatalf("CallResource: %v", err)
 			}

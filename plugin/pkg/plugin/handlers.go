@@ -9,6 +9,10 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
+// maxRequestBodyBytes bounds what a caller may send upstream through the
+// proxy in one request.
+const maxRequestBodyBytes = 4 << 20
+
 // handleStatus answers whether the app can work, without calling upstream.
 func (a *App) handleStatus(_ context.Context, _ *backend.CallResourceRequest, _ string, sender backend.CallResourceResponseSender) error {
 	body := struct {
@@ -48,6 +52,12 @@ func (a *App) handleProfile(ctx context.Context, _ *backend.CallResourceRequest,
 func (a *App) handleProxy(ctx context.Context, req *backend.CallResourceRequest, rest string, sender backend.CallResourceResponseSender) error {
 	if a.configErr != nil {
 		return sendError(sender, notConfigured(a.configErr))
+	}
+	// Grafana and gRPC cap a request too, but their limits are theirs to
+	// change; this one is ours, checked before anything is sent upstream.
+	if len(req.Body) > maxRequestBodyBytes {
+		return sendError(sender, newAPIError(http.StatusRequestEntityTooLarge, codeRequestTooLarge,
+			"the request body is %d bytes; the proxy forwards at most %d bytes", len(req.Body), maxRequestBodyBytes))
 	}
 	// The leading "/" keeps "proxy//host" as "//host", which is refused.
 	p, err := NormalizePath("/" + rest)

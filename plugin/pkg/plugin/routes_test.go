@@ -21,6 +21,32 @@ func TestRoleOf(t *testing.T) {
 	}
 }
 
+// The route table itself: every route has a path rule and, for every method
+// it serves, a minimum role of at least Viewer. A route added later without
+// them fails here, whatever TestRouteRoles lists.
+func TestEveryRouteHasPathMethodAndRole(t *testing.T) {
+	table := (&App{}).routes()
+	if len(table) == 0 {
+		t.Fatal("no routes")
+	}
+	for _, r := range table {
+		if r.exact == "" && r.prefix == "" {
+			t.Errorf("route %q has no path rule", r.name)
+		}
+		if len(r.minRoles) == 0 {
+			t.Errorf("route %q serves no method", r.name)
+		}
+		for m, need := range r.minRoles {
+			if need < RoleViewer {
+				t.Errorf("route %q %s has minimum role %v; every route needs at least Viewer", r.name, m, need)
+			}
+		}
+		if r.handle == nil {
+			t.Errorf("route %q has no handler", r.name)
+		}
+	}
+}
+
 // Every route/method pair against every role: exactly the minimum role and
 // above get through; the rest get 403 forbidden_role naming the role needed.
 func TestRouteRoles(t *testing.T) {
