@@ -1,6 +1,6 @@
 // A small JSON-over-HTTP(S) client for reading secret stores at deploy time:
-// TLS verified (optionally against a given CA), a timeout, and a size limit.
-// Response bodies are returned to the caller and never logged.
+// TLS verified (optionally against a given CA), an overall deadline, and a
+// size limit. Response bodies are returned to the caller and never logged.
 import { request as httpsRequest } from "node:https";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 
@@ -10,32 +10,54 @@ export interface JsonResponse {
 }
 
 const MAX_BYTES = 1 << 20;
+const DEFAULT_TIMEOUT_MS = 15_000;
 
-export function requestJson(url: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown; ca?: string; timeoutMs?: number }): Promise<JsonResponse> {
+export interface RequestJsonOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  ca?: string;
+  /** The whole exchange, connect to last byte; a server that trickles is cut off too. */
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export function requestJson(url: string, opts: RequestJsonOptions): Promise<JsonResponse> {
   const u = new URL(url);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = opts.maxBytes ?? MAX_BYTES;
   const send = u.protocol === "https:" ? httpsRequest : httpRequest;
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolvePromise, reject) => {
+    // Settles once: a refusal (size, deadline) must win over a later "end".
+    let settled = false;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      req.destroy();
+      reject(e);
+    };
     const req = send(
       u,
       {
         method: opts.method ?? "GET",
         headers: { accept: "application/json", ...(payload ? { "content-type": "application/json" } : {}), ...opts.headers },
         ca: opts.ca,
-        timeout: opts.timeoutMs ?? 15000,
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on("data", (c: Buffer) => {
           size += c.length;
-          if (size > MAX_BYTES) {
-            req.destroy(new Error(`response from ${u.origin} is larger than ${MAX_BYTES} bytes`));
-            return;
-          }
+          if (size > maxBytes) return fail(new Error(`response from ${u.origin} is larger than ${maxBytes} bytes`));
           chunks.push(c);
         });
+        res.on("error", fail);
         res.on("end", () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
           const text = Buffer.concat(chunks).toString("utf8");
           let body: unknown = undefined;
           try {
@@ -47,8 +69,10 @@ export function requestJson(url: string, opts: { method?: string; headers?: Reco
         });
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${u.origin} within ${opts.timeoutMs ?? 15000} ms`)));
-    req.on("error", reject);
+    // An overall deadline, not Node's socket-idle timeout: a server that sends
+    // a byte now and then would keep an idle timeout from ever firing.
+    const deadline = setTimeout(() => fail(new Error(`no complete answer from ${u.origin} within ${timeoutMs} ms`)), timeoutMs);
+    req.on("error", fail);
     if (payload) req.write(payload);
     req.end();
   });

@@ -73,17 +73,41 @@ export function lastModifiedVersion(content: string, name: string): number {
   return Math.floor(t / 1000);
 }
 
-function sopsExtract(file: string, cfg: SopsAgeSourceConfig, env: Record<string, string | undefined>): Promise<string> {
+/** Bounds on the sops run: it is local, but a hung agent or a wrong file must not stall a pipeline. */
+export interface SopsLimits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+const SOPS_LIMITS: SopsLimits = { timeoutMs: 60_000, maxBytes: 64 * 1024 };
+
+/** Runs `sops decrypt --extract` for one key; the value stays in memory. */
+export function sopsExtract(file: string, cfg: Pick<SopsAgeSourceConfig, "file" | "key">, env: Record<string, string | undefined>, limits: SopsLimits = SOPS_LIMITS): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn("sops", ["decrypt", "--extract", `["${cfg.key}"]`, file], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
+    let size = 0;
     let err = "";
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("error", (e) =>
-      reject(new SecretSourceError(`cannot run sops (${e.message}): install it (scripts/setup/40-infra.sh builds it into .tools/bin)`)),
-    );
+    let refused: SecretSourceError | undefined;
+    const stop = (why: string) => {
+      refused ??= new SecretSourceError(`sops could not decrypt ${cfg.file}: ${why}`);
+      child.kill("SIGKILL");
+    };
+    const timer = setTimeout(() => stop(`sops gave no answer within ${limits.timeoutMs / 1000} s: check the age identity and that no sops key service hangs`), limits.timeoutMs);
+    child.stdout.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limits.maxBytes) return stop(`key "${cfg.key}" holds more than ${limits.maxBytes} bytes, which is no API key: fix secretSource.key`);
+      out.push(c);
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      if (err.length < limits.maxBytes) err += c.toString();
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new SecretSourceError(`cannot run sops (${e.message}): install it (scripts/setup/40-infra.sh builds it into .tools/bin)`));
+    });
     child.on("close", (code) => {
+      clearTimeout(timer);
+      if (refused) return reject(refused);
       if (code === 0) return resolvePromise(Buffer.concat(out).toString("utf8").replace(/\n$/, ""));
       const why = /no identity matched|failed to get the data key|could not decrypt/i.test(err)
         ? "no age identity can decrypt it: set SOPS_AGE_KEY_FILE to the key file of one of its recipients"

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,5 +159,33 @@ func TestClientGivesUpAfterRetryTimeout(t *testing.T) {
 	}
 	if elapsed > 3*time.Second {
 		t.Fatalf("took %v with a 1.5s retry budget", elapsed)
+	}
+}
+
+// A Grafana that accepts the request and never answers: the attempt ends at
+// RequestTimeout with an unreachable error, so apply cannot hang. (A timed-out
+// attempt is not retried: a Grafana that is up but stuck gets no more load.)
+func TestClientBoundsEachAttemptAgainstAHungGrafana(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	c := newTestClient(t, srv.URL, func(c *Config) {
+		c.RequestTimeout = 200 * time.Millisecond
+		c.RetryTimeout = 5 * time.Second
+	})
+	// The test's own deadline is far longer: if it is what ends the call,
+	// the client's bound did not work.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := c.GetPluginSettings(ctx, 1, "a")
+	if ctx.Err() != nil {
+		t.Fatalf("the call ran until the test's own deadline: %v", err)
+	}
+	var unreachable *UnreachableError
+	if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), "Client.Timeout exceeded") || hits.Load() != 1 {
+		t.Fatalf("err = %v after %d attempts; want one attempt ended by the client's own timeout", err, hits.Load())
 	}
 }
