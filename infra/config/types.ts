@@ -12,7 +12,7 @@ export type BackendConfig =
   | { kind: "local"; /** directory for state files, relative to the repository root */ stateDir: string }
   | { kind: "pg"; /** env var holding the PostgreSQL connection string (it may hold a password) */ connStrEnv: string; schemaName: string };
 
-/** The plugin's jsonData (see CONTRACTS.md); caCertificate is given as a file. */
+/** The plugin's jsonData (docs/DESIGN.md, "Decisions"); caCertificate is given as a file. */
 export interface PluginJsonDataConfig {
   apiUrl: string;
   authHeader?: string;

@@ -15,7 +15,7 @@ const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const PLUGIN_ID = /^[a-z0-9]+(-[a-z0-9]+)*-app$/;
 const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const DIGEST_PINNED = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$/;
-// The plugin's jsonData keys (CONTRACTS.md); caCertificateFile is read into caCertificate.
+// The plugin's jsonData keys (plugin/README.md); caCertificateFile is read into caCertificate.
 const JSON_DATA_KEYS = ["apiUrl", "authHeader", "authScheme", "caCertificateFile", "timeoutSeconds", "maxResponseBytes", "allowInsecureLoopback", "allowedPaths", "healthPath"] as const;
 // Fields that would hold a secret value: the config names where secrets live, never the values.
 const SECRET_LOOKING_KEYS = /^(apikey|api_key|token|password|secret|secretkey|secret_key|securejsondata)$/i;
