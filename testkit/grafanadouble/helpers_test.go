@@ -164,6 +164,8 @@ func pluginSees(t *testing.T, h *Host, auth string) pluginView {
 	return v
 }
 
+func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
+
 func mustNotContain(t *testing.T, what string, haystack []byte, needle string) {
 	t.Helper()
 	if bytes.Contains(haystack, []byte(needle)) {
