@@ -31,7 +31,7 @@ var (
 type App struct {
 	settings  *Settings    // nil when not configured
 	configErr error        // why not, a *ConfigError
-	client    *http.Client // one per instance, reused for every call
+	transport *upstreamTransport // one per instance, reused for every call
 	keyForms  [][]byte     // the key as an echo may show it (redact.go)
 }
 
@@ -58,14 +58,14 @@ func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.I
 	if err := checkLiteralHost(s, policy); err != nil {
 		return unconfigured(err)
 	}
-	client, err := newUpstreamClient(s, policy)
+	transport, err := newUpstreamTransport(s, policy)
 	if err != nil {
 		return unconfigured(configErr("caCertificate", "cannot be used (%s)", err.Error()))
 	}
 	logger.Info("app configured", "apiHost", s.APIURL.Host, "basePath", s.APIURL.Path,
 		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths),
 		"operatorAllowedNetworks", len(op.AllowedNetworks))
-	return &App{settings: s, client: client, keyForms: keyForms(s.apiKey)}, nil
+	return &App{settings: s, transport: transport, keyForms: keyForms(s.apiKey)}, nil
 }
 
 // checkLiteralHost refuses, at configuration time, an apiUrl whose host is
@@ -97,8 +97,8 @@ func (a *App) Configured() error {
 
 // Dispose closes idle connections of the replaced instance.
 func (a *App) Dispose() {
-	if a.client != nil {
-		a.client.CloseIdleConnections()
+	if a.transport != nil {
+		a.transport.CloseIdleConnections()
 	}
 }
 

@@ -22,19 +22,34 @@ const (
 	keepAlive         = 30 * time.Second
 )
 
-// newUpstreamClient builds the one http.Client an instance uses for every
-// call, so connections and TLS sessions are reused. It comes from the SDK's
-// httpclient (transport with dial/TLS/response-header timeouts, CA handling,
-// response-size middleware, proxy settings from the environment) with rules
-// of ours on top: an overall timeout, TLS 1.2+, an address check on every
-// connection it opens, no transparent decompression (encoding.go decodes, so
-// every byte is seen) and no redirects of its own: send (stream.go) follows
-// them hop by hop, each through the same policy as the first request.
-func newUpstreamClient(s *Settings, policy addressPolicy) (*http.Client, error) {
+// upstreamTransport is the one transport an instance uses for every call,
+// so connections and TLS sessions are reused; base is the http.Transport
+// inside the SDK's middleware chain, kept to close idle connections.
+type upstreamTransport struct {
+	http.RoundTripper
+	base *http.Transport
+}
+
+func (t *upstreamTransport) CloseIdleConnections() {
+	if t.base != nil {
+		t.base.CloseIdleConnections()
+	}
+}
+
+// newUpstreamTransport builds it from the SDK's httpclient (dial/TLS/
+// response-header timeouts, CA handling, response-size middleware, proxy
+// settings from the environment) with rules of ours on top: TLS 1.2+, an
+// address check on every connection it opens, and no transparent
+// decompression (encoding.go decodes, so every byte is seen). It follows no
+// redirects (it is a transport): send (stream.go) follows them hop by hop,
+// each through the same policy as the first request, and callContext bounds
+// each call by timeoutSeconds.
+func newUpstreamTransport(s *Settings, policy addressPolicy) (*upstreamTransport, error) {
+	out := &upstreamTransport{}
 	connect := min(s.Timeout, maxConnectTimeout)
 	opts := httpclient.Options{
 		Timeouts: &httpclient.TimeoutOptions{
-			Timeout:               s.Timeout, // overall, and response-header timeout in the SDK transport
+			Timeout:               s.Timeout, // the response-header timeout in the SDK transport
 			DialTimeout:           connect,
 			KeepAlive:             keepAlive,
 			TLSHandshakeTimeout:   connect,
@@ -55,12 +70,15 @@ func newUpstreamClient(s *Settings, policy addressPolicy) (*http.Client, error) 
 			t.DisableCompression = true
 			t.DialContext = guardedDial(connect, policy, proxyAddress(t, s))
 			t.OnProxyConnectResponse = refuseFailedTunnel
-		},
-		ConfigureClient: func(_ httpclient.Options, c *http.Client) {
-			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			out.base = t
 		},
 	}
-	return httpclient.New(opts)
+	rt, err := httpclient.GetTransport(opts)
+	if err != nil {
+		return nil, err
+	}
+	out.RoundTripper = rt
+	return out, nil
 }
 
 // proxyAddress is the host:port of the outbound proxy the transport would

@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
@@ -20,7 +19,8 @@ func (a *App) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*
 	}
 	s := a.settings
 	host := s.APIURL.Host
-	ctx = httpclient.WithResponseLimit(ctx, s.MaxResponseBytes)
+	ctx, cancel := a.callContext(ctx)
+	defer cancel()
 	hdr := upstreamRequestHeaders(http.Header{}, s)
 	hdr.Set("Accept", "application/json")
 	// The same send as every resource call: address checks, and redirects

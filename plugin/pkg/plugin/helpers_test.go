@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -186,6 +187,17 @@ func (u *recordingUpstream) pathsSince(n int) []string {
 	return out
 }
 
+// methodsAndPathsSince lists "METHOD /path" of the requests after the first n.
+func (u *recordingUpstream) methodsAndPathsSince(n int) []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var out []string
+	for _, r := range u.requests[n:] {
+		out = append(out, r.Method+" "+r.URL.Path)
+	}
+	return out
+}
+
 func (u *recordingUpstream) count() int {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -200,6 +212,7 @@ func newUpstream(t testing.TB, authHeader, wantAuth string, handler http.Handler
 	u.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := new(bytes.Buffer)
 		_, _ = body.ReadFrom(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body.Bytes()))
 		u.mu.Lock()
 		u.requests = append(u.requests, r.Clone(context.Background()))
 		u.bodies = append(u.bodies, body.Bytes())

@@ -69,9 +69,8 @@ type responsePlan struct {
 
 // forward runs one call through the seams above.
 func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
-	// Our maxResponseBytes wins over Grafana's data-proxy limit, which the
-	// SDK would otherwise pick up from the request context.
-	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
+	ctx, cancel := a.callContext(ctx)
+	defer cancel()
 	resp, err := a.send(ctx, call)
 	if err != nil {
 		return a.errorHandler(ctx, sender, err)
@@ -83,6 +82,14 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 		return a.errorHandler(ctx, sender, err)
 	}
 	return a.copyResponse(ctx, plan, sender)
+}
+
+// callContext bounds one call - every hop and the whole body - by
+// timeoutSeconds. Our maxResponseBytes wins over Grafana's data-proxy
+// limit, which the SDK would otherwise pick up from the request context.
+func (a *App) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
+	return context.WithTimeout(ctx, a.settings.Timeout)
 }
 
 // outboundRequest builds the http.Request for one hop. Accept-Encoding is
@@ -102,14 +109,16 @@ func (a *App) outboundRequest(ctx context.Context, call upstreamCall) (*http.Req
 }
 
 // send makes the call and follows redirects itself, each hop through
-// nextHop's rules, at most maxRedirects times.
+// nextHop's rules, at most maxRedirects times. It uses the transport, not
+// http.Client.Do: the client would parse Location before any check of
+// ours, and its parse error quotes the Location, credentials and all.
 func (a *App) send(ctx context.Context, call upstreamCall) (*http.Response, error) {
 	for hop := 0; ; hop++ {
 		req, err := a.outboundRequest(ctx, call)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := a.client.Do(req)
+		resp, err := a.transport.RoundTrip(req)
 		if err != nil {
 			return nil, err
 		}
