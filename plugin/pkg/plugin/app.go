@@ -29,10 +29,10 @@ var (
 // manager builds a new one whenever AppInstanceSettings.Updated changes
 // (saving settings, rotating the key) and disposes of the old one.
 type App struct {
-	settings  *Settings    // nil when not configured
-	configErr error        // why not, a *ConfigError
+	settings  *Settings          // nil when not configured
+	configErr error              // why not, a *ConfigError
 	transport *upstreamTransport // one per instance, reused for every call
-	keyForms  [][]byte     // the key as an echo may show it (redact.go)
+	keyForms  [][]byte           // the key as an echo may show it (redact.go)
 }
 
 // NewApp never fails on bad settings: the instance then answers every

@@ -85,7 +85,11 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 }
 
 // callContext bounds one call - every hop and the whole body - by
-// timeoutSeconds. Our maxResponseBytes wins over Grafana's data-proxy
+// timeoutSeconds. A body whose end is seen once that context is done is
+// treated as cut: when the deadline closes the connection, Go's HTTP/1
+// transport can report the end of a chunked body as a plain EOF (seen with
+// an API that trickles past the timeout), so "ended" is not proof of
+// "whole" then. Our maxResponseBytes wins over Grafana's data-proxy
 // limit, which the SDK would otherwise pick up from the request context.
 func (a *App) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
@@ -186,6 +190,9 @@ func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backe
 	limit := s.MaxResponseBytes
 	bound := min(limit, wholeBodyLimit)
 	head, err := io.ReadAll(io.LimitReader(plan.body, bound+1))
+	if err == nil {
+		err = ctx.Err() // an end seen after the deadline is not trusted (see below)
+	}
 	if err != nil {
 		return a.errorHandler(ctx, sender, bodyError(err, s.APIURL.Host, s))
 	}
@@ -250,6 +257,9 @@ func (a *App) stream(ctx context.Context, plan *responsePlan, head []byte, redac
 					return sendErr
 				}
 			}
+		}
+		if errors.Is(err, io.EOF) && ctx.Err() != nil {
+			err = ctx.Err() // see callContext
 		}
 		if errors.Is(err, io.EOF) {
 			if tail := redactor.finish(); len(tail) > 0 {
