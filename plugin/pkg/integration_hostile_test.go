@@ -250,7 +250,7 @@ func TestCutBodiesThroughGrafana(t *testing.T) {
 
 	const big = 17 << 20 // past the plugin's 16 MiB whole-body bound
 	g.saveSettings(map[string]any{"apiUrl": apiURLOf(g), "caCertificate": caOf(g), "allowInsecureLoopback": true,
-		"allowedPaths": []string{"/hostile"}, "timeoutSeconds": 15, "maxResponseBytes": 24 << 20}, nil)
+		"allowedPaths": []string{"/hostile"}, "timeoutSeconds": 60, "maxResponseBytes": 24 << 20}, nil)
 	res, body, err := g.raw("GET", fmt.Sprintf("proxy/hostile/big?size=%d", big), viewerToken, nil)
 	if err != nil || res.StatusCode != http.StatusOK || len(body) != big || !json.Valid(body) {
 		t.Errorf("a whole %d-byte JSON body: %d, %d bytes, %v", big, res.StatusCode, len(body), err)

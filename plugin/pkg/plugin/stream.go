@@ -38,10 +38,12 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
+// wholeBodyLimit bounds the body held in memory per call before anything is
+// sent (and with it what can be answered with a clean error). A variable
+// only so that unit tests can reach "past the bound" with small bodies.
+var wholeBodyLimit int64 = 16 << 20
+
 const (
-	// wholeBodyLimit bounds the body held in memory per call before
-	// anything is sent (and with it what can be answered with a clean error).
-	wholeBodyLimit = 16 << 20
 	// messageSize is the body size of each message sent to Grafana.
 	messageSize = 256 << 10
 	// drainLimit bounds how much of a discarded body is read to keep the

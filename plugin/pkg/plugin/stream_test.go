@@ -110,9 +110,13 @@ func TestCutBodyNeverLooksWhole(t *testing.T) {
 		})
 	}
 
-	// Past the bound: maxResponseBytes above wholeBodyLimit.
-	const big = wholeBodyLimit + 1<<20
-	large := newTestApp(t, settingsFor(up.Server, map[string]any{"timeoutSeconds": 8, "maxResponseBytes": wholeBodyLimit + 8<<20}), key)
+	// Past the bound: maxResponseBytes above wholeBodyLimit, which is
+	// lowered here so that the bodies stay small (the integration test uses
+	// the real 16 MiB).
+	defer func(old int64) { wholeBodyLimit = old }(wholeBodyLimit)
+	wholeBodyLimit = 1 << 20
+	big := int(wholeBodyLimit) + 512<<10
+	large := newTestApp(t, settingsFor(up.Server, map[string]any{"timeoutSeconds": 4, "maxResponseBytes": wholeBodyLimit + 2<<20}), key)
 	t.Run("past the bound: a whole JSON body streams", func(t *testing.T) {
 		res := mustCall(t, large, "Viewer", http.MethodGet, "proxy/items", callOpts{url: fmt.Sprintf("proxy/items?size=%d", big)})
 		if res.Status != http.StatusOK || len(res.Body) != big || !json.Valid(res.Body) || res.Chunks < 2 {
