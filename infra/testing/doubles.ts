@@ -28,7 +28,8 @@ export interface GrafanaDouble extends Started {
 
 export async function startGrafanaDouble(pluginDir: string, adminPassword: string, addr = "127.0.0.1:0"): Promise<GrafanaDouble> {
   const bin = join(await buildDoubles(), "grafana-double");
-  const p = startProcess(bin, ["--addr", addr, "--plugin-dir", pluginDir, "--admin", `admin:${adminPassword}`]);
+  // The API double listens on loopback: the operator's allowed_networks lets the plugin call it.
+  const p = startProcess(bin, ["--addr", addr, "--plugin-dir", pluginDir, "--admin", `admin:${adminPassword}`, "--plugin-setting", "allowed_networks=127.0.0.0/8,::1"]);
   const { url } = await readyLine<{ url: string }>(p);
   return { ...p, url, auth: `admin:${adminPassword}` };
 }

@@ -92,12 +92,12 @@ func (g *grafana) do(method, path, bearer string, body any, header http.Header) 
 	return res.StatusCode, b
 }
 
-// saveSettings saves as a person or pipeline does, each save in a later
-// second of Grafana's clock: Grafana stores Updated in whole seconds and
-// the plugin SDK rebuilds its instance only when Updated changes.
+// saveSettings posts the app's settings a clock second after the last
+// save: Grafana stores Updated at one-second resolution, and only a new
+// Updated makes the SDK build a new plugin instance.
 func (g *grafana) saveSettings(jsonData map[string]any, secure map[string]string) {
 	g.t.Helper()
-	g.clock.Advance(time.Second)
+	g.clock.Advance(2 * time.Second)
 	body := map[string]any{"enabled": true, "pinned": true, "jsonData": jsonData}
 	if secure != nil {
 		body["secureJsonData"] = secure
@@ -155,18 +155,25 @@ const (
 func startStack(t *testing.T, key string, forwardCallerAuth bool) (*grafana, *upstreamdouble.Server) {
 	t.Helper()
 	up := upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: key})
-	clock := grafanadouble.NewManualClock(time.Now())
-	host := grafanadouble.StartT(t, grafanadouble.Options{
-		Clock:                    clock,
-		PluginDir:                pluginDist(t),
-		Tokens:                   map[string]grafanadouble.Role{viewerToken: grafanadouble.RoleViewer, editorToken: grafanadouble.RoleEditor},
-		ForwardCallerAuthHeaders: forwardCallerAuth,
-	})
-	return &grafana{t: t, host: host, clock: clock}, up
+	return startGrafana(t, grafanadouble.Options{ForwardCallerAuthHeaders: forwardCallerAuth}), up
 }
 
+// startGrafana starts the Grafana double with the real plugin, the test
+// tokens and a manual clock; opts adds to that.
+func startGrafana(t *testing.T, opts grafanadouble.Options) *grafana {
+	t.Helper()
+	clock := grafanadouble.NewManualClock(time.Now())
+	opts.PluginDir = pluginDist(t)
+	opts.Tokens = map[string]grafanadouble.Role{viewerToken: grafanadouble.RoleViewer, editorToken: grafanadouble.RoleEditor}
+	opts.Clock = clock
+	return &grafana{t: t, host: grafanadouble.StartT(t, opts), clock: clock}
+}
+
+// apiSettings points the app at the API double. It listens on 127.0.0.1,
+// a loopback address the plugin calls only with allowInsecureLoopback (or
+// the operator's allowed_networks).
 func apiSettings(up *upstreamdouble.Server) map[string]any {
-	return map[string]any{"apiUrl": up.URL(), "caCertificate": string(up.CACertPEM()), "allowedPaths": []string{"/echo"}}
+	return map[string]any{"apiUrl": up.URL(), "caCertificate": string(up.CACertPEM()), "allowedPaths": []string{"/echo"}, "allowInsecureLoopback": true}
 }
 
 // The key's whole path: settings API -> encrypted store -> plugin ->
@@ -176,20 +183,21 @@ func TestKeyPathAndRotationThroughGrafana(t *testing.T) {
 	key1, key2 := canary(t), canary(t)
 	g, up := startStack(t, key1, false)
 
-	// Before the first save Grafana itself answers 404 (checkAppEnabled);
-	// once enabled without an apiUrl the app says what is missing.
+	// Before any settings row, Grafana itself answers 404 (checkAppEnabled,
+	// pkg/api/plugin_checks.go); the plugin is not called.
 	status, body := g.resource(http.MethodGet, "status", viewerToken, nil, nil)
 	if status != http.StatusNotFound || !strings.Contains(string(body), "Plugin setting not found") {
-		t.Fatalf("status before the first save: %d %s", status, body)
+		t.Fatalf("status before settings: %d %s", status, body)
 	}
-	g.saveSettings(nil, nil)
+	// Enabled but without an apiUrl: the app says what is missing.
+	g.saveSettings(map[string]any{}, nil)
 	status, body = g.resource(http.MethodGet, "status", viewerToken, nil, nil)
 	if status != http.StatusOK || !strings.Contains(string(body), `"configured":false`) || !strings.Contains(string(body), "not configured: apiUrl") {
-		t.Fatalf("status before settings: %d %s", status, body)
+		t.Fatalf("status without apiUrl: %d %s", status, body)
 	}
 	status, body = g.do(http.MethodGet, "/api/plugins/"+pluginID+"/health", "", nil, nil)
 	if status != http.StatusBadRequest || !strings.Contains(string(body), "not configured: apiUrl") {
-		t.Fatalf("health before settings: %d %s", status, body)
+		t.Fatalf("health without apiUrl: %d %s", status, body)
 	}
 
 	g.saveSettings(apiSettings(up), map[string]string{"apiKey": key1})
@@ -303,7 +311,9 @@ func TestRolesAndHeaderRulesThroughGrafana(t *testing.T) {
 	}
 
 	// Upstream cookies never reach the browser; other-origin redirects are not followed.
-	g.saveSettings(map[string]any{"apiUrl": up.URL(), "caCertificate": string(up.CACertPEM()), "allowedPaths": []string{"/set-cookie", "/redirect-away", "/redirect-same"}}, nil)
+	settings := apiSettings(up)
+	settings["allowedPaths"] = []string{"/set-cookie", "/redirect-away", "/redirect-same", "/echo"}
+	g.saveSettings(settings, nil)
 	req, _ := http.NewRequest(http.MethodGet, g.host.URL()+"/api/plugins/"+pluginID+"/resources/proxy/set-cookie", nil)
 	req.Header.Set("Authorization", "Bearer "+viewerToken)
 	res, err := http.DefaultClient.Do(req)
@@ -318,9 +328,13 @@ func TestRolesAndHeaderRulesThroughGrafana(t *testing.T) {
 	if status != http.StatusBadGateway || errorCode(t, body) != "upstream_redirect_blocked" || up.OtherOriginHits() != 0 {
 		t.Errorf("redirect-away: %d %s, other-origin hits %d", status, body, up.OtherOriginHits())
 	}
+	status, body = g.resource(http.MethodGet, "proxy/redirect-same?to=/echo/after-redirect", viewerToken, nil, nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"path":"/echo/after-redirect"`) {
+		t.Errorf("redirect-same within allowedPaths: %d %s", status, body)
+	}
 	status, body = g.resource(http.MethodGet, "proxy/redirect-same?to=/profile", viewerToken, nil, nil)
-	if status != http.StatusOK || !strings.Contains(string(body), "Ada Lovelace") {
-		t.Errorf("redirect-same: %d %s", status, body)
+	if status != http.StatusBadGateway || errorCode(t, body) != "upstream_redirect_blocked" {
+		t.Errorf("redirect-same outside allowedPaths: %d %s", status, body)
 	}
 	g.assertNoCanary(key)
 }

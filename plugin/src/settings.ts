@@ -274,7 +274,7 @@ export function validateInteger(
 const MAX_PATH_LENGTH = 2048;
 
 /**
- * What the backend's NormalizePath (pkg/plugin/proxy.go) refuses in a path,
+ * What the backend's NormalizePath (pkg/plugin/pathrules.go) refuses in a path,
  * as the end of "must not contain ...", or undefined when it accepts it.
  */
 export function pathProblem(path: string): string | undefined {
@@ -314,6 +314,38 @@ export function pathProblem(path: string): string | undefined {
   }
   if (segments.slice(0, -1).some((segment) => segment === '')) {
     return 'an empty segment (//)';
+  }
+  return otherServersDotProblem(path);
+}
+
+const WORD_CHARS = /^[\p{L}\p{M}\p{N}]+$/u;
+
+/**
+ * Forms other servers read as dot segments or separators, as the backend
+ * refuses them: bytes that are not UTF-8, ";" parameters ("..;/"), non-ASCII
+ * characters that are not letters, marks or numbers or that Unicode
+ * normalization (NFKC) turns into something else (fullwidth dots), and
+ * segments of only dots and spaces, also once accents are removed.
+ */
+function otherServersDotProblem(path: string): string | undefined {
+  let text: string;
+  try {
+    text = decodeURIComponent(path);
+  } catch {
+    return 'bytes that are not UTF-8 (such as %C0%AE)';
+  }
+  if (text.includes(';')) {
+    return 'a semicolon (servers that strip ;parameters read "..;/" as "../")';
+  }
+  for (const ch of text) {
+    if (ch.charCodeAt(0) >= 0x80 && (!WORD_CHARS.test(ch) || !WORD_CHARS.test(ch.normalize('NFKC')))) {
+      return `"${ch}", which Unicode normalization or a code page can turn into a dot, slash or other URL syntax`;
+    }
+  }
+  const onlyDots = (segment: string) => segment !== '' && segment.replace(/[. ]/g, '') === '';
+  const folded = (segment: string) => segment.normalize('NFKD').replace(/\p{M}/gu, '');
+  if (text.split('/').some((segment) => onlyDots(segment) || onlyDots(folded(segment)))) {
+    return 'a segment of only dots and spaces, which some servers read as "." or ".."';
   }
   return undefined;
 }

@@ -12,4 +12,20 @@
 // the reply; Requests keeps it); GET /slow?ms=N; GET /huge?bytes=N
 // (streamed); GET /redirect-away (302 to a second origin, whose hits are
 // counted); GET /redirect-same?to=/path; GET /status/<code>; GET /set-cookie.
+//
+// Hostile endpoints (hostile.go), each a class of attack on a proxy:
+// ANY /hostile/redirect?status=3xx&to=<Location, byte for byte>;
+// GET /hostile/headers (HostileHeaders, and the key echoed as a header value
+// and as header names); GET /hostile/body[?type=] (a script, as text/html
+// by default); GET /hostile/echo-encoded (the key header's value raw,
+// JSON-escaped, URL-encoded, base64, base64url, hex and in a Basic header);
+// GET /hostile/encoded?ce=gzip|x-gzip|deflate|raw-deflate|gzip, gzip|<other>
+// (the key echoed under that Content-Encoding; other labels lie);
+// GET /hostile/cut?shape=short|chunk|trickle|grow&size=N[&type=] (a JSON
+// document that breaks off); GET /hostile/big?size=N[&type=] (a whole one).
+// The server speaks HTTP/1.1 only, so /hostile/cut can cut a connection.
+//
+// ConnectProxy (connectproxy.go) is an outbound CONNECT proxy double that
+// records what crosses it; ProxyOnlyURL names the API by a host only such a
+// proxy resolves.
 package upstreamdouble

@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /redirect-same", s.handleRedirectSame)
 	mux.HandleFunc("GET /status/{code}", s.handleStatus)
 	mux.HandleFunc("GET /set-cookie", s.handleSetCookie)
+	s.hostileRoutes(mux)
 	return s.recordAndAuthenticate(mux)
 }
 

@@ -104,7 +104,10 @@ func Start(opts Options) (*Server, error) {
 	// Clients that refuse the certificate are an expected test case, not
 	// news worth printing on every run.
 	quiet := log.New(io.Discard, "", 0)
-	s.main = &http.Server{Handler: s.routes(), TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 10 * time.Second, BaseContext: base, ErrorLog: quiet}
+	// HTTP/1.1 only: the hostile endpoints take over the connection to
+	// cut a body off, which HTTP/2 does not allow.
+	s.main = &http.Server{Handler: s.routes(), TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 10 * time.Second, BaseContext: base, ErrorLog: quiet,
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){}}
 	s.other = &http.Server{Handler: http.HandlerFunc(s.handleOtherOrigin), TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 10 * time.Second, BaseContext: base, ErrorLog: quiet}
 	for srv, ln := range map[*http.Server]net.Listener{s.main: mainLn, s.other: otherLn} {
 		s.done.Add(1)
@@ -130,6 +133,19 @@ func StartT(t testing.TB, opts Options) *Server {
 
 // URL is the API's base URL, https://127.0.0.1:port.
 func (s *Server) URL() string { return s.mainURL }
+
+// ProxyOnlyHost is a name in the server certificate that no DNS resolves:
+// a client reaches it only through a ConnectProxy routing it to Addr.
+const ProxyOnlyHost = "api.upstreamdouble.test"
+
+// ProxyOnlyURL is the API's base URL under ProxyOnlyHost.
+func (s *Server) ProxyOnlyURL() string {
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(s.mainURL, "https://"))
+	return "https://" + net.JoinHostPort(ProxyOnlyHost, port)
+}
+
+// Addr is the API's host:port, for ProxyOptions.Routes.
+func (s *Server) Addr() string { return strings.TrimPrefix(s.mainURL, "https://") }
 
 // OtherOriginURL is the second origin /redirect-away sends clients to.
 func (s *Server) OtherOriginURL() string { return s.otherURL }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -63,9 +64,10 @@ func jsonData(t testing.TB, m map[string]any) json.RawMessage {
 	return b
 }
 
-// settingsFor points the app at a TLS test upstream, trusting its CA.
+// settingsFor points the app at a TLS test upstream, trusting its CA. The
+// upstream listens on 127.0.0.1, so loopback must be allowed.
 func settingsFor(srv *httptest.Server, extra map[string]any) map[string]any {
-	m := map[string]any{"apiUrl": srv.URL, "caCertificate": caPEM(srv), "allowedPaths": []string{"/items", "/echo"}}
+	m := map[string]any{"apiUrl": srv.URL, "caCertificate": caPEM(srv), "allowedPaths": []string{"/items", "/echo"}, "allowInsecureLoopback": true}
 	for k, v := range extra {
 		if v == nil {
 			delete(m, k)
@@ -174,6 +176,28 @@ func (u *recordingUpstream) last(t testing.TB) (*http.Request, []byte) {
 	return u.requests[len(u.requests)-1], u.bodies[len(u.bodies)-1]
 }
 
+// pathsSince lists the paths of the requests after the first n.
+func (u *recordingUpstream) pathsSince(n int) []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var out []string
+	for _, r := range u.requests[n:] {
+		out = append(out, r.URL.Path)
+	}
+	return out
+}
+
+// methodsAndPathsSince lists "METHOD /path" of the requests after the first n.
+func (u *recordingUpstream) methodsAndPathsSince(n int) []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var out []string
+	for _, r := range u.requests[n:] {
+		out = append(out, r.Method+" "+r.URL.Path)
+	}
+	return out
+}
+
 func (u *recordingUpstream) count() int {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -188,6 +212,7 @@ func newUpstream(t testing.TB, authHeader, wantAuth string, handler http.Handler
 	u.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := new(bytes.Buffer)
 		_, _ = body.ReadFrom(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body.Bytes()))
 		u.mu.Lock()
 		u.requests = append(u.requests, r.Clone(context.Background()))
 		u.bodies = append(u.bodies, body.Bytes())

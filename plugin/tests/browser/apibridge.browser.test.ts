@@ -72,6 +72,8 @@ beforeAll(async () => {
     '--static', `/public/plugins/${PLUGIN_ID}/=${dist}`,
     '--static', `/public/build/img/icons/=${path.join(pluginRoot, 'node_modules/@grafana/ui/dist/public/img/icons')}`,
     '--plugin-log', path.join(work, 'plugin.log'),
+    // The API double listens on loopback: the operator's allowed_networks lets the plugin call it.
+    '--plugin-setting', 'allowed_networks=127.0.0.0/8,::1',
   ]);
 
   context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
