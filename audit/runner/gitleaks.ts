@@ -28,7 +28,12 @@ function gitleaksArgs(reportFile: string): string[] {
   return [...GITLEAKS_FLAGS, "--report-format", "sarif", "--report-path", reportFile, "--exit-code", String(LEAKS_FOUND)];
 }
 
-/** Files git would commit, copied into `copyDir` so that gitleaks sees exactly those. */
+/**
+ * Files git would commit, copied into `copyDir` so that gitleaks sees
+ * exactly those; except a .gitleaksignore at the root, which gitleaks would
+ * obey (it reads one from the scanned directory whatever
+ * --gitleaks-ignore-path says).
+ */
 export async function scanWorkingTree(repo: string, copyDir: string): Promise<GitleaksScan> {
   const ls = await runTool("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo, timeoutMs: 60_000 });
   if (ls.code !== 0) throw new AuditError(`${repo}: git ls-files failed (is it a git repository?): ${ls.stderr.trim()}`);
@@ -42,6 +47,7 @@ export async function scanWorkingTree(repo: string, copyDir: string): Promise<Gi
       continue; // tracked but deleted in the working tree: nothing to scan
     }
     if (!st.isFile()) continue; // symlinks and submodules: their targets are scanned where they live
+    if (file === ".gitleaksignore") continue;
     mkdirSync(dirname(join(copyDir, file)), { recursive: true });
     copyFileSync(join(repo, file), join(copyDir, file));
     files++;
@@ -55,10 +61,18 @@ export async function scanWorkingTree(repo: string, copyDir: string): Promise<Gi
   return { target: "working tree", run, scanned: `${files} file${files === 1 ? "" : "s"}` };
 }
 
-/** Every commit reachable from HEAD, as `git log -p` shows them. */
+/**
+ * Every commit reachable from HEAD, as `git log -p` shows them. gitleaks is
+ * pointed at the git directory, not the working tree, so that no
+ * .gitleaksignore there is obeyed (it reads one from the scanned directory
+ * whatever --gitleaks-ignore-path says).
+ */
 export async function scanHistory(repo: string, workDir: string): Promise<GitleaksScan> {
+  const gitDir = await runTool("git", ["rev-parse", "--absolute-git-dir"], { cwd: repo, timeoutMs: 30_000 });
+  const head = await runTool("git", ["rev-parse", "--verify", "HEAD"], { cwd: repo, timeoutMs: 30_000 });
+  if (gitDir.code !== 0 || head.code !== 0) throw new AuditError(`${repo}: not a git repository with a commit to scan: ${(gitDir.stderr + head.stderr).trim()}`);
   const report = join(workDir, "gitleaks-history.sarif");
-  const r = await runTool(GITLEAKS, ["git", ...gitleaksArgs(report), "--log-opts=HEAD", repo], { timeoutMs: 300_000 });
+  const r = await runTool(GITLEAKS, ["git", ...gitleaksArgs(report), "--log-opts=HEAD", gitDir.stdout.trim()], { timeoutMs: 300_000 });
   const run = readRun(r.code, r.stderr, report, "gitleaks git");
   const commits = /(\d+) commits scanned/.exec(r.stderr)?.[1] ?? "?";
   return { target: "history", run, scanned: `${commits} commit${commits === "1" ? "" : "s"}` };

@@ -284,15 +284,18 @@ deny contains v if {
 	v := object.union(p, {"rule": rego.metadata.rule().custom.id})
 }
 
+# The synth output's manifest.json, which lists the stacks.
+manifest := {"file": object.get(input, "manifestFile", "cdktf.out/manifest.json"), "pointer": ["stacks"]}
+
 blind_spots contains p if {
 	count(object.get(input, "stacks", [])) == 0
-	p := {"message": "no synthesized stack was given to the audit. Fix: synthesize first (npm run synth) or pass --synth-dir", "location": {"file": "cdktf.out/manifest.json", "pointer": []}}
+	p := {"message": "no synthesized stack was given to the audit. Fix: synthesize first (npm run synth) or pass --synth-dir", "location": manifest}
 }
 
 blind_spots contains p if {
 	count(object.get(input, "stacks", [])) > 0
 	count(plugin_settings) == 0
-	p := {"message": "no grafanaapp_plugin_settings resource in any stack, so the key's path was not checked. Fix: audit the synth output of a deployment with the plugin-settings stack", "location": {"file": "cdktf.out/manifest.json", "pointer": []}}
+	p := {"message": "no grafanaapp_plugin_settings resource in any stack, so the key's path was not checked. Fix: audit the synth output of a deployment with the plugin-settings stack", "location": manifest}
 }
 
 blind_spots contains p if {

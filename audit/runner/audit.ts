@@ -1,4 +1,5 @@
-// npm run audit: the kit's security checks with real policy engines.
+// npm run audit (cli.ts is its command line): the kit's security checks
+// with real policy engines.
 //
 //   synth   Rego policies (OPA) over the synthesized configuration: a fresh
 //           `npm run synth`, or --synth-dir; provider schemas from terraform.
@@ -7,8 +8,8 @@
 //   secrets gitleaks over the working tree and the history from HEAD.
 //
 // Writes <out>/report.md and <out>/audit.sarif (one SARIF 2.1.0 log, a run
-// per tool), prints the report, and exits 0 (no findings), 1 (findings) or 2
-// (the audit could not run; the message says why and what to do).
+// per tool), keeps what it read (<out>/cdktf.out, <out>/route-table.json)
+// for a reviewer to look at, and returns the number of findings.
 //
 // Usage: npm run audit -- [--checks synth,routes,secrets] [--synth-dir DIR]
 //        [--route-table FILE] [--repo DIR] [--out DIR]
@@ -28,7 +29,7 @@ import { AuditError, GITLEAKS, goModuleVersion, OPA, REPO_ROOT, requireTools } f
 const CHECKS = ["synth", "routes", "secrets"] as const;
 type Check = (typeof CHECKS)[number];
 
-interface Options {
+export interface Options {
   checks: Check[];
   synthDir?: string;
   routeTable?: string;
@@ -79,6 +80,7 @@ export async function audit(opts: Options): Promise<{ findings: number; report: 
     if (want("synth")) {
       synth = opts.synthDir ? readSynthDir(opts.synthDir) : await synthesize(join(opts.out, "cdktf.out"), env);
       input.stacks = synth.stacks;
+      input.manifestFile = displayPath(join(synth.dir, "manifest.json"));
       input.providerSchemas = await providerSchemas(synth.stacks, join(work, "provider-schemas"), env);
       notes.push(`Synthesized configuration: ${displayPath(synth.dir)} (${opts.synthDir ? "given with --synth-dir" : "npm run synth of " + (env.KIT_CONFIG ?? "infra/config/deployment.config.ts")}), stacks ${synth.stacks.map((s) => s.name).join(", ") || "none"}.`);
       if (synth.placeholders.length > 0) {
@@ -88,6 +90,7 @@ export async function audit(opts: Options): Promise<{ findings: number; report: 
     if (want("routes")) {
       routes = opts.routeTable ? routeTableFromFile(opts.routeTable) : await readRouteTable(env);
       input.routeTable = routes;
+      writeFileSync(join(opts.out, "route-table.json"), JSON.stringify(routes, null, 2) + "\n");
       notes.push(`Route table: ${opts.routeTable ? displayPath(opts.routeTable) : "printed by plugin/tests/route-table from plugin.RouteTable()"}, ${routes.routes?.length ?? 0} routes.`);
     }
     const [version, rules, violations] = await Promise.all([opaVersion(), policyRules(groups), evaluatePolicies(input, groups, work)]);
@@ -123,22 +126,4 @@ export async function audit(opts: Options): Promise<{ findings: number; report: 
   writeFileSync(join(opts.out, "report.md"), report);
   writeFileSync(join(opts.out, "audit.sarif"), JSON.stringify(sarifLog(runs), null, 2) + "\n");
   return { findings: checks.reduce((n, c) => n + c.findings, 0), report };
-}
-
-async function main(argv: string[]): Promise<number> {
-  const opts = parseArgs(argv);
-  const { findings, report } = await audit(opts);
-  console.log(report);
-  console.log(`audit: ${findings} finding${findings === 1 ? "" : "s"}; report ${displayPath(join(opts.out, "report.md"))}, SARIF ${displayPath(join(opts.out, "audit.sarif"))}`);
-  return findings === 0 ? 0 : 1;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e instanceof AuditError ? `audit: error: ${e.message}` : e);
-      process.exit(2);
-    },
-  );
 }
