@@ -14,7 +14,7 @@ unformatted="$("$KIT_TOOLS/bin/opa" fmt --list audit/policies)"
 "$KIT_TOOLS/bin/opa" check --strict audit/policies
 "$KIT_TOOLS/bin/opa" test audit/policies
 
-kit_log "audit: tsc, shellcheck-free bash syntax check of the hook and scripts"
+kit_log "audit: tsc, bash -n of the hook and scripts"
 npx tsc -p audit/tsconfig.json
 bash -n audit/hooks/pre-commit audit/run-audit.sh
 
