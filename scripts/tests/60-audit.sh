@@ -14,9 +14,14 @@ unformatted="$("$KIT_TOOLS/bin/opa" fmt --list audit/policies)"
 "$KIT_TOOLS/bin/opa" check --strict audit/policies
 "$KIT_TOOLS/bin/opa" test audit/policies
 
+kit_log "audit: gofmt and go vet of plugin/tests/route-table (the route table's reader)"
+unformatted="$(gofmt -l plugin/tests/route-table)"
+[ -z "$unformatted" ] || kit_die "audit: gofmt needed on: $unformatted"
+(cd plugin && go vet ./tests/route-table)
+
 kit_log "audit: tsc, bash -n of the hook and scripts"
 npx tsc -p audit/tsconfig.json
-bash -n audit/hooks/pre-commit audit/run-audit.sh
+bash -n audit/hooks/pre-commit audit/run-audit.sh audit/run-leak-sweep.sh
 
 kit_log "audit: the runner's tests (vitest)"
 npx vitest run --config audit/vitest.config.mts
