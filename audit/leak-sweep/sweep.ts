@@ -15,7 +15,7 @@
 // hand. Everything it writes stays in .artifacts/leak-sweep/ for a reviewer
 // to open; the key itself is in none of it, which is what the sweep proves.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { canary, filesChangedSince, listFiles } from "../../infra/testing/canary";
@@ -39,6 +39,7 @@ export interface SweepResult {
 
 export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = console.error): Promise<SweepResult> {
   requirePluginBuilt();
+  if (!existsSync(join(PLUGIN_DIST, "module.js"))) throw new Error("plugin/dist/module.js is missing: the browser step loads the built frontend. Fix: npm run build:frontend in plugin/");
   const started = Date.now() - 1000; // file times have coarse resolution on some filesystems
   rmSync(dir, { recursive: true, force: true });
   const d = (...p: string[]) => {
@@ -96,6 +97,7 @@ export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = c
     if (deploy.code !== 0) throw new Error(`leak sweep: npm run deploy failed (exit ${deploy.code}); its output is in ${join(outputs, "npm-run-deploy.txt")}`);
 
     log("leak sweep: a saved plan, terraform show -json of it and of the state, npm run diff");
+    // planAndShow reads only the workspace and the stack's name of a SettingsDeployment.
     const shown = await planAndShow({ ws, stack: STACK } as SettingsDeployment, { ...env, TF_VAR_apibridge_api_key: key, TF_VAR_apibridge_api_key_version: String(version), ...trace, TF_LOG_PATH: join(logs, "terraform-trace-plan.log") });
     saveOutput("terraform-plan", shown["terraform plan output"]);
     const planJson = join(d("plan-json"), "saved.tfplan.json");
@@ -156,6 +158,9 @@ export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = c
       // What cdktn and terraform left in the kit's TMPDIR, and anything the run wrote outside its directory.
       { name: "other files written (TMPDIR, repo, ~/.cdktf, ~/.terraform.d)", files: [...all(join(deployDir, "tmp")), ...written] },
     ];
+    // Whatever else the sweep's directory holds (deployment config, the doubles' and OpenBao's files).
+    const classified = new Set(classes.flatMap((c) => c.files));
+    classes.push({ name: "the sweep's other files (config, doubles, store home)", files: all(dir).filter((f) => !classified.has(f)) });
     const results = scanClasses(classes, needles(key));
     // A control: the same scan must find the key planted as a Basic credential (base64, unaligned).
     const control = join(d("control"), "planted.txt");
