@@ -175,8 +175,9 @@ provider "grafanaapp" {
 	}
 }
 
-// Grafana refuses to disable an auto-enabled app; destroy must still clear
-// the keys it wrote (and warn) instead of failing.
+// Grafana refuses to disable an auto-enabled app; destroy with
+// disable_on_destroy must still clear the keys it wrote (and warn) instead
+// of failing.
 func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
 	accPreCheck(t)
 	key := newCanary("auto")
@@ -204,7 +205,7 @@ func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: settingsConfig(provider, validBody),
+			Config: settingsConfig(provider, validBody+"  disable_on_destroy = true\n"),
 			Check: func(*terraform.State) error {
 				if v, _ := g.StoredSecret(testPluginID, "apiKey"); v != key {
 					return fmt.Errorf("key not written")
