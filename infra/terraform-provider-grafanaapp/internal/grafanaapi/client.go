@@ -298,11 +298,15 @@ func grafanaMessage(body []byte, r *redactor) (message, accessErrorID string) {
 
 // printable makes text from an untrusted answer safe to print: valid UTF-8
 // (Terraform's protocol refuses anything else) and no control characters,
-// so that an answer cannot move the cursor or recolour a terminal.
+// so that an answer cannot move the cursor or recolour a terminal (carriage
+// returns are dropped, other control characters become '?').
 func printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
 			return r
+		}
+		if r == '\r' {
+			return -1 // CRLF line ends of echoed headers
 		}
 		if unicode.IsControl(r) || r == utf8.RuneError {
 			return '?'

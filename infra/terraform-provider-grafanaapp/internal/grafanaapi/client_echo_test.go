@@ -108,7 +108,7 @@ func TestForbiddenAnswerKeepsAccessErrorID(t *testing.T) {
 func TestErrorAnswerIsMadePrintable(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
-		io.WriteString(w, "{\"message\":\"a\\u001b[2Jb\\u0007c\\u009bd\\ne\",\"accessErrorId\":\"ACE1\\u001b[31m\"}")
+		io.WriteString(w, "{\"message\":\"a\\u001b[2Jb\\u0007c\\u009bd\\r\\ne\",\"accessErrorId\":\"ACE1\\u001b[31m\"}")
 	}))
 	defer srv.Close()
 	_, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "a")

@@ -57,7 +57,8 @@ func grafanaErrorDiag(err error, c callContext) diag.Diagnostic {
 			}
 			return diag.NewErrorDiagnostic("Not an Admin of the Grafana organization (403)",
 				fmt.Sprintf("%s answered 403 Forbidden to %s %s. Managing plugin settings needs the Admin role in organization %d; "+
-					"the identity in auth has a lower role there (Viewer or Editor). Use an Admin service-account token, or grant the Admin role.%s%s%s",
+					"the identity in auth has a lower role there (Viewer or Editor). Use an Admin service-account token, or grant the Admin role. "+
+					"(If what Grafana said below is not Grafana's, a proxy or firewall in front of it refused the request.)%s%s%s",
 					c.data.url, apiErr.Method, apiErr.Path, c.orgID, c.otherOrgHint(), accessID, grafanaSaid))
 		case http.StatusNotFound:
 			return diag.NewErrorDiagnostic("Plugin not installed in Grafana (404)",
