@@ -88,13 +88,19 @@ func (c *cliRun) tf(args ...string) (string, int) {
 
 // setEnv replaces one variable of the environment Terraform runs with.
 func (c *cliRun) setEnv(name, value string) {
+	c.unsetEnv(name)
+	c.env = append(c.env, name+"="+value)
+}
+
+// unsetEnv removes one variable from the environment Terraform runs with.
+func (c *cliRun) unsetEnv(name string) {
 	kept := c.env[:0]
 	for _, kv := range c.env {
 		if !strings.HasPrefix(kv, name+"=") {
 			kept = append(kept, kv)
 		}
 	}
-	c.env = append(kept, name+"="+value)
+	c.env = kept
 }
 
 func (c *cliRun) mustTF(args ...string) string {
