@@ -78,7 +78,7 @@ provider "grafanaapp" {
 			{Config: settingsConfig(unreachable, validBody), ExpectError: regexp.MustCompile(`(?s)Grafana unreachable.*connection refused.*Gave up after [0-9]+ attempt\(s\) over\s+retry_timeout=2s`)},
 			{Config: settingsConfig(p("admin:wrong-password"), validBody), ExpectError: regexp.MustCompile(`(?s)Grafana rejected the credentials \(401\).*Check auth`)},
 			{Config: settingsConfig(p(viewerToken), validBody), ExpectError: regexp.MustCompile(`(?s)Not an Admin of the Grafana organization \(403\).*Admin role in\s+organization 1`)},
-			{Config: settingsConfig(p(editorToken), validBody), ExpectError: regexp.MustCompile(`(?s)Not an Admin of the Grafana organization \(403\)`)},
+			{Config: settingsConfig(p(editorToken), validBody), ExpectError: regexp.MustCompile(`(?s)Not an Admin of the Grafana organization \(403\).*accessErrorId\s+ACE[0-9]{10}`)},
 			{Config: settingsConfig(p(s.adminAuth()), `
   plugin_id = "not-installed-app"
   enabled   = true
