@@ -29,7 +29,10 @@ func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"key it wrote is overwritten with an empty value, and `jsonData` is reset to `{}` if `json_data` was configured. The app " +
 			"stays enabled and pinned as it is, so its pages keep working and show their \"not configured\" guidance, unless " +
 			"`disable_on_destroy` is `true` (a disabled app answers 404 to its pages' calls). What remains in Grafana: the settings " +
-			"record, `jsonData` if this resource never set it, secure keys written by others, and the plugin itself.",
+			"record, `jsonData` if this resource never set it, secure keys written by others, and the plugin itself.\n\n" +
+			"Every write returns one second after Grafana answered it: Grafana stamps settings with an `Updated` time of one-second " +
+			"resolution and keeps serving cached secrets while it is unchanged, so no later write may share that second. In a Grafana " +
+			"with several replicas, the others serve a write within about 5 seconds.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
