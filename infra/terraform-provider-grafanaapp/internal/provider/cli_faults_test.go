@@ -205,6 +205,16 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 	if log := c.readLog(logFile); !strings.Contains(log, "wrote plugin settings") {
 		t.Fatal("TRACE log lacks the provider's lines; the scans would prove nothing")
 	}
+	// Every write of every scenario (retries and destroy included) said it is JSON.
+	types := front.contentTypes()
+	for _, ct := range types {
+		if ct != "application/json" {
+			t.Fatalf("a settings POST had Content-Type %q; Grafana answers 400 bad request data", ct)
+		}
+	}
+	if len(types) < 10 {
+		t.Fatalf("only %d POSTs passed the front; the Content-Type check proves little", len(types))
+	}
 }
 
 func (c *cliRun) readLog(logFile string) string {

@@ -43,7 +43,9 @@ type faultFront struct {
 
 	mu   sync.Mutex
 	rule faultRule
-	log  []string // "METHOD /path -> what happened", for assertions and failure messages
+	// postTypes is the Content-Type of every POST seen: Grafana refuses a
+	// settings POST that is not application/json (web.Bind).
+	postTypes []string
 }
 
 func startFaultFront(t testing.TB, grafanaURL string) *faultFront {
@@ -67,13 +69,11 @@ func (f *faultFront) set(rule faultRule) {
 	f.rule = rule
 }
 
-// requests returns the log so far and empties it.
-func (f *faultFront) requests() []string {
+// contentTypes returns the Content-Type of every POST seen so far.
+func (f *faultFront) contentTypes() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := f.log
-	f.log = nil
-	return out
+	return append([]string(nil), f.postTypes...)
 }
 
 func (f *faultFront) serve(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +87,9 @@ func (f *faultFront) serve(w http.ResponseWriter, r *http.Request) {
 		ft = rule(r, body)
 	}
 	f.mu.Lock()
-	f.log = append(f.log, r.Method+" "+r.URL.Path+" -> "+[]string{"pass", "answer", "forward+answer", "cut"}[ft.kind])
+	if r.Method == http.MethodPost {
+		f.postTypes = append(f.postTypes, r.Header.Get("Content-Type"))
+	}
 	f.mu.Unlock()
 
 	switch ft.kind {

@@ -125,3 +125,21 @@ func TestCACertErrorDoesNotQuoteTheValue(t *testing.T) {
 		t.Fatalf("diagnostic:\n%s", text)
 	}
 }
+
+// An auth value a header cannot carry (a token read from a file with its
+// newline) is refused before any request, without quoting it.
+func TestAuthWithControlCharacterIsRefusedUnquoted(t *testing.T) {
+	secret := rand.Text()
+	for _, auth := range []string{"glsa_" + secret + "\n", "admin:" + secret + "\r\n", "admin\t:" + secret} {
+		_, ds := resolveConfig(model("https://g", auth), env(nil), noFiles, "x")
+		text := diagText(ds)
+		if !ds.HasError() || !strings.Contains(text, "control character") || !strings.Contains(text, "Fix: ") {
+			t.Errorf("%q: want the control-character error, got:\n%s", strings.ReplaceAll(auth, secret, "SECRET"), text)
+		}
+		for _, p := range pieces(secret) {
+			if strings.Contains(text, p) {
+				t.Fatalf("the diagnostic quotes part of auth:\n%s", text)
+			}
+		}
+	}
+}

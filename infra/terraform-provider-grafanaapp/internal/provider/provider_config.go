@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -80,6 +81,11 @@ func resolveConfig(m providerModel, getenv func(string) string, readFile func(st
 
 	auth := pick(m.Auth, envAuth)
 	switch {
+	case strings.ContainsFunc(auth, unicode.IsControl):
+		// Never quoted, not even in part: it is a credential.
+		diags.AddAttributeError(path.Root("auth"), "Invalid Grafana credentials",
+			"auth: contains a line break or another control character, which no HTTP header can carry (often the trailing "+
+				"newline of a file the value was read from). Fix: remove it, e.g. trimspace(file(...)).")
 	case auth == "":
 		diags.AddAttributeError(path.Root("auth"), "Missing Grafana credentials",
 			"Set auth in the provider block or the "+envAuth+" environment variable: a service-account token (glsa_...) or user:password of an org Admin.")
