@@ -82,6 +82,13 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 	c, logFile := newCLIRun(t, cliConfig,
 		"TF_VAR_grafana_url="+front.URL(), "TF_VAR_grafana_auth="+s.adminAuth(), "TF_VAR_api_key="+keys[1], "TF_VAR_retry_timeout=4s")
 	c.mustTF("init", "-input=false")
+	// One row per scenario for the fault table (go test -v prints it): what
+	// was tried, the diagnostic Terraform showed, whether the next apply
+	// converged; every row passed the canary scan or the test stopped.
+	var table []string
+	row := func(scenario, diagnostic, next string) {
+		table = append(table, fmt.Sprintf("| %s | %s | %s | 0 |", scenario, diagnostic, next))
+	}
 	rotateTo := func(v int) {
 		c.setEnv("TF_VAR_api_key", keys[v])
 		c.setEnv("TF_VAR_wo_version", fmt.Sprint(v))
@@ -120,6 +127,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		t.Fatal("503 then up: the provider never retried; the scenario proves nothing")
 	}
 	c.scan("503 then up", logFile, canaries)
+	row("503 x3, then up", "none: retried, applied", "n/a")
 
 	// 401: a wrong password (a canary) is rejected and never printed.
 	c.setEnv("TF_VAR_grafana_auth", "admin:"+wrongPassword)
@@ -129,6 +137,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 	}
 	c.setEnv("TF_VAR_grafana_auth", s.adminAuth())
 	c.scan("401", logFile, canaries)
+	row("401 (wrong password, a canary)", "Grafana rejected the credentials (401)", "n/a")
 
 	// 403 as Grafana's access control answers it, with its accessErrorId.
 	rotateTo(2)
@@ -140,6 +149,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		t.Fatalf("403: state version %v; a refused rotation must leave the prior version so the next apply retries it", got)
 	}
 	c.scan("403", logFile, canaries)
+	row("403 with accessErrorId", "Not an Admin ... (403), accessErrorId quoted", "state kept v1")
 
 	// 500 mid-apply, before Grafana stored anything.
 	front.set(onSettingsPost(fault{kind: answerInstead, status: http.StatusInternalServerError, body: `{"message":"Failed to update plugin setting"}`}))
@@ -149,6 +159,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		t.Fatalf("500 before storing: state version %v, want 1", got)
 	}
 	converges("500 before storing", 2)
+	row("500 to a write, not stored", "Grafana failed (500), may or may not have stored", "converged")
 
 	// 500 after Grafana stored the write (a proxy timing out on the way back).
 	rotateTo(3)
@@ -159,12 +170,14 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		t.Fatalf("500 after storing: state version %v, want 2 (the provider cannot know the write landed)", got)
 	}
 	converges("500 after storing", 3)
+	row("500 to a write, stored", "Grafana failed (500), may or may not have stored", "converged")
 
 	// The connection cut on every write until the retries run out.
 	rotateTo(4)
 	front.set(onSettingsPost(fault{kind: cutConnection}))
 	c.mustFail("Grafana unreachable", "Gave up after", "may or may not have stored the write")
 	converges("connection cut", 4)
+	row("connection cut on every write", "Grafana unreachable ... Gave up after N attempt(s)", "converged")
 
 	// A refresh that fails: a read, so nothing about stored writes.
 	front.set(func(r *http.Request, _ []byte) fault {
@@ -178,6 +191,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		t.Fatalf("500 on refresh: plan exit %d:\n%s", code, out)
 	}
 	c.scan("500 on refresh", logFile, canaries)
+	row("500 on refresh", "Grafana failed (500)", "n/a")
 
 	// A WAF that echoes the whole request (headers, body, base64 body) in its
 	// block page: the diagnostic quotes it, redacted.
@@ -193,6 +207,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 	holds("echoing WAF", 4)
 	c.scan("echoing WAF", logFile, canaries)
 	converges("echoing WAF", 5)
+	row("WAF echoing headers and body (plain, base64)", "(403), the echo quoted as [redacted]", "converged")
 
 	// Destroy through the front, healthy: the key this resource wrote is cleared.
 	rotateTo(6)
@@ -202,6 +217,7 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		t.Fatal("destroy left the key in Grafana")
 	}
 	c.scan("destroy", logFile, canaries)
+	row("destroy through the front", "none", "key cleared")
 	if log := c.readLog(logFile); !strings.Contains(log, "wrote plugin settings") {
 		t.Fatal("TRACE log lacks the provider's lines; the scans would prove nothing")
 	}
@@ -215,6 +231,8 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 	if len(types) < 10 {
 		t.Fatalf("only %d POSTs passed the front; the Content-Type check proves little", len(types))
 	}
+	t.Logf("Grafana API faults seen by the provider (real terraform CLI, provider binary):\n"+
+		"| fault | diagnostic | next apply | canary hits |\n| --- | --- | --- | --- |\n%s", strings.Join(table, "\n"))
 }
 
 func (c *cliRun) readLog(logFile string) string {
