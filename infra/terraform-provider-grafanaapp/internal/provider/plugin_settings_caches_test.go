@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,5 +166,49 @@ func TestAccReplicaServesNewKeyWithinFiveSeconds(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// Another tool saves the settings (say, the config page clearing the key)
+// in the same second as the provider's write, just before it, and a read
+// fills Grafana's decrypted-secrets cache in between: Grafana would go on
+// serving that tool's secrets. The provider sees it in its read-back (a key
+// it wrote is not reported) and writes once more, a second later.
+func TestAccSameSecondWriteByAnotherToolIsRepaired(t *testing.T) {
+	accPreCheck(t)
+	_, logFile := accEnv(t)
+	key := newCanary("repaired")
+	t.Setenv("TF_VAR_api_key", key)
+	s := startStack(t, key, "127.0.0.1:0")
+	front := startFaultFront(t, s.grafana.URL())
+	var injected atomic.Bool
+	front.set(func(r *http.Request, _ []byte) fault {
+		if r.Method == http.MethodPost && injected.CompareAndSwap(false, true) {
+			// Start of a fresh second, so the other tool's save, the read and
+			// the provider's write (forwarded right after) all share it.
+			time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)))
+			postSettingsSameSecond(t, s, `{"enabled":true,"pinned":true,"jsonData":{},"secureJsonData":{"apiKey":""}}`)
+			getSettingsDirect(t, s)
+		}
+		return fault{kind: passOn}
+	})
+	config := strings.Replace(s.bridgeConfig(s.bridgeJSON(30), 1, ""), s.grafana.URL(), front.URL(), 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				if !injected.Load() {
+					return fmt.Errorf("the other tool's write was never injected; the test proves nothing")
+				}
+				if got, _ := s.grafana.SecretInUse(1, "apiKey"); got != key {
+					return fmt.Errorf("Grafana serves the other tool's cached secrets, not the key Terraform wrote")
+				}
+				if log, _ := os.ReadFile(logFile); !strings.Contains(string(log), "another write shared this write's second; writing again") {
+					return fmt.Errorf("the provider never noticed the shared second; the injection missed it")
+				}
+				return nil
+			},
+		}},
 	})
 }

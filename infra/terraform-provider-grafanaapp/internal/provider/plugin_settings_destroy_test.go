@@ -44,3 +44,14 @@ func TestDestroyUndoesOnlyWhatThisResourceWrote(t *testing.T) {
 		}
 	}
 }
+
+func TestStaleSecureFieldsComparesPresenceWithWhatWasSent(t *testing.T) {
+	sent := map[string]string{"apiKey": "v", "cleared": "", "other": "w"}
+	held := map[string]bool{"apiKey": true, "cleared": true, "foreign": true}
+	if got := staleSecureFields(sent, held); len(got) != 2 || got[0] != "cleared" || got[1] != "other" {
+		t.Fatalf("stale = %v, want [cleared other]", got)
+	}
+	if got := staleSecureFields(nil, held); len(got) != 0 {
+		t.Fatalf("nothing sent, nothing stale: %v", got)
+	}
+}

@@ -58,11 +58,12 @@ func (r *pluginSettingsResource) Create(ctx context.Context, req resource.Create
 	sp := planSecure(nil, nil, vals, true)
 	call := r.call("create", plan)
 
-	if !r.post(ctx, call, plan, sp.send, &resp.Diagnostics) {
+	current, ok := r.post(ctx, call, plan, sp.send, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(setOwnership(ctx, resp.Private, ownership{secureKeys: sp.managed, jsonData: !config.JSONData.IsNull()})...)
-	r.saveReadBack(ctx, call, &plan, &resp.State, &resp.Diagnostics)
+	r.save(ctx, &plan, current, &resp.State, &resp.Diagnostics)
 }
 
 func (r *pluginSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -108,13 +109,18 @@ func (r *pluginSettingsResource) Update(ctx context.Context, req resource.Update
 	// A change Grafana cannot see (disable_on_destroy, a version without
 	// secure values) writes nothing: every write restamps Updated and
 	// rebuilds the plugin instance.
+	var current *grafanaapi.PluginSettings
+	var ok bool
 	if sp.send != nil || !plan.Enabled.Equal(state.Enabled) || !plan.Pinned.Equal(state.Pinned) || !plan.JSONData.Equal(state.JSONData) {
-		if !r.post(ctx, call, plan, sp.send, &resp.Diagnostics) {
-			return
-		}
+		current, ok = r.post(ctx, call, plan, sp.send, &resp.Diagnostics)
+	} else {
+		current, ok = r.get(ctx, call, plan, &resp.Diagnostics)
+	}
+	if !ok {
+		return
 	}
 	resp.Diagnostics.Append(setOwnership(ctx, resp.Private, ownership{secureKeys: sp.managed, jsonData: !config.JSONData.IsNull()})...)
-	r.saveReadBack(ctx, call, &plan, &resp.State, &resp.Diagnostics)
+	r.save(ctx, &plan, current, &resp.State, &resp.Diagnostics)
 }
 
 // Delete undoes what this resource wrote (see plugin_settings_destroy.go);
@@ -140,8 +146,7 @@ func (r *pluginSettingsResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 
-	if err := r.data.client.UpdatePluginSettings(ctx, state.OrgID.ValueInt64(), pluginID, *u); err != nil {
-		resp.Diagnostics.Append(grafanaErrorDiag(err, r.call("delete", state)))
+	if _, ok := r.writeVerified(ctx, r.call("delete", state), *u, &resp.Diagnostics); !ok {
 		return
 	}
 	tflog.Info(ctx, "destroy: undid what this resource wrote", map[string]any{
@@ -204,24 +209,79 @@ func (r *pluginSettingsResource) call(action string, m pluginSettingsModel) call
 }
 
 // post sends the planned settings with the given secure values (nil sends
-// none) in one POST, and reports whether Grafana took it.
-func (r *pluginSettingsResource) post(ctx context.Context, call callContext, plan pluginSettingsModel, secure map[string]string, diags *diag.Diagnostics) bool {
+// none) and returns what Grafana then holds.
+func (r *pluginSettingsResource) post(ctx context.Context, call callContext, plan pluginSettingsModel, secure map[string]string, diags *diag.Diagnostics) (
+	*grafanaapi.PluginSettings, bool) {
 	jsonData, ok := r.jsonDataToSend(ctx, plan, call, diags)
 	if !ok {
-		return false
+		return nil, false
 	}
-	err := r.data.client.UpdatePluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString(), grafanaapi.SettingsUpdate{
+	return r.writeVerified(ctx, call, grafanaapi.SettingsUpdate{
 		Enabled: plan.Enabled.ValueBool(), Pinned: plan.Pinned.ValueBool(), JSONData: jsonData, SecureJSONData: secure,
-	})
+	}, diags)
+}
+
+// writeVerified sends one settings write and reads back what Grafana then
+// serves. Grafana reports secureJsonFields through its decrypted-secrets
+// cache, which is keyed on the one-second Updated stamp: when another tool
+// wrote the same settings in the same second just before this write, and
+// something read them in between, Grafana keeps serving that tool's secrets
+// (see "Writes and Grafana's one-second Updated" in README.md). The
+// read-back shows it when a key this write gave a value is missing, or a
+// key it cleared is still listed; then the same write is sent once more,
+// now a second later and so with a new Updated, and read back again.
+func (r *pluginSettingsResource) writeVerified(ctx context.Context, call callContext, u grafanaapi.SettingsUpdate, diags *diag.Diagnostics) (
+	*grafanaapi.PluginSettings, bool) {
+	for attempt := 1; ; attempt++ {
+		if err := r.data.client.UpdatePluginSettings(ctx, call.orgID, call.pluginID, u); err != nil {
+			diags.Append(grafanaErrorDiag(err, call))
+			return nil, false
+		}
+		// Key names only: the values must never reach a log.
+		tflog.Info(ctx, "wrote plugin settings", map[string]any{
+			"plugin_id": call.pluginID, "action": call.action, "secure_keys_written": slices.Sorted(maps.Keys(u.SecureJSONData)), "attempt": attempt,
+		})
+		current, err := r.data.client.GetPluginSettings(ctx, call.orgID, call.pluginID)
+		if err != nil {
+			diags.Append(grafanaErrorDiag(err, call))
+			return nil, false
+		}
+		stale := staleSecureFields(u.SecureJSONData, current.SecureJSONFields)
+		if len(stale) == 0 {
+			return current, true
+		}
+		if attempt == 2 {
+			diags.AddError("Grafana does not serve the secure keys just written",
+				fmt.Sprintf("After writing the settings of plugin %q twice, a second apart, Grafana still reports secure keys %v otherwise "+
+					"than they were written. Something else keeps writing these settings; stop it and apply again.", call.pluginID, stale))
+			return nil, false
+		}
+		tflog.Warn(ctx, "another write shared this write's second; writing again", map[string]any{"plugin_id": call.pluginID, "keys": stale})
+	}
+}
+
+// staleSecureFields lists the keys whose presence in Grafana's
+// secureJsonFields contradicts what was just sent: sent non-empty but not
+// listed, or sent "" but still listed.
+func staleSecureFields(sent map[string]string, held map[string]bool) []string {
+	var stale []string
+	for k, v := range sent {
+		if (v != "") != held[k] {
+			stale = append(stale, k)
+		}
+	}
+	slices.Sort(stale)
+	return stale
+}
+
+// get reads what Grafana holds, for an update that writes nothing.
+func (r *pluginSettingsResource) get(ctx context.Context, call callContext, plan pluginSettingsModel, diags *diag.Diagnostics) (*grafanaapi.PluginSettings, bool) {
+	current, err := r.data.client.GetPluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString())
 	if err != nil {
 		diags.Append(grafanaErrorDiag(err, call))
-		return false
+		return nil, false
 	}
-	// Key names only: the values must never reach a log.
-	tflog.Info(ctx, "wrote plugin settings", map[string]any{
-		"plugin_id": plan.PluginID.ValueString(), "action": call.action, "secure_keys_written": slices.Sorted(maps.Keys(secure)),
-	})
-	return true
+	return current, true
 }
 
 // jsonDataToSend is the planned json_data, or, when json_data is not
@@ -239,18 +299,13 @@ func (r *pluginSettingsResource) jsonDataToSend(ctx context.Context, plan plugin
 	return current.JSONData, true
 }
 
-// saveReadBack reads back what Grafana holds after a write and saves it as
-// the new state. json_data keeps the planned text when Grafana's answer
-// means the same (Grafana may re-encode numbers or escapes), so the result
-// always matches the plan.
-func (r *pluginSettingsResource) saveReadBack(ctx context.Context, call callContext, m *pluginSettingsModel, st *tfsdk.State, diags *diag.Diagnostics) {
-	s, err := r.data.client.GetPluginSettings(ctx, m.OrgID.ValueInt64(), m.PluginID.ValueString())
-	if err != nil {
-		diags.Append(grafanaErrorDiag(err, call))
-		return
-	}
+// save records what Grafana holds after a write as the new state.
+// json_data keeps the planned text when Grafana's answer means the same
+// (Grafana may re-encode numbers or escapes), so the result always matches
+// the plan.
+func (r *pluginSettingsResource) save(ctx context.Context, m *pluginSettingsModel, current *grafanaapi.PluginSettings, st *tfsdk.State, diags *diag.Diagnostics) {
 	planned := m.JSONData
-	diags.Append(m.applySettings(ctx, s)...)
+	diags.Append(m.applySettings(ctx, current)...)
 	m.JSONData = preferPriorJSON(planned, m.JSONData)
 	if diags.HasError() {
 		return
