@@ -40,13 +40,20 @@ func stateVersion(t *testing.T, c *cliRun) float64 {
 // mustFail runs terraform apply, expects it to fail, and returns its output.
 func (c *cliRun) mustFail(wants ...string) string {
 	c.t.Helper()
-	out, code := c.tf("apply", "-auto-approve", "-input=false")
+	return c.mustFailWith([]string{"apply", "-auto-approve", "-input=false"}, wants...)
+}
+
+// mustFailWith runs terraform with args, expects it to fail with every one
+// of wants in its output, and returns the output.
+func (c *cliRun) mustFailWith(args []string, wants ...string) string {
+	c.t.Helper()
+	out, code := c.tf(args...)
 	if code == 0 {
-		c.t.Fatalf("apply succeeded; want a failure with %q:\n%s", wants, out)
+		c.t.Fatalf("terraform %v succeeded; want a failure with %q:\n%s", args, wants, out)
 	}
 	for _, w := range wants {
 		if !strings.Contains(flat(out), w) {
-			c.t.Fatalf("apply output lacks %q:\n%s", w, out)
+			c.t.Fatalf("terraform %v output lacks %q:\n%s", args, w, out)
 		}
 	}
 	return out
@@ -202,7 +209,11 @@ func TestAccCLIGrafanaFaults(t *testing.T) {
 		}
 		return fault{kind: passOn}
 	})
-	out = c.mustFail("(403)", "Request blocked by policy", "[redacted]")
+	// As a pipeline runs it: a saved plan, its JSON, then applying that plan.
+	c.mustTF("plan", "-input=false", "-out=waf.tfplan")
+	c.mustTF("show", "-json", "waf.tfplan")
+	out = c.mustFailWith([]string{"apply", "-input=false", "waf.tfplan"}, "(403)", "Request blocked by policy", "[redacted]")
+	c.mustTF("show", "-json")
 	t.Logf("echoing WAF, as Terraform shows it:\n%s", out[strings.Index(out, "Error:"):])
 	holds("echoing WAF", 4)
 	c.scan("echoing WAF", logFile, canaries)
