@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -20,10 +21,20 @@ import (
 // version is set at build time: -ldflags "-X main.version=0.1.0".
 var version = "dev"
 
+// protoDataDirEnv makes terraform-plugin-go write every protocol message to
+// files, configuration included: secure_json_data_wo values and auth. This
+// provider exists to keep those out of files, so it never honours it.
+const protoDataDirEnv = "TF_LOG_SDK_PROTO_DATA_DIR"
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
 	flag.Parse()
+
+	if os.Getenv(protoDataDirEnv) != "" {
+		os.Unsetenv(protoDataDirEnv) // read when the server is built, below
+		log.Printf("[WARN] %s ignored: it would write secure_json_data_wo values and auth to files", protoDataDirEnv)
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/platformkit/grafanaapp",

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -41,7 +40,28 @@ type Client struct {
 	cfg   Config
 	http  *http.Client
 	retry retryPolicy
+	// settle is how long UpdatePluginSettings waits after a write; see
+	// writeSettle. Only tests of this package change it.
+	settle time.Duration
 }
+
+// writeSettle is how long a settings write waits after Grafana answered it
+// before UpdatePluginSettings returns.
+//
+// Grafana stamps the row's Updated with time.Now() on every write
+// (updatePluginSetting in pkg/services/pluginsintegration/pluginsettings/service/service.go),
+// stores it at one-second resolution, and keys the decrypted secureJsonData
+// cache (DecryptedValues, same file) and the plugin SDK's instance cache on
+// that value. A second write in the same second therefore gets the same
+// Updated, and whoever filled a cache after the first write keeps serving
+// the first write's values, indefinitely. Waiting one full second after the
+// answer means every later write, by this provider or by anyone starting
+// after it returns, is stamped in a later second than this one: the answer
+// arrives after Grafana took time.Now(), so a second of our own clock later,
+// Grafana's clock has left that second too, whatever offset the two clocks
+// have. The Date header cannot shorten the wait safely: a proxy in front of
+// Grafana may set it from its own clock.
+const writeSettle = time.Second
 
 // New validates the TLS material and builds a client.
 func New(cfg Config) (*Client, error) {
@@ -68,7 +88,8 @@ func New(cfg Config) (*Client, error) {
 			// A redirect would replay credentials somewhere else; Grafana's API never redirects.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		retry: retryPolicy{total: cfg.RetryTimeout, initial: 250 * time.Millisecond, max: 5 * time.Second},
+		retry:  retryPolicy{total: cfg.RetryTimeout, initial: 250 * time.Millisecond, max: 5 * time.Second},
+		settle: writeSettle,
 	}, nil
 }
 
@@ -105,7 +126,7 @@ type SettingsUpdate struct {
 
 // GetPluginSettings reads one plugin's settings in the given organization.
 func (c *Client) GetPluginSettings(ctx context.Context, orgID int64, pluginID string) (*PluginSettings, error) {
-	body, err := c.do(ctx, http.MethodGet, settingsPath(pluginID), orgID, nil)
+	body, err := c.do(ctx, http.MethodGet, settingsPath(pluginID), orgID, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +141,8 @@ func (c *Client) GetPluginSettings(ctx context.Context, orgID int64, pluginID st
 }
 
 // UpdatePluginSettings writes one plugin's settings in the given organization.
+// It returns only once Grafana's clock has left the second of the write (see
+// writeSettle), unless Grafana refused the write with a 4xx answer.
 func (c *Client) UpdatePluginSettings(ctx context.Context, orgID int64, pluginID string, u SettingsUpdate) error {
 	if len(u.JSONData) == 0 {
 		u.JSONData = json.RawMessage("{}") // never send null: Grafana would store null over the old jsonData
@@ -128,7 +151,18 @@ func (c *Client) UpdatePluginSettings(ctx context.Context, orgID int64, pluginID
 	if err != nil {
 		return fmt.Errorf("encoding plugin settings: %w", err)
 	}
-	_, err = c.do(ctx, http.MethodPost, settingsPath(pluginID), orgID, payload)
+	secrets := make([]string, 0, len(u.SecureJSONData))
+	for _, v := range u.SecureJSONData {
+		secrets = append(secrets, v)
+	}
+	_, err = c.do(ctx, http.MethodPost, settingsPath(pluginID), orgID, payload, secrets)
+	if status := StatusOf(err); status >= 400 && status < 500 {
+		return err // refused before anything was stored: no write to settle
+	}
+	// A 5xx or a cut connection may still have stored the write: settle anyway.
+	if serr := sleepCtx(ctx, c.settle); serr != nil && err == nil {
+		return fmt.Errorf("cancelled while waiting for Grafana's clock to pass the write: %w", serr)
+	}
 	return err
 }
 
@@ -139,7 +173,9 @@ func settingsPath(pluginID string) string {
 // do sends one logical request, retrying while Grafana is unreachable or
 // answers 502/503/504 (starting up, or a proxy in front of it is), and returns
 // the response body of a 2xx answer or an *APIError / *UnreachableError.
-func (c *Client) do(ctx context.Context, method, path string, orgID int64, payload []byte) ([]byte, error) {
+// secrets are the values the payload carries: they, and the credentials, are
+// redacted from any part of an answer that ends up in an error.
+func (c *Client) do(ctx context.Context, method, path string, orgID int64, payload []byte, secrets []string) ([]byte, error) {
 	target := c.cfg.BaseURL.JoinPath(path)
 	var body []byte
 	err := c.retry.run(ctx, func(attempt int) (bool, error) {
@@ -174,7 +210,8 @@ func (c *Client) do(ctx context.Context, method, path string, orgID int64, paylo
 			body = data
 			return false, nil
 		}
-		apiErr := &APIError{Method: method, Path: path, Status: resp.StatusCode, Message: grafanaMessage(data)}
+		msg, accessErrorID := grafanaMessage(data, c.redactor(secrets))
+		apiErr := &APIError{Method: method, Path: path, Status: resp.StatusCode, Message: msg, AccessErrorID: accessErrorID}
 		switch resp.StatusCode {
 		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			return true, &UnreachableError{URL: c.cfg.BaseURL.String(), Attempts: attempt, Err: apiErr}
@@ -199,27 +236,4 @@ func bytesReader(b []byte) io.Reader {
 		return nil
 	}
 	return bytes.NewReader(b)
-}
-
-// grafanaMessage extracts Grafana's {"message": "..."} error text, bounded so
-// that a proxy's HTML error page does not flood the diagnostic.
-func grafanaMessage(body []byte) string {
-	var e struct {
-		Message string `json:"message"`
-		Error   string `json:"error"`
-	}
-	msg := ""
-	if json.Unmarshal(body, &e) == nil {
-		msg = e.Message
-		if msg == "" {
-			msg = e.Error
-		}
-	} else {
-		msg = strings.TrimSpace(string(body))
-	}
-	const limit = 300
-	if len(msg) > limit {
-		msg = msg[:limit] + "..."
-	}
-	return msg
 }

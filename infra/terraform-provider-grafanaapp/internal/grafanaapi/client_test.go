@@ -30,6 +30,7 @@ func newTestClient(t *testing.T, srvURL string, mutate func(*Config)) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.settle = 0 // TestWriteSettles* cover the wait
 	return c
 }
 

@@ -11,14 +11,20 @@ type APIError struct {
 	Method  string
 	Path    string
 	Status  int
-	Message string // Grafana's own error text, bounded
+	Message string // Grafana's own error text, redacted and bounded
+	// AccessErrorID is the id Grafana logs a refused permission check under.
+	AccessErrorID string
 }
 
 func (e *APIError) Error() string {
-	if e.Message == "" {
-		return fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	text := fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	if e.Message != "" {
+		text += ": " + e.Message
 	}
-	return fmt.Sprintf("%s %s: %d %s: %s", e.Method, e.Path, e.Status, http.StatusText(e.Status), e.Message)
+	if e.AccessErrorID != "" {
+		text += " (accessErrorId " + e.AccessErrorID + ")"
+	}
+	return text
 }
 
 // UnreachableError means Grafana could not be reached, or kept answering

@@ -157,8 +157,19 @@ func (s *stack) resetSecretOutOfBand(t *testing.T, jsonData string) {
 	postSettingsDirect(t, s, fmt.Sprintf(`{"enabled":true,"pinned":true,"jsonData":%s,"secureJsonData":{"apiKey":""}}`, jsonData))
 }
 
-// postSettingsDirect writes settings straight to the Grafana double.
+// postSettingsDirect writes settings straight to the Grafana double, and
+// then, like the provider, lets Grafana's clock leave the second of the
+// write: the tests must never write one plugin's settings twice within a
+// second (see "Writes and Grafana's one-second Updated" in README.md).
 func postSettingsDirect(t *testing.T, s *stack, body string) {
+	t.Helper()
+	postSettingsSameSecond(t, s, body)
+	time.Sleep(time.Second)
+}
+
+// postSettingsSameSecond writes without waiting: only for tests that make
+// two writes share a second on purpose.
+func postSettingsSameSecond(t *testing.T, s *stack, body string) {
 	t.Helper()
 	if status, answer := s.adminCall(t, http.MethodPost, "/api/plugins/"+testPluginID+"/settings", body); status != http.StatusOK {
 		t.Fatalf("POST settings: %d %s", status, answer)

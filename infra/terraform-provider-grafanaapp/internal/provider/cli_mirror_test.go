@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/platformkit/apibridge/testkit/grafanadouble"
@@ -24,6 +25,48 @@ type cliRun struct {
 	dir     string
 	env     []string
 	outputs *bytes.Buffer // everything Terraform printed, for the canary scan
+}
+
+// The provider installed as a user installs it: scripts/install-to-mirror.sh
+// into a fresh mirror with its own CLI config, once per test binary (a build
+// takes a while on a shared machine) and shared by every CLI test.
+var (
+	mirrorOnce sync.Once
+	mirrorDir  string
+	mirrorRC   string
+	mirrorErr  error
+)
+
+func sharedMirror(t testing.TB) (dir, cliConfigFile string) {
+	t.Helper()
+	mirrorOnce.Do(func() {
+		mirrorDir, mirrorRC = filepath.Join(tempRoot, "mirror"), filepath.Join(tempRoot, "terraform.rc")
+		out, err := exec.Command("bash", "../../scripts/install-to-mirror.sh", mirrorDir, "--cli-config", mirrorRC).CombinedOutput()
+		if err != nil {
+			mirrorErr = fmt.Errorf("install-to-mirror.sh: %v\n%s", err, out)
+		}
+	})
+	if mirrorErr != nil {
+		t.Fatal(mirrorErr)
+	}
+	return mirrorDir, mirrorRC
+}
+
+// newCLIRun prepares a working directory holding config, and a terraform
+// environment that installs from the shared mirror and writes a TRACE log of
+// Terraform and the provider process to logFile.
+func newCLIRun(t *testing.T, config string, extraEnv ...string) (c *cliRun, logFile string) {
+	t.Helper()
+	_, rc := sharedMirror(t)
+	work, logFile := t.TempDir(), filepath.Join(t.TempDir(), "trace.log")
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c = &cliRun{t: t, dir: work, outputs: &bytes.Buffer{}, env: cleanEnv(append([]string{
+		"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0",
+		"TF_LOG=TRACE", "TF_LOG_PATH=" + logFile,
+	}, extraEnv...)...)}
+	return c, logFile
 }
 
 // tf runs terraform and returns its combined output and exit code.
@@ -45,13 +88,19 @@ func (c *cliRun) tf(args ...string) (string, int) {
 
 // setEnv replaces one variable of the environment Terraform runs with.
 func (c *cliRun) setEnv(name, value string) {
+	c.unsetEnv(name)
+	c.env = append(c.env, name+"="+value)
+}
+
+// unsetEnv removes one variable from the environment Terraform runs with.
+func (c *cliRun) unsetEnv(name string) {
 	kept := c.env[:0]
 	for _, kv := range c.env {
 		if !strings.HasPrefix(kv, name+"=") {
 			kept = append(kept, kv)
 		}
 	}
-	c.env = append(kept, name+"="+value)
+	c.env = kept
 }
 
 func (c *cliRun) mustTF(args ...string) string {
@@ -141,9 +190,15 @@ variable "timeout_seconds" {
   default = 10
 }
 
+variable "retry_timeout" {
+  type    = string
+  default = "60s"
+}
+
 provider "grafanaapp" {
-  url  = var.grafana_url
-  auth = var.grafana_auth
+  url           = var.grafana_url
+  auth          = var.grafana_auth
+  retry_timeout = var.retry_timeout
 }
 
 resource "grafanaapp_plugin_settings" "bridge" {
@@ -159,25 +214,13 @@ func TestAccCLIFromMirror(t *testing.T) {
 	key, key2 := newCanary("cli"), newCanary("cli-rotated")
 	s := startStack(t, "unused-upstream-key", "127.0.0.1:0")
 
-	// Install exactly as a user would, into a fresh mirror.
-	mirror, rc := filepath.Join(t.TempDir(), "mirror"), filepath.Join(t.TempDir(), "terraform.rc")
-	install := exec.Command("bash", "../../scripts/install-to-mirror.sh", mirror, "--cli-config", rc)
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("install-to-mirror.sh: %v\n%s", err, out)
-	}
+	// Installed exactly as a user would, into a fresh mirror.
+	mirror, _ := sharedMirror(t)
 	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io/platformkit/grafanaapp/0.1.0/linux_amd64/terraform-provider-grafanaapp_v0.1.0")); err != nil {
 		t.Fatalf("the mirror lacks the provider binary at the documented path: %v", err)
 	}
-
-	work, logFile := t.TempDir(), filepath.Join(t.TempDir(), "trace.log")
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(cliConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := &cliRun{t: t, dir: work, outputs: &bytes.Buffer{}, env: cleanEnv(
-		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0",
-		"TF_LOG=TRACE", "TF_LOG_PATH="+logFile,
-		"TF_VAR_grafana_url="+s.grafana.URL(), "TF_VAR_grafana_auth="+s.adminAuth(), "TF_VAR_api_key="+key,
-	)}
+	c, logFile := newCLIRun(t, cliConfig,
+		"TF_VAR_grafana_url="+s.grafana.URL(), "TF_VAR_grafana_auth="+s.adminAuth(), "TF_VAR_api_key="+key)
 
 	if out := c.mustTF("init", "-input=false"); !strings.Contains(out, "Installed platformkit/grafanaapp v0.1.0") {
 		t.Fatalf("init did not install from the mirror:\n%s", out)

@@ -78,7 +78,7 @@ provider "grafanaapp" {
 			{Config: settingsConfig(unreachable, validBody), ExpectError: regexp.MustCompile(`(?s)Grafana unreachable.*connection refused.*Gave up after [0-9]+ attempt\(s\) over\s+retry_timeout=2s`)},
 			{Config: settingsConfig(p("admin:wrong-password"), validBody), ExpectError: regexp.MustCompile(`(?s)Grafana rejected the credentials \(401\).*Check auth`)},
 			{Config: settingsConfig(p(viewerToken), validBody), ExpectError: regexp.MustCompile(`(?s)Not an Admin of the Grafana organization \(403\).*Admin role in\s+organization 1`)},
-			{Config: settingsConfig(p(editorToken), validBody), ExpectError: regexp.MustCompile(`(?s)Not an Admin of the Grafana organization \(403\)`)},
+			{Config: settingsConfig(p(editorToken), validBody), ExpectError: regexp.MustCompile(`(?s)Not an Admin of the Grafana organization \(403\).*accessErrorId\s+ACE[0-9]{10}`)},
 			{Config: settingsConfig(p(s.adminAuth()), `
   plugin_id = "not-installed-app"
   enabled   = true
@@ -175,8 +175,9 @@ provider "grafanaapp" {
 	}
 }
 
-// Grafana refuses to disable an auto-enabled app; destroy must still clear
-// the keys it wrote (and warn) instead of failing.
+// Grafana refuses to disable an auto-enabled app; destroy with
+// disable_on_destroy must still clear the keys it wrote (and warn) instead
+// of failing.
 func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
 	accPreCheck(t)
 	key := newCanary("auto")
@@ -204,7 +205,7 @@ func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			Config: settingsConfig(provider, validBody),
+			Config: settingsConfig(provider, validBody+"  disable_on_destroy = true\n"),
 			Check: func(*terraform.State) error {
 				if v, _ := g.StoredSecret(testPluginID, "apiKey"); v != key {
 					return fmt.Errorf("key not written")

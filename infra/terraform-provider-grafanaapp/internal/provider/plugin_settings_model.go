@@ -35,11 +35,13 @@ type pluginSettingsDataModel struct {
 }
 
 // pluginSettingsModel is the resource's state: what Grafana reports, plus
-// the write-only map and its version, which only the configuration holds.
+// the write-only map and its version, which only the configuration holds,
+// and disable_on_destroy, which only this provider reads.
 type pluginSettingsModel struct {
 	pluginSettingsDataModel
 	SecureJSONDataWO        types.Map   `tfsdk:"secure_json_data_wo"`
 	SecureJSONDataWOVersion types.Int64 `tfsdk:"secure_json_data_wo_version"`
+	DisableOnDestroy        types.Bool  `tfsdk:"disable_on_destroy"`
 }
 
 func settingsID(orgID int64, pluginID string) string { return fmt.Sprintf("%d:%s", orgID, pluginID) }

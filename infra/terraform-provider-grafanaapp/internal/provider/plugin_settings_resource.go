@@ -9,21 +9,20 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/platformkit/terraform-provider-grafanaapp/internal/grafanaapi"
 )
+
+// grafanaapp_plugin_settings: one CRUD method each, read top to bottom as
+// "read the model, call Grafana, save". The schema is in
+// plugin_settings_schema.go, plan-time logic in plugin_settings_plan.go,
+// secure-key merge rules in secure_fields.go, what this resource owns in
+// private_state.go and what destroy undoes in plugin_settings_destroy.go.
 
 var (
 	_ resource.Resource                   = (*pluginSettingsResource)(nil)
@@ -32,10 +31,6 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*pluginSettingsResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*pluginSettingsResource)(nil)
 )
-
-// privateManagedKeys names, in private state, the secure keys this resource
-// has written (names only, never values), so that destroy can clear them.
-const privateManagedKeys = "managed_secure_keys"
 
 type pluginSettingsResource struct {
 	data *providerData
@@ -47,216 +42,47 @@ func (r *pluginSettingsResource) Metadata(_ context.Context, req resource.Metada
 	resp.TypeName = req.ProviderTypeName + "_plugin_settings"
 }
 
-func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Settings of one Grafana app plugin in one organization: `enabled`, `pinned`, `jsonData`, and " +
-			"`secureJsonData` as a **write-only** map that never reaches the plan or the state (Terraform 1.11+).\n\n" +
-			"Grafana replaces `jsonData` whole on every write and merges `secureJsonData` key by key. Secure values are sent on " +
-			"create, when `secure_json_data_wo_version` changes, and when Grafana no longer holds a key the configuration gives a value " +
-			"(drift, e.g. a key reset in the UI: it shows in `plan` as a change of `secure_json_fields`). A key this resource wrote " +
-			"and that is no longer in `secure_json_data_wo` is cleared (overwritten with `\"\"`).\n\n" +
-			"Destroy cannot delete a plugin's settings (Grafana has no such API): it disables and unpins the plugin and overwrites " +
-			"every secure key this resource wrote with an empty value. What remains in Grafana: the settings record, `jsonData` as it " +
-			"was, secure keys written by others, and the plugin itself.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<org_id>:<plugin_id>`, also the import id.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"org_id": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "Organization whose settings these are. Defaults to the provider's `org_id`. Changing it replaces the resource.",
-			},
-			"plugin_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The app plugin's id, as in its `plugin.json`. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.RegexMatches(pluginIDPattern, pluginIDHint)},
-			},
-			"enabled": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the app is enabled in the organization. Defaults to `true`.",
-			},
-			"pinned": schema.BoolAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the app is pinned in the navigation. Defaults to `true`, like Grafana's Enable button.",
-			},
-			"json_data": schema.StringAttribute{
-				CustomType: jsontypes.NormalizedType{},
-				Optional:   true,
-				Computed:   true,
-				MarkdownDescription: "The plugin's `jsonData`, a JSON object (use `jsonencode`). Replaces Grafana's `jsonData` whole. " +
-					"Compared by meaning: key order, whitespace, `1.0` vs `1` and `\\u00e9` vs `é` never show a diff; array order and " +
-					"every value do. When not set, Grafana's current `jsonData` is left as it is.",
-				Validators:    []validator.String{jsonObjectValidator{}},
-				PlanModifiers: []planmodifier.String{jsonDataPlanModifier{}},
-			},
-			"secure_json_data_wo": schema.MapAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				WriteOnly:   true,
-				Sensitive:   true,
-				MarkdownDescription: "**Write-only** (Terraform 1.11+): secure values sent to the plugin's `secureJsonData`, e.g. " +
-					"`{ apiKey = ephemeral.vault_kv_secret_v2.api.data.key }`. Never stored in the plan or the state. An empty string " +
-					"clears a key. Removing a key that this resource wrote from the map (or removing the whole map) clears it in Grafana " +
-					"at the next apply, and the plan shows it leaving `secure_json_fields`; keys written by anyone else are never touched. " +
-					"Adding a key sends the values without a version change. Requires `secure_json_data_wo_version`.",
-				Validators: []validator.Map{secureKeyNamesValidator{}},
-			},
-			"secure_json_data_wo_version": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: "Change this number (e.g. increment it) to send `secure_json_data_wo` again: that is how a " +
-					"secret is rotated, since Terraform cannot see changes to a write-only value.",
-			},
-			"secure_json_fields": schema.SetAttribute{
-				ElementType: types.StringType,
-				Computed:    true,
-				MarkdownDescription: "Names of the secure keys Grafana holds a non-empty value for (Grafana's `secureJsonFields`). " +
-					"Never values.",
-			},
-		},
-	}
-}
-
 func (r *pluginSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	d, diags := fromProviderData(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	r.data = d
 }
 
-func (r *pluginSettingsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var wo types.Map
-	var version types.Int64
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secure_json_data_wo"), &wo)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secure_json_data_wo_version"), &version)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !wo.IsNull() && version.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("secure_json_data_wo_version"), "Missing secure_json_data_wo_version",
-			"secure_json_data_wo is set, so secure_json_data_wo_version must be set too (e.g. 1). Terraform cannot see changes to a "+
-				"write-only value; changing the version is how you tell it to send the secure values again.")
-	}
-	if wo.IsNull() && !version.IsNull() && !version.IsUnknown() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("secure_json_data_wo_version"), "secure_json_data_wo_version without secure_json_data_wo",
-			"secure_json_data_wo_version is set but secure_json_data_wo is not, so changing the version sends nothing.")
-	}
-}
-
-// ModifyPlan fills org_id and id, and plans secure_json_fields: unchanged
-// unless the secure values will be sent, in which case it shows the keys
-// Grafana will hold afterwards. Drift (a configured key Grafana no longer
-// holds) therefore shows as a change, and apply sends the values again.
-func (r *pluginSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config pluginSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var state *pluginSettingsModel
-	if !req.State.Raw.IsNull() {
-		state = &pluginSettingsModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-
-	if config.OrgID.IsNull() && r.data != nil && !r.data.unknown {
-		plan.OrgID = types.Int64Value(r.data.orgID)
-	} else if config.OrgID.IsNull() && state != nil {
-		plan.OrgID = state.OrgID
-	}
-	if !plan.OrgID.IsUnknown() && plan.OrgID.ValueInt64() < 1 {
-		resp.Diagnostics.AddAttributeError(path.Root("org_id"), "Invalid org_id",
-			fmt.Sprintf("org_id must be 1 or more (Grafana's first organization is 1); got %d.", plan.OrgID.ValueInt64()))
-		return
-	}
-	if state != nil && !plan.OrgID.IsUnknown() && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
-	}
-	if !plan.OrgID.IsUnknown() && !plan.PluginID.IsUnknown() {
-		plan.ID = types.StringValue(settingsID(plan.OrgID.ValueInt64(), plan.PluginID.ValueString()))
-	}
-
-	if state != nil && state.PluginID.Equal(plan.PluginID) && state.OrgID.Equal(plan.OrgID) {
-		managed, d := getManagedKeys(ctx, req.Private)
-		resp.Diagnostics.Append(d...)
-		plan.SecureJSONFields = plannedSecureFields(ctx, state, config, managed, &resp.Diagnostics)
-	}
-	plan.SecureJSONDataWO = types.MapNull(types.StringType)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// plannedSecureFields decides secure_json_fields for an in-place update:
-// unchanged unless planSecure says this apply changes what Grafana holds.
-func plannedSecureFields(ctx context.Context, state *pluginSettingsModel, config pluginSettingsModel, managed []string, diags *diag.Diagnostics) types.Set {
-	vals, known := secureValuesFromConfig(config.SecureJSONDataWO)
-	if !known || config.SecureJSONDataWOVersion.IsUnknown() {
-		return types.SetUnknown(types.StringType)
-	}
-	held, d := setToStrings(ctx, state.SecureJSONFields)
-	diags.Append(d...)
-	sp := planSecure(held, managed, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
-	if !sp.changes {
-		return state.SecureJSONFields
-	}
-	out, d := types.SetValueFrom(ctx, types.StringType, sp.fields)
-	diags.Append(d...)
-	return out
-}
-
 func (r *pluginSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if resp.Diagnostics.Append(r.data.ready()...); resp.Diagnostics.HasError() {
-		return
-	}
 	var plan, config pluginSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
+	if !r.load(ctx, &resp.Diagnostics, req.Plan, &plan) || !r.load(ctx, &resp.Diagnostics, req.Config, &config) {
 		return
 	}
 	// Nothing is held or owned yet: every configured value is sent.
 	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
-	r.write(ctx, &plan, r.call("create", plan), planSecure(nil, nil, vals, true), resp.Private, &resp.State, &resp.Diagnostics)
+	sp := planSecure(nil, nil, vals, true)
+	call := r.call("create", plan)
+
+	current, ok := r.post(ctx, call, plan, sp.send, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(setOwnership(ctx, resp.Private, ownership{secureKeys: sp.managed, jsonData: !config.JSONData.IsNull()})...)
+	r.save(ctx, &plan, current, &resp.State, &resp.Diagnostics)
 }
 
 func (r *pluginSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if resp.Diagnostics.Append(r.data.ready()...); resp.Diagnostics.HasError() {
+	state, current, ok := r.stateAndGrafana(ctx, req.State, "read", &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	var state pluginSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	call := r.call("read", state)
-	s, err := r.data.client.GetPluginSettings(ctx, state.OrgID.ValueInt64(), state.PluginID.ValueString())
-	if grafanaapi.StatusOf(err) == http.StatusNotFound {
+	if current == nil {
 		resp.Diagnostics.AddWarning("Plugin no longer installed",
 			fmt.Sprintf("Grafana at %s no longer has plugin %q in organization %d, so its settings are gone; removed from the state. "+
 				"The next apply will fail until the plugin is installed again.", r.data.url, state.PluginID.ValueString(), state.OrgID.ValueInt64()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
-		return
-	}
+
 	prior := state.JSONData
-	resp.Diagnostics.Append(state.applySettings(ctx, s)...)
+	resp.Diagnostics.Append(state.applySettings(ctx, current)...)
 	if prior.IsNull() && state.JSONData.ValueString() == "{}" {
-		state.JSONData = jsontypes.NewNormalizedNull()
+		state.JSONData = jsontypes.NewNormalizedNull() // not configured, and Grafana holds nothing: no diff
 	} else {
 		state.JSONData = preferPriorJSON(prior, state.JSONData)
 	}
@@ -264,89 +90,68 @@ func (r *pluginSettingsResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *pluginSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if resp.Diagnostics.Append(r.data.ready()...); resp.Diagnostics.HasError() {
+	var plan, config, state pluginSettingsModel
+	if !r.load(ctx, &resp.Diagnostics, req.Plan, &plan) || !r.load(ctx, &resp.Diagnostics, req.Config, &config) ||
+		!r.load(ctx, &resp.Diagnostics, req.State, &state) {
 		return
 	}
-	var plan, config, state pluginSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	own, d := getOwnership(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	held, d := setToStrings(ctx, state.SecureJSONFields)
+	resp.Diagnostics.Append(d...)
+	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
+	sp := planSecure(held, own.secureKeys, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
+	call := r.call("update", plan)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
-	held, d := setToStrings(ctx, state.SecureJSONFields)
-	resp.Diagnostics.Append(d...)
-	managed, d := getManagedKeys(ctx, req.Private)
-	resp.Diagnostics.Append(d...)
-	sp := planSecure(held, managed, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
-	r.write(ctx, &plan, r.call("update", plan), sp, resp.Private, &resp.State, &resp.Diagnostics)
-}
 
-// write POSTs the planned settings with the secure values sp says to send,
-// records which secure keys this resource now owns, and stores what Grafana
-// then reports as the new state.
-func (r *pluginSettingsResource) write(ctx context.Context, plan *pluginSettingsModel, call callContext, sp securePlan,
-	private privateStateSetter, st *tfsdk.State, diags *diag.Diagnostics) {
-	if diags.HasError() {
-		return
+	// A change Grafana cannot see (disable_on_destroy, a version without
+	// secure values) writes nothing: every write restamps Updated and
+	// rebuilds the plugin instance.
+	var current *grafanaapi.PluginSettings
+	var ok bool
+	if sp.send != nil || !plan.Enabled.Equal(state.Enabled) || !plan.Pinned.Equal(state.Pinned) || !plan.JSONData.Equal(state.JSONData) {
+		current, ok = r.post(ctx, call, plan, sp.send, &resp.Diagnostics)
+	} else {
+		current, ok = r.get(ctx, call, plan, &resp.Diagnostics)
 	}
-	jsonData, ok := r.jsonDataToSend(ctx, *plan, call, diags)
 	if !ok {
 		return
 	}
-	err := r.data.client.UpdatePluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString(), grafanaapi.SettingsUpdate{
-		Enabled: plan.Enabled.ValueBool(), Pinned: plan.Pinned.ValueBool(), JSONData: jsonData, SecureJSONData: sp.send,
-	})
-	if err != nil {
-		diags.Append(grafanaErrorDiag(err, call))
-		return
-	}
-	// Key names only: the values in sp.send must never reach a log.
-	tflog.Info(ctx, "wrote plugin settings", map[string]any{
-		"plugin_id": plan.PluginID.ValueString(), "action": call.action, "secure_keys_written": slices.Sorted(maps.Keys(sp.send)),
-	})
-	diags.Append(setManagedKeys(ctx, private, sp.managed)...)
-	r.writeState(ctx, plan, call, st, diags)
+	resp.Diagnostics.Append(setOwnership(ctx, resp.Private, ownership{secureKeys: sp.managed, jsonData: !config.JSONData.IsNull()})...)
+	r.save(ctx, &plan, current, &resp.State, &resp.Diagnostics)
 }
 
-// Delete disables and unpins the plugin and clears the secure keys this
-// resource wrote; Grafana has no API that deletes plugin settings.
+// Delete undoes what this resource wrote (see plugin_settings_destroy.go);
+// Grafana has no API that deletes plugin settings.
 func (r *pluginSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if resp.Diagnostics.Append(r.data.ready()...); resp.Diagnostics.HasError() {
+	state, current, ok := r.stateAndGrafana(ctx, req.State, "delete", &resp.Diagnostics)
+	if !ok || current == nil {
+		return // on nil the plugin is uninstalled: nothing of ours is left to undo
+	}
+	own, d := getOwnership(ctx, req.Private)
+	if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
 		return
 	}
-	var state pluginSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	call := r.call("delete", state)
-	orgID, pluginID := state.OrgID.ValueInt64(), state.PluginID.ValueString()
-	current, err := r.data.client.GetPluginSettings(ctx, orgID, pluginID)
-	if grafanaapi.StatusOf(err) == http.StatusNotFound {
-		return // plugin uninstalled: nothing of ours is left to clear
-	}
-	if err != nil {
-		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
-		return
-	}
-	keys, d := getManagedKeys(ctx, req.Private)
-	resp.Diagnostics.Append(d...)
-	// Grafana refuses to disable an auto-enabled app ("Cannot disable auto-enabled plugin").
-	enabled := current.AutoEnabled
-	if current.AutoEnabled {
+	pluginID := state.PluginID.ValueString()
+	u, autoEnabled := destroyUpdate(state.DisableOnDestroy.ValueBool(), current, own)
+	if autoEnabled {
 		resp.Diagnostics.AddWarning("Auto-enabled plugin stays enabled",
-			fmt.Sprintf("Plugin %q is auto-enabled in Grafana and cannot be disabled; its secure keys written by Terraform were cleared.", pluginID))
+			fmt.Sprintf("disable_on_destroy is true, but plugin %q is auto-enabled in Grafana, which refuses to disable it; "+
+				"the rest of what this resource wrote was undone.", pluginID))
 	}
-	err = r.data.client.UpdatePluginSettings(ctx, orgID, pluginID, grafanaapi.SettingsUpdate{
-		Enabled: enabled, Pinned: false, JSONData: current.JSONData, SecureJSONData: clearingValues(keys),
-	})
-	if err != nil {
-		resp.Diagnostics.Append(grafanaErrorDiag(err, call))
+	if u == nil {
+		tflog.Info(ctx, "destroy: nothing this resource wrote is left in Grafana", map[string]any{"plugin_id": pluginID})
 		return
 	}
-	tflog.Info(ctx, "disabled plugin and cleared its secure keys", map[string]any{"plugin_id": pluginID, "cleared_keys": keys})
+
+	if _, ok := r.writeVerified(ctx, r.call("delete", state), *u, &resp.Diagnostics); !ok {
+		return
+	}
+	tflog.Info(ctx, "destroy: undid what this resource wrote", map[string]any{
+		"plugin_id": pluginID, "cleared_keys": own.secureKeys, "reset_json_data": own.jsonData, "enabled": u.Enabled, "pinned": u.Pinned,
+	})
 }
 
 func (r *pluginSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -358,10 +163,125 @@ func (r *pluginSettingsResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), settingsID(orgID, pluginID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), orgID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("plugin_id"), pluginID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("disable_on_destroy"), false)...)
+}
+
+// modelSource is a Terraform document (plan, config or state) that decodes
+// into the model.
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// load is the preamble of every CRUD method: the provider must be able to
+// reach Grafana, and src must decode into m. It reports whether to go on.
+func (r *pluginSettingsResource) load(ctx context.Context, diags *diag.Diagnostics, src modelSource, m *pluginSettingsModel) bool {
+	if diags.HasError() {
+		return false
+	}
+	if diags.Append(r.data.ready()...); diags.HasError() {
+		return false
+	}
+	diags.Append(src.Get(ctx, m)...)
+	return !diags.HasError()
+}
+
+// stateAndGrafana is the preamble Read and Delete share: the state, and what
+// Grafana holds now for it; current is nil when Grafana answers 404 (the
+// plugin is not installed any more).
+func (r *pluginSettingsResource) stateAndGrafana(ctx context.Context, st tfsdk.State, action string, diags *diag.Diagnostics) (
+	state pluginSettingsModel, current *grafanaapi.PluginSettings, ok bool) {
+	if !r.load(ctx, diags, st, &state) {
+		return state, nil, false
+	}
+	current, err := r.data.client.GetPluginSettings(ctx, state.OrgID.ValueInt64(), state.PluginID.ValueString())
+	if grafanaapi.StatusOf(err) == http.StatusNotFound {
+		return state, nil, true
+	}
+	if err != nil {
+		diags.Append(grafanaErrorDiag(err, r.call(action, state)))
+		return state, nil, false
+	}
+	return state, current, true
 }
 
 func (r *pluginSettingsResource) call(action string, m pluginSettingsModel) callContext {
 	return callContext{action: action, pluginID: m.PluginID.ValueString(), orgID: m.OrgID.ValueInt64(), data: r.data}
+}
+
+// post sends the planned settings with the given secure values (nil sends
+// none) and returns what Grafana then holds.
+func (r *pluginSettingsResource) post(ctx context.Context, call callContext, plan pluginSettingsModel, secure map[string]string, diags *diag.Diagnostics) (
+	*grafanaapi.PluginSettings, bool) {
+	jsonData, ok := r.jsonDataToSend(ctx, plan, call, diags)
+	if !ok {
+		return nil, false
+	}
+	return r.writeVerified(ctx, call, grafanaapi.SettingsUpdate{
+		Enabled: plan.Enabled.ValueBool(), Pinned: plan.Pinned.ValueBool(), JSONData: jsonData, SecureJSONData: secure,
+	}, diags)
+}
+
+// writeVerified sends one settings write and reads back what Grafana then
+// serves. Grafana reports secureJsonFields through its decrypted-secrets
+// cache, which is keyed on the one-second Updated stamp: when another tool
+// wrote the same settings in the same second just before this write, and
+// something read them in between, Grafana keeps serving that tool's secrets
+// (see "Writes and Grafana's one-second Updated" in README.md). The
+// read-back shows it when a key this write gave a value is missing, or a
+// key it cleared is still listed; then the same write is sent once more,
+// now a second later and so with a new Updated, and read back again.
+func (r *pluginSettingsResource) writeVerified(ctx context.Context, call callContext, u grafanaapi.SettingsUpdate, diags *diag.Diagnostics) (
+	*grafanaapi.PluginSettings, bool) {
+	for attempt := 1; ; attempt++ {
+		if err := r.data.client.UpdatePluginSettings(ctx, call.orgID, call.pluginID, u); err != nil {
+			diags.Append(grafanaErrorDiag(err, call))
+			return nil, false
+		}
+		// Key names only: the values must never reach a log.
+		tflog.Info(ctx, "wrote plugin settings", map[string]any{
+			"plugin_id": call.pluginID, "action": call.action, "secure_keys_written": slices.Sorted(maps.Keys(u.SecureJSONData)), "attempt": attempt,
+		})
+		current, err := r.data.client.GetPluginSettings(ctx, call.orgID, call.pluginID)
+		if err != nil {
+			diags.Append(grafanaErrorDiag(err, call))
+			return nil, false
+		}
+		stale := staleSecureFields(u.SecureJSONData, current.SecureJSONFields)
+		if len(stale) == 0 {
+			return current, true
+		}
+		if attempt == 2 {
+			diags.AddError("Grafana does not serve the secure keys just written",
+				fmt.Sprintf("After writing the settings of plugin %q twice, a second apart, Grafana still reports secure keys %v otherwise "+
+					"than they were written. Something else keeps writing these settings; stop it and apply again.", call.pluginID, stale))
+			return nil, false
+		}
+		tflog.Warn(ctx, "another write shared this write's second; writing again", map[string]any{"plugin_id": call.pluginID, "keys": stale})
+	}
+}
+
+// staleSecureFields lists the keys whose presence in Grafana's
+// secureJsonFields contradicts what was just sent: sent non-empty but not
+// listed, or sent "" but still listed.
+func staleSecureFields(sent map[string]string, held map[string]bool) []string {
+	var stale []string
+	for k, v := range sent {
+		if (v != "") != held[k] {
+			stale = append(stale, k)
+		}
+	}
+	slices.Sort(stale)
+	return stale
+}
+
+// get reads what Grafana holds, for an update that writes nothing.
+func (r *pluginSettingsResource) get(ctx context.Context, call callContext, plan pluginSettingsModel, diags *diag.Diagnostics) (*grafanaapi.PluginSettings, bool) {
+	current, err := r.data.client.GetPluginSettings(ctx, plan.OrgID.ValueInt64(), plan.PluginID.ValueString())
+	if err != nil {
+		diags.Append(grafanaErrorDiag(err, call))
+		return nil, false
+	}
+	return current, true
 }
 
 // jsonDataToSend is the planned json_data, or, when json_data is not
@@ -379,49 +299,16 @@ func (r *pluginSettingsResource) jsonDataToSend(ctx context.Context, plan plugin
 	return current.JSONData, true
 }
 
-// writeState reads back what Grafana holds after a write and records it as
-// the new state. json_data keeps the planned text when Grafana's answer
-// means the same (Grafana may re-encode numbers or escapes), so the result
-// always matches the plan.
-func (r *pluginSettingsResource) writeState(ctx context.Context, m *pluginSettingsModel, call callContext, st *tfsdk.State, diags *diag.Diagnostics) {
-	s, err := r.data.client.GetPluginSettings(ctx, m.OrgID.ValueInt64(), m.PluginID.ValueString())
-	if err != nil {
-		diags.Append(grafanaErrorDiag(err, call))
-		return
-	}
+// save records what Grafana holds after a write as the new state.
+// json_data keeps the planned text when Grafana's answer means the same
+// (Grafana may re-encode numbers or escapes), so the result always matches
+// the plan.
+func (r *pluginSettingsResource) save(ctx context.Context, m *pluginSettingsModel, current *grafanaapi.PluginSettings, st *tfsdk.State, diags *diag.Diagnostics) {
 	planned := m.JSONData
-	diags.Append(m.applySettings(ctx, s)...)
+	diags.Append(m.applySettings(ctx, current)...)
 	m.JSONData = preferPriorJSON(planned, m.JSONData)
 	if diags.HasError() {
 		return
 	}
 	diags.Append(st.Set(ctx, m)...)
-}
-
-// privateState is the part of the framework's private state API we use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-type privateStateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func getManagedKeys(ctx context.Context, p privateState) ([]string, diag.Diagnostics) {
-	raw, diags := p.GetKey(ctx, privateManagedKeys)
-	if diags.HasError() || len(raw) == 0 {
-		return nil, diags
-	}
-	var keys []string
-	if err := json.Unmarshal(raw, &keys); err != nil {
-		diags.AddError("Corrupt private state", fmt.Sprintf("%s is not a JSON list of key names: %v", privateManagedKeys, err))
-	}
-	return keys, diags
-}
-
-func setManagedKeys(ctx context.Context, p privateStateSetter, keys []string) diag.Diagnostics {
-	if len(keys) == 0 {
-		return p.SetKey(ctx, privateManagedKeys, nil) // removes the entry
-	}
-	raw, _ := json.Marshal(keys)
-	return p.SetKey(ctx, privateManagedKeys, raw)
 }

@@ -235,18 +235,19 @@ data "grafanaapp_plugin_settings" "read" {
 				Check: files,
 			},
 		},
-		// destroy: plugin disabled, the key this resource wrote overwritten with ""
+		// destroy: the key this resource wrote overwritten with "", the jsonData it set reset to {},
+		// and the app left enabled and pinned (disable_on_destroy defaults to false)
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(func(*terraform.State) error {
 			got, _ := s.grafana.StoredSecret(testPluginID, "apiKey")
 			if got != "" {
 				return fmt.Errorf("after destroy Grafana still holds a non-empty apiKey")
 			}
 			settings := getSettingsDirect(t, s)
-			if settings.Enabled || settings.Pinned || settings.SecureJSONFields["apiKey"] {
+			if !settings.Enabled || !settings.Pinned || settings.SecureJSONFields["apiKey"] {
 				return fmt.Errorf("after destroy: %+v", settings)
 			}
-			if !strings.Contains(string(settings.JSONData), s.upstream.URL()) {
-				return fmt.Errorf("destroy must leave jsonData as it was (documented); got %s", settings.JSONData)
+			if string(settings.JSONData) != "{}" {
+				return fmt.Errorf("destroy must reset the jsonData this resource set (documented); got %s", settings.JSONData)
 			}
 			return nil
 		}, files),

@@ -1,13 +1,14 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
-	"net"
-	"net/url"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -59,11 +60,16 @@ func resolveConfig(m providerModel, getenv func(string) string, readFile func(st
 	rc := &resolvedConfig{api: grafanaapi.Config{UserAgent: "terraform-provider-grafanaapp/" + version}}
 
 	rawURL := strings.TrimSpace(pick(m.URL, envURL))
+	urlSource := "url"
+	if m.URL.IsNull() {
+		urlSource = envURL
+	}
 	if rawURL == "" {
 		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
 			"Set url in the provider \"grafanaapp\" block or the "+envURL+" environment variable, e.g. https://grafana.example.com.")
 	} else if u, err := parseGrafanaURL(rawURL); err != nil {
-		diags.AddAttributeError(path.Root("url"), "Invalid Grafana URL", err.Error())
+		// err never quotes the value: it may hold a password (see grafana_url.go).
+		diags.AddAttributeError(path.Root("url"), "Invalid Grafana URL", urlSource+": "+err.Error())
 	} else {
 		rc.api.BaseURL = u
 		if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
@@ -75,6 +81,11 @@ func resolveConfig(m providerModel, getenv func(string) string, readFile func(st
 
 	auth := pick(m.Auth, envAuth)
 	switch {
+	case strings.ContainsFunc(auth, unicode.IsControl):
+		// Never quoted, not even in part: it is a credential.
+		diags.AddAttributeError(path.Root("auth"), "Invalid Grafana credentials",
+			"auth: contains a line break or another control character, which no HTTP header can carry (often the trailing "+
+				"newline of a file the value was read from). Fix: remove it, e.g. trimspace(file(...)).")
 	case auth == "":
 		diags.AddAttributeError(path.Root("auth"), "Missing Grafana credentials",
 			"Set auth in the provider block or the "+envAuth+" environment variable: a service-account token (glsa_...) or user:password of an org Admin.")
@@ -129,38 +140,6 @@ func resolveConfig(m providerModel, getenv func(string) string, readFile func(st
 	return rc, diags
 }
 
-// parseGrafanaURL accepts http(s)://host[:port][/subpath] and nothing that
-// would be silently ignored or leak credentials into logs (userinfo, query,
-// fragment).
-func parseGrafanaURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %v. Use the form https://grafana.example.com[:port][/subpath].", raw, err)
-	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("%q must start with https:// (or http:// for a loopback Grafana).", raw)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("%q has no host. Use the form https://grafana.example.com.", raw)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("the URL must not carry credentials (user:password@); put them in auth instead.")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%s must not have a query or fragment; give only the base URL (with Grafana's sub path, if any).", u.Redacted())
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	return u, nil
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // loadCACert accepts PEM text or a path to a PEM file, like the official
 // provider's ca_cert.
 func loadCACert(v string, readFile func(string) ([]byte, error)) ([]byte, error) {
@@ -169,7 +148,14 @@ func loadCACert(v string, readFile func(string) ([]byte, error)) ([]byte, error)
 	}
 	b, err := readFile(v)
 	if err != nil {
-		return nil, fmt.Errorf("ca_cert is neither PEM text (-----BEGIN CERTIFICATE-----...) nor a readable file: %v", err)
+		// Name the failure, not the value: a value put in the wrong argument may be a secret.
+		reason := err.Error()
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			reason = pathErr.Err.Error()
+		}
+		return nil, fmt.Errorf("ca_cert is neither PEM text (-----BEGIN CERTIFICATE-----...) nor the path of a readable file (%s). "+
+			"Fix: give the PEM text itself, or the path of a PEM file", reason)
 	}
 	return b, nil
 }

@@ -1,8 +1,9 @@
 package provider
 
 import (
-	"errors"
+	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
 
 func noFiles(p string) ([]byte, error) {
-	return nil, errors.New("open " + p + ": no such file or directory")
+	return nil, &fs.PathError{Op: "open", Path: p, Err: syscall.ENOENT}
 }
 
 func model(url, auth string) providerModel {
@@ -94,8 +95,8 @@ func TestResolveConfigErrorsSayWhatToFix(t *testing.T) {
 		{"missing url", func() providerModel { m := model("", "t"); m.URL = types.StringNull(); return m }, nil, []string{"Missing Grafana URL", "GRAFANA_URL"}, false},
 		{"bad scheme", func() providerModel { return model("ftp://g", "t") }, nil, []string{"Invalid Grafana URL", "https://"}, false},
 		{"no host", func() providerModel { return model("https://", "t") }, nil, []string{"has no host"}, false},
-		{"userinfo", func() providerModel { return model("https://u:p@g", "t") }, nil, []string{"must not carry credentials", "auth"}, false},
-		{"query", func() providerModel { return model("https://g/?x=1", "t") }, nil, []string{"query or fragment"}, false},
+		{"userinfo", func() providerModel { return model("https://u:p@g", "t") }, nil, []string{"carries credentials", "auth"}, false},
+		{"query", func() providerModel { return model("https://g/?x=1", "t") }, nil, []string{"query (?...) or fragment"}, false},
 		{"missing auth", func() providerModel { m := model("https://g", ""); m.Auth = types.StringNull(); return m }, nil, []string{"Missing Grafana credentials", "GRAFANA_AUTH"}, false},
 		{"empty user", func() providerModel { return model("https://g", ":pw") }, nil, []string{"Invalid Grafana credentials", "user:password"}, false},
 		{"empty password", func() providerModel { return model("https://g", "admin:") }, nil, []string{"Invalid Grafana credentials"}, false},

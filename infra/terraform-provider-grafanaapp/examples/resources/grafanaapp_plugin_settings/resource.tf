@@ -26,4 +26,8 @@ resource "grafanaapp_plugin_settings" "api_bridge" {
   }
   # Bump to send secure_json_data_wo again, e.g. after rotating the key.
   secure_json_data_wo_version = 1
+
+  # Destroy clears the keys and the jsonData this resource wrote; by default it
+  # leaves the app enabled (its pages then say "not configured" instead of 404).
+  disable_on_destroy = false
 }
