@@ -88,6 +88,10 @@ const (
 	adminToken  = "glsa_admin_token_for_tests"
 )
 
+// upstreamOnLoopback is the operator's [plugin.<id>] allowed_networks
+// setting that lets the plugin call the API double on 127.0.0.1.
+var upstreamOnLoopback = map[string]string{"allowed_networks": "127.0.0.1/32"}
+
 func startStack(t testing.TB, apiKey string, addr string) *stack {
 	t.Helper()
 	logs := &plugintest.LogBuffer{}
@@ -97,6 +101,10 @@ func startStack(t testing.TB, apiKey string, addr string) *stack {
 		Addr:      addr,
 		PluginDir: pluginDist(t),
 		PluginLog: logs,
+		// The API double listens on 127.0.0.1, which the plugin calls only
+		// when the Grafana server's operator allows it: the same setting a
+		// real grafana.ini carries under [plugin.<id>].
+		PluginSettings: upstreamOnLoopback,
 		Tokens: map[string]grafanadouble.Role{
 			viewerToken: grafanadouble.RoleViewer, editorToken: grafanadouble.RoleEditor, adminToken: grafanadouble.RoleAdmin,
 		},

@@ -124,7 +124,7 @@ func TestAccReplicaServesNewKeyWithinFiveSeconds(t *testing.T) {
 	key1, key2 := newCanary("ha-1"), newCanary("ha-2")
 	t.Setenv("TF_VAR_api_key", key1)
 	s := startStack(t, key1, "127.0.0.1:0")
-	replicas := grafanadouble.StartReplicasT(t, grafanadouble.Options{PluginDir: pluginDist(t), Store: s.grafana.Store(), AdminPassword: s.grafana.AdminPassword()}, 1)
+	replicas := grafanadouble.StartReplicasT(t, grafanadouble.Options{PluginDir: pluginDist(t), Store: s.grafana.Store(), AdminPassword: s.grafana.AdminPassword(), PluginSettings: upstreamOnLoopback}, 1)
 	a, b := s.grafana, replicas[0]
 
 	resource.Test(t, resource.TestCase{
