@@ -133,6 +133,35 @@ func (r *keyRedactor) next(p []byte) []byte {
 	return out
 }
 
+// chunks redacts a complete body held in pieces. When no form of the key
+// is in any piece, nor across any boundary between two, the pieces are
+// returned as they are, without a copy.
+func (r *keyRedactor) chunks(pieces [][]byte) [][]byte {
+	clean := true
+	for i, p := range pieces {
+		if start, _ := r.firstMatch(p, 0); start >= 0 {
+			clean = false
+			break
+		}
+		if i+1 < len(pieces) {
+			next := pieces[i+1]
+			window := append(append([]byte(nil), p[len(p)-min(r.hold, len(p)):]...), next[:min(r.hold, len(next))]...)
+			if start, _ := r.firstMatch(window, 0); start >= 0 {
+				clean = false
+				break
+			}
+		}
+	}
+	if clean {
+		return pieces
+	}
+	out := make([][]byte, 0, len(pieces)+1)
+	for _, p := range pieces {
+		out = append(out, r.next(p))
+	}
+	return append(out, r.finish())
+}
+
 // finish returns what was held back once the body has ended, redacted.
 func (r *keyRedactor) finish() []byte {
 	out, _ := r.scan(r.pending, len(r.pending))

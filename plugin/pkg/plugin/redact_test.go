@@ -130,3 +130,20 @@ func TestEchoedKeyIsRedacted(t *testing.T) {
 		t.Error("the echo was not logged as a warning")
 	}
 }
+
+// A whole body held in pieces: a key across a boundary is found; a body
+// without it is passed on as the very same pieces.
+func TestKeyRedactorChunks(t *testing.T) {
+	key := newCanary(t)
+	body := []byte("head " + key + " middle " + hex.EncodeToString([]byte(key)) + " tail")
+	for cut := 1; cut < len(body); cut++ {
+		pieces := newKeyRedactor(keyForms(key)).chunks([][]byte{body[:cut:cut], body[cut:]})
+		if got := string(bytes.Join(pieces, nil)); got != "head "+redactedMarker+" middle "+redactedMarker+" tail" {
+			t.Fatalf("cut at %d: %q", cut, got)
+		}
+	}
+	clean := [][]byte{[]byte("no key "), []byte("in here")}
+	if got := newKeyRedactor(keyForms(key)).chunks(clean); len(got) != 2 || &got[0][0] != &clean[0][0] || &got[1][0] != &clean[1][0] {
+		t.Errorf("a clean body was copied")
+	}
+}

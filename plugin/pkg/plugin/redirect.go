@@ -88,7 +88,7 @@ func nextHop(call upstreamCall, resp *http.Response, base *url.URL) (upstreamCal
 			return upstreamCall{}, blocked("its Location path is refused (%s)", err.Error())
 		}
 	}
-	rest, ok := strings.CutPrefix(target.EscapedPath(), base.Path)
+	rest, ok := strings.CutPrefix(target.EscapedPath(), base.EscapedPath())
 	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
 		return upstreamCall{}, blocked("it leaves the API's base path %s", base.Path)
 	}

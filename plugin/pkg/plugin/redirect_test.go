@@ -117,6 +117,21 @@ func TestRedirectHopsPassTheSameRules(t *testing.T) {
 		})
 	}
 
+	t.Run("a base path with escapes", func(t *testing.T) {
+		escaped := newUpstream(t, "Authorization", "Bearer "+key, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.EscapedPath() == "/my%20team/items/go" {
+				http.Redirect(w, r, "/my%20team/items/there", http.StatusFound)
+				return
+			}
+			_ = json.NewEncoder(w).Encode(map[string]string{"path": r.URL.Path})
+		})
+		app := newTestApp(t, settingsFor(escaped.Server, map[string]any{"apiUrl": escaped.URL + "/my%20team", "allowedPaths": []string{"/items"}}), key)
+		res := mustCall(t, app, "Viewer", "GET", "proxy/items/go", callOpts{})
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), `"/my team/items/there"`) {
+			t.Errorf("got %d %s", res.Status, res.Body)
+		}
+	})
+
 	t.Run("a redirect without Location is refused; 300 and 304 pass as answers without Location", func(t *testing.T) {
 		res := mustCall(t, app, "Viewer", "GET", "proxy/items/nolocation", callOpts{})
 		if e := res.errorBody(t); res.Status != http.StatusBadGateway || !strings.Contains(e.Message, "it has no Location") {

@@ -28,7 +28,6 @@ package plugin
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -66,6 +65,7 @@ type responsePlan struct {
 	status     int
 	headers    map[string][]string
 	body       io.Reader // decoded; nil when the answer has none
+	sizeHint   int64     // the announced length of an unencoded body, else -1
 	streamable bool
 }
 
@@ -167,117 +167,12 @@ func (a *App) checkResponse(method string, resp *http.Response) (*responsePlan, 
 	if err != nil {
 		return nil, bodyError(err, s.APIURL.Host, s)
 	}
-	plan.body = body
+	plan.body, plan.sizeHint = body, -1
+	if len(codings) == 0 {
+		plan.sizeHint = resp.ContentLength
+	}
 	plan.streamable = bodyContentType(resp.Header.Get("Content-Type")).streamable
 	return plan, nil
-}
-
-// copyResponse sends the answer: whole when it fits the bound, else (JSON
-// only) streamed, with a failure after the first message ending the gRPC
-// stream with an error so Grafana cannot end the response as if whole.
-func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backend.CallResourceResponseSender) error {
-	s := a.settings
-	redactor := newKeyRedactor(a.keyForms)
-	headerHits := redactHeaders(plan.headers, a.keyForms)
-	defer func() {
-		if headerHits+redactor.hits > 0 {
-			log.DefaultLogger.FromContext(ctx).Warn("the API echoed the API key in its response; replaced it with "+redactedMarker,
-				"apiHost", s.APIURL.Host, "inHeaders", headerHits, "inBody", redactor.hits)
-		}
-	}()
-	if plan.body == nil {
-		return sender.Send(&backend.CallResourceResponse{Status: plan.status, Headers: plan.headers})
-	}
-
-	limit := s.MaxResponseBytes
-	bound := min(limit, wholeBodyLimit)
-	head, err := io.ReadAll(io.LimitReader(plan.body, bound+1))
-	if err == nil {
-		err = ctx.Err() // an end seen after the deadline is not trusted (see below)
-	}
-	if err != nil {
-		return a.errorHandler(ctx, sender, bodyError(err, s.APIURL.Host, s))
-	}
-	if int64(len(head)) <= bound {
-		whole := append(redactor.next(head), redactor.finish()...)
-		return sendWhole(sender, plan, whole)
-	}
-	if bound == limit {
-		return a.errorHandler(ctx, sender, &errResponseTooLarge{limit: limit})
-	}
-	if !plan.streamable {
-		return a.errorHandler(ctx, sender, newAPIError(http.StatusBadGateway, codeTooLarge,
-			"the API's answer is over %d bytes and not JSON; only a JSON answer is passed on in pieces, because a broken one can always be told from a whole one. Ask for less data, or lower maxResponseBytes to %d so that such answers are refused plainly", bound, bound))
-	}
-	return a.stream(ctx, plan, head, redactor, sender)
-}
-
-// sendWhole sends a body (or, when streaming, its head) in messages of
-// messageSize, the status and headers with the first.
-func sendWhole(sender backend.CallResourceResponseSender, plan *responsePlan, body []byte) error {
-	first := &backend.CallResourceResponse{Status: plan.status, Headers: plan.headers}
-	first.Body, body = cut(body, messageSize)
-	if err := sender.Send(first); err != nil {
-		return err
-	}
-	for len(body) > 0 {
-		var part []byte
-		part, body = cut(body, messageSize)
-		if err := sender.Send(&backend.CallResourceResponse{Body: part}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func cut(b []byte, n int) ([]byte, []byte) {
-	if len(b) <= n {
-		return b, nil
-	}
-	return b[:n:n], b[n:]
-}
-
-// stream sends a JSON body larger than the bound: head first (with the
-// status), then the rest as it arrives. Every message gets its own bytes
-// (the redactor returns new slices), because gRPC's SendMsg contract
-// forbids changing a message after it was sent.
-func (a *App) stream(ctx context.Context, plan *responsePlan, head []byte, redactor *keyRedactor, sender backend.CallResourceResponseSender) error {
-	s := a.settings
-	total := int64(len(head))
-	if err := sendWhole(sender, plan, redactor.next(head)); err != nil {
-		return err
-	}
-	buf := make([]byte, messageSize)
-	for {
-		n, err := plan.body.Read(buf)
-		total += int64(n)
-		if total > s.MaxResponseBytes {
-			err = &errResponseTooLarge{limit: s.MaxResponseBytes}
-		} else if n > 0 {
-			if chunk := redactor.next(buf[:n]); len(chunk) > 0 {
-				if sendErr := sender.Send(&backend.CallResourceResponse{Body: chunk}); sendErr != nil {
-					return sendErr
-				}
-			}
-		}
-		if errors.Is(err, io.EOF) && ctx.Err() != nil {
-			err = ctx.Err() // see callContext
-		}
-		if errors.Is(err, io.EOF) {
-			if tail := redactor.finish(); len(tail) > 0 {
-				return sender.Send(&backend.CallResourceResponse{Body: tail})
-			}
-			return nil
-		}
-		if err != nil {
-			// The status is already on its way: end the gRPC stream with
-			// an error, so the response is visibly broken, never short.
-			e := a.redacted(bodyError(err, s.APIURL.Host, s))
-			log.DefaultLogger.FromContext(ctx).Warn("upstream body failed after the response started; the stream to Grafana is cut",
-				"code", e.Code, "reason", e.Message)
-			return e
-		}
-	}
 }
 
 // errorHandler sends err as the whole response: a JSON error with its

@@ -86,7 +86,7 @@ func hijack(w http.ResponseWriter) (interface{ Close() error }, *bufio.ReadWrite
 func TestCutBodyNeverLooksWhole(t *testing.T) {
 	key := newCanary(t)
 	up := newUpstream(t, "Authorization", "Bearer "+key, hostileBody)
-	small := newTestApp(t, settingsFor(up.Server, map[string]any{"timeoutSeconds": 2}), key)
+	small := newTestApp(t, settingsFor(up.Server, map[string]any{"timeoutSeconds": 2, "maxResponseBytes": 200 << 10}), key)
 
 	for _, c := range []struct {
 		shape  string
@@ -97,7 +97,7 @@ func TestCutBodyNeverLooksWhole(t *testing.T) {
 		{"short", 502, codeIncomplete, "the connection ended before the announced length or the last chunk"},
 		{"cut", 502, codeIncomplete, "broke off its answer"},
 		{"trickle", 504, codeTimeout, "did not answer within timeoutSeconds (2 s)"},
-		{"grow", 502, codeTooLarge, "larger than maxResponseBytes (10485760 bytes)"},
+		{"grow", 502, codeTooLarge, "larger than maxResponseBytes (204800 bytes)"},
 	} {
 		t.Run("within the bound: "+c.shape, func(t *testing.T) {
 			res := mustCall(t, small, "Viewer", http.MethodGet, "proxy/items", callOpts{url: "proxy/items?shape=" + c.shape + "&size=40000"})
