@@ -17,7 +17,7 @@ import path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildHarness } from '../../.config/build-harness.mjs';
+import { buildHarness } from './harness/build.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
 import { buildTestkitCommand, startDouble, Started, stop } from './processes';
 
