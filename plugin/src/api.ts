@@ -5,14 +5,17 @@ import { FetchError, getBackendSrv, isFetchError } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
 import { HEALTH_API, RESOURCES_API, SETTINGS_API } from './constants';
+import { classifyErrorBody } from './grafanaErrors';
 import { AppJsonData } from './settings';
 
-/** An error with the backend's machine-readable code and human message. */
+/** An error with a machine-readable code and a message that says what to do. */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly status: number
+    readonly status: number,
+    /** Grafana's id for an access-control denial (403), which its log carries too. */
+    readonly accessErrorId?: string
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,13 +65,9 @@ export function toApiError(err: unknown): ApiError {
     return err;
   }
   if (isFetchError(err)) {
-    const data = (err as FetchError<{ error?: unknown; message?: unknown }>).data;
-    const code = typeof data?.error === 'string' ? data.error : `http_${err.status}`;
-    const message =
-      typeof data?.message === 'string' && data.message
-        ? data.message
-        : err.statusText || `request failed with HTTP ${err.status}`;
-    return new ApiError(code, message, err.status);
+    const { data, status, statusText } = err as FetchError<unknown>;
+    const { code, message, accessErrorId } = classifyErrorBody(status, data, statusText);
+    return new ApiError(code, message, status, accessErrorId);
   }
   return new ApiError('network_error', err instanceof Error ? err.message : String(err), 0);
 }
@@ -80,13 +79,20 @@ export const saveSettings = (body: PluginSettingsBody) => request<unknown>('POST
 
 /**
  * Grafana answers the health endpoint with HTTP 200 for OK and an error status
- * for a failed check, with the plugin's verdict in the body either way.
+ * for a failed check, with the plugin's verdict in the body either way. When
+ * Grafana itself answers (no settings yet, app disabled, backend down) the
+ * verdict is Grafana's error, explained.
  */
 export async function checkHealth(): Promise<HealthVerdict> {
   try {
     return await request<HealthVerdict>('GET', HEALTH_API);
   } catch (err) {
-    const apiError = toApiError(err);
-    return { status: 'ERROR', message: apiError.message };
+    if (isFetchError(err)) {
+      const body = (err as FetchError<Partial<HealthVerdict>>).data;
+      if (body && typeof body.status === 'string' && typeof body.message === 'string') {
+        return { status: body.status, message: body.message };
+      }
+    }
+    return { status: 'ERROR', message: toApiError(err).message };
   }
 }

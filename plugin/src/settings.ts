@@ -1,6 +1,7 @@
-// The plugin's jsonData settings (see CONTRACTS: the Go backend parses the same
-// keys) and the client-side validation that mirrors the backend's, so a user
-// learns what to fix before saving instead of from a failed health check.
+// The plugin's jsonData settings (the Go backend parses the same keys, in
+// pkg/plugin/settings.go) and the client-side validation that mirrors the
+// backend's, so a user learns what to fix before saving instead of from a
+// failed health check.
 
 export interface AppJsonData {
   apiUrl?: string;

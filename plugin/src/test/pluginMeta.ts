@@ -4,9 +4,11 @@ import { AppPlugin, AppPluginMeta, PluginType } from '@grafana/data';
 import { PLUGIN_ID } from '../constants';
 import { AppJsonData } from '../settings';
 
+/** enabled=false with no stored values is what Grafana passes before the first save. */
 export function appPluginWith(
   jsonData: AppJsonData,
-  secureJsonFields: Record<string, boolean> = {}
+  secureJsonFields: Record<string, boolean> = {},
+  enabled = true
 ): AppPlugin<AppJsonData> {
   const plugin = new AppPlugin<AppJsonData>();
   plugin.meta = {
@@ -15,8 +17,8 @@ export function appPluginWith(
     type: PluginType.app,
     module: `public/plugins/${PLUGIN_ID}/module.js`,
     baseUrl: `public/plugins/${PLUGIN_ID}`,
-    enabled: true,
-    pinned: true,
+    enabled,
+    pinned: enabled,
     jsonData,
     secureJsonFields,
     info: {

@@ -2,8 +2,9 @@
 // download) opens a harness page that mounts the BUILT plugin (dist/module.js)
 // with real @grafana/ui. The page talks HTTP to the Grafana test double, which
 // runs the real plugin binary (dist/gpx_apibridge_linux_amd64) against the
-// HTTPS API double. A canary key is typed, saved, and then searched for
-// everywhere the browser could see it. axe-core checks both pages for
+// HTTPS API double. Before the first save both pages must guide (the double
+// answers like Grafana's checkAppEnabled). A canary key is typed, saved, and
+// then searched for everywhere the browser could see it. axe-core checks both pages for
 // accessibility problems (labels, names, contrast) in the real rendering.
 //
 // Screenshots go to plugin/test-results/screenshots/ (ignored by git);
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildHarness } from '../../.config/build-harness.mjs';
+import { buildHarness } from './harness/build.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
 import { buildTestkitCommand, startDouble, Started, stop } from './processes';
 
@@ -183,8 +184,39 @@ async function saveKey(key: string) {
 }
 
 describe('the plugin in Chromium against the Grafana double, the real backend and the API double', () => {
-  it('saves the URL, CA and key; after a reload the key is only "configured"', async () => {
+  it('before the first save: guidance on the app page for each role, and on the config page', async () => {
+    // No settings row yet: the double answers resources and health with
+    // Grafana's checkAppEnabled 404 "Plugin setting not found".
+    await signIn('viewer', VIEWER_PASSWORD);
+    await open('app');
+    let alert = page.getByTestId('apibridge-setup-needed');
+    await alert.waitFor();
+    let text = await alert.innerText();
+    expect(text).toContain('API Bridge is not set up yet');
+    expect(text).toContain('"Plugin setting not found" (HTTP 404)');
+    expect(text).toContain('Ask a Grafana administrator of this organization to set up API Bridge');
+    expect(await alert.getByRole('link').count()).toBe(0);
+    expect(await page.getByTestId('apibridge-profile-error').count()).toBe(0);
+
     await signIn('admin', ADMIN_PASSWORD);
+    await open('app');
+    alert = page.getByTestId('apibridge-setup-needed');
+    await alert.waitFor();
+    text = await alert.innerText();
+    expect(text).toContain('API Bridge is not set up yet');
+    expect(await alert.getByRole('link', { name: /Open the configuration page/ }).getAttribute('href')).toBe(
+      `/plugins/${PLUGIN_ID}`
+    );
+    expect(await accessibilityViolations()).toEqual([]);
+
+    await open('config');
+    const guidance = page.getByTestId('apibridge-config-not-set-up');
+    await guidance.waitFor();
+    expect(await guidance.innerText()).toContain('API Bridge is not set up in this organization yet');
+    expect(await accessibilityViolations()).toEqual([]);
+  }, 60_000);
+
+  it('saves the URL, CA and key; after a reload the key is only "configured"', async () => {
     await open('config');
     const keyInput = page.locator('#apibridge-apiKey');
     await expect(keyInput.getAttribute('type')).resolves.toBe('password');
@@ -198,6 +230,8 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     const verdict = page.getByTestId('apibridge-config-health');
     await verdict.waitFor();
     expect(await verdict.textContent()).toContain('Health check: authenticated');
+    // The first save created the settings and enabled the app.
+    expect(await page.getByTestId('apibridge-config-not-set-up').count()).toBe(0);
     // Right after Save, before any reload: the page has already let go of the key.
     expect(artifactsContaining(GOOD_KEY, await pageArtifacts('config page after save'))).toEqual([]);
     await expect(keyInput.inputValue()).resolves.toBe('configured');

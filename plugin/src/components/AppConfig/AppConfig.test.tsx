@@ -22,9 +22,9 @@ beforeEach(() => {
     .install();
 });
 
-function renderConfig(jsonData: AppJsonData = { apiUrl: API_URL }, keyConfigured = true) {
+function renderConfig(jsonData: AppJsonData = { apiUrl: API_URL }, keyConfigured = true, enabled = true) {
   const user = userEvent.setup();
-  const plugin = appPluginWith(jsonData, keyConfigured ? { apiKey: true } : {});
+  const plugin = appPluginWith(jsonData, keyConfigured ? { apiKey: true } : {}, enabled);
   const view = render(<AppConfig plugin={plugin} query={{}} />);
   return { user, ...view };
 }
@@ -181,6 +181,79 @@ describe('AppConfig: saving', () => {
     const alert = await screen.findByTestId(testIds.saveError);
     expect(within(alert).getByText(/Permission denied: plugins:write \(HTTP 403\)/)).toBeInTheDocument();
     await waitFor(() => expect(save()).toBeEnabled());
+    expect(backend.requestsTo('GET', HEALTH_API)).toHaveLength(0);
+  });
+});
+
+describe('AppConfig: before the first save and while disabled', () => {
+  it('says what Save will do before the first save, and calls nothing until then', async () => {
+    const { user } = renderConfig({}, false, false);
+    const guidance = screen.getByTestId(testIds.notSetUp);
+    expect(guidance).toHaveTextContent('API Bridge is not set up in this organization yet');
+    expect(guidance).toHaveTextContent('404 "Plugin setting not found"');
+    expect(screen.queryByTestId(testIds.disabled)).toBeNull();
+    // Grafana would answer health and resources with 404 now: the page asks neither.
+    expect(backend.requests).toHaveLength(0);
+
+    await user.type(screen.getByLabelText(/^API URL/), API_URL);
+    await user.type(apiKeyInput(), CANARY);
+    await user.click(save());
+    expect(await screen.findByTestId(testIds.health)).toHaveTextContent('Settings saved: the API accepted the key');
+    expect(postedBodies()).toEqual([expect.objectContaining({ enabled: true, secureJsonData: { apiKey: CANARY } })]);
+    expect(screen.queryByTestId(testIds.notSetUp)).toBeNull();
+  });
+
+  it('says that Save re-enables a disabled app and keeps its settings', async () => {
+    const { user } = renderConfig({ apiUrl: API_URL }, true, false);
+    expect(screen.getByTestId(testIds.disabled)).toHaveTextContent('404 "Plugin is not enabled"');
+    expect(screen.queryByTestId(testIds.notSetUp)).toBeNull();
+    await user.click(save());
+    await screen.findByTestId(testIds.health);
+    expect(postedBodies()).toEqual([expect.objectContaining({ enabled: true })]);
+    expect(postedBodies()[0]).not.toHaveProperty('secureJsonData');
+    expect(screen.queryByTestId(testIds.disabled)).toBeNull();
+  });
+
+  it('shows no guidance for an enabled app', () => {
+    renderConfig();
+    expect(screen.queryByTestId(testIds.notSetUp)).toBeNull();
+    expect(screen.queryByTestId(testIds.disabled)).toBeNull();
+  });
+});
+
+describe("AppConfig: Grafana's own answers", () => {
+  it.each([
+    [404, { message: 'Plugin setting not found' }, /no settings in this organization yet/],
+    [404, { message: 'Plugin is not enabled' }, /disabled in this organization/],
+    [
+      500,
+      { message: 'An error occurred within the plugin', messageId: 'plugin.requestFailureError', statusCode: 500 },
+      /Grafana got no answer from the plugin's backend .*plugin\.requestFailureError/,
+    ],
+  ])('explains a health check answered by Grafana with HTTP %i %j', async (status, data, message) => {
+    backend.on('GET', HEALTH_API, { status, data });
+    const { user } = renderConfig();
+    await user.click(save());
+    const verdict = await screen.findByTestId(testIds.health);
+    expect(verdict).toHaveTextContent('Settings saved, but the health check failed');
+    expect(verdict).toHaveTextContent(message);
+  });
+
+  it("shows Grafana's access error id when saving is denied", async () => {
+    backend.on('POST', SETTINGS_API, {
+      status: 403,
+      data: {
+        title: 'Access denied',
+        message: "You'll need additional permissions to perform this action. Permissions needed: plugins:write",
+        accessErrorId: 'ACE9876543210',
+      },
+    });
+    const { user } = renderConfig();
+    await user.click(save());
+    const alert = await screen.findByTestId(testIds.saveError);
+    expect(alert).toHaveTextContent('Permissions needed: plugins:write');
+    expect(alert).toHaveTextContent('Grafana logged the denial as ACE9876543210');
+    expect(alert).toHaveTextContent('(HTTP 403)');
     expect(backend.requestsTo('GET', HEALTH_API)).toHaveLength(0);
   });
 });

@@ -36,6 +36,8 @@ export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
 export const testIds = {
   form: 'apibridge-config-form',
+  notSetUp: 'apibridge-config-not-set-up',
+  disabled: 'apibridge-config-disabled',
   save: 'apibridge-config-save',
   saveError: 'apibridge-config-save-error',
   health: 'apibridge-config-health',
@@ -58,6 +60,10 @@ export default function AppConfig({ plugin }: AppConfigProps) {
   const [touched, setTouched] = useState<Partial<Record<keyof SettingsForm, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [save, setSave] = useState<SaveState>({ phase: 'idle' });
+  // Grafana gives an app with no settings row (never saved in this org) the
+  // same meta as a disabled one, minus the stored values.
+  const [enabled, setEnabled] = useState<boolean>(Boolean(meta.enabled));
+  const hasStoredSettings = Boolean(meta.jsonData?.apiUrl) || Boolean(meta.secureJsonFields?.apiKey);
 
   const errors = validateSettings(form);
   // The key typed since the last save; "" when the stored one stays. While a
@@ -117,12 +123,14 @@ export default function AppConfig({ plugin }: AppConfigProps) {
       // The key now lives only in Grafana: unmounting the input drops it.
       setKeyConfigured(true);
     }
+    setEnabled(true);
     setSave({ phase: 'checking' });
     setSave({ phase: 'done', verdict: await checkHealth() });
   };
 
   return (
     <form onSubmit={onSubmit} data-testid={testIds.form} className={styles.form} noValidate>
+      {!enabled && <NotEnabledAlert hasStoredSettings={hasStoredSettings} />}
       <FieldSet label="Third-party API">
         <Field
           {...fieldProps(
@@ -231,6 +239,29 @@ export default function AppConfig({ plugin }: AppConfigProps) {
       )}
       {save.phase === 'done' && <HealthAlert verdict={save.verdict} className={styles.alert} />}
     </form>
+  );
+}
+
+/**
+ * Before the first save (and while disabled) Grafana answers the app's page,
+ * routes and health check with 404 (checkAppEnabled), so the page says what
+ * Save will do instead of letting the first call fail.
+ */
+function NotEnabledAlert({ hasStoredSettings }: { hasStoredSettings: boolean }) {
+  if (hasStoredSettings) {
+    return (
+      <Alert title="API Bridge is disabled in this organization" severity="info" data-testid={testIds.disabled}>
+        Its settings are kept. Save settings enables it again; until then Grafana answers its page, routes and
+        health check with 404 &quot;Plugin is not enabled&quot;.
+      </Alert>
+    );
+  }
+  return (
+    <Alert title="API Bridge is not set up in this organization yet" severity="info" data-testid={testIds.notSetUp}>
+      Enter the API URL and the API key, then Save settings: saving stores them (the key encrypted by Grafana),
+      enables the app and checks the key. Until then Grafana answers the app&apos;s page, routes and health check
+      with 404 &quot;Plugin setting not found&quot;, and Viewers see a note to ask an administrator.
+    </Alert>
   );
 }
 

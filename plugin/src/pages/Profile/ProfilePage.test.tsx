@@ -113,6 +113,75 @@ describe('ProfilePage', () => {
     });
   });
 
+  describe.each([
+    // Grafana's checkAppEnabled answers before the plugin does (see src/grafanaErrors.ts).
+    ['Plugin setting not found', 'API Bridge is not set up yet', 'set up API Bridge on its configuration page'],
+    ['Plugin not found', 'API Bridge is not set up yet', 'set up API Bridge on its configuration page'],
+    ['Plugin is not enabled', 'API Bridge is disabled', 'enable API Bridge'],
+  ])('Grafana answers 404 "%s"', (grafanaMessage, title, viewerHint) => {
+    beforeEach(() => {
+      backend.on('GET', STATUS, { status: 404, data: { message: grafanaMessage } });
+    });
+
+    it('shows guidance, not an HTTP error, and links an Admin to the configuration page', async () => {
+      render(<ProfilePage />);
+      const alert = await screen.findByTestId(setupIds.setupNeeded);
+      expect(alert).toHaveTextContent(title);
+      expect(alert).toHaveTextContent(`"${grafanaMessage}" (HTTP 404)`);
+      expect(alert).toHaveTextContent(/Saving the configuration page/);
+      expect(within(alert).getByRole('link', { name: /Open the configuration page/ })).toHaveAttribute(
+        'href',
+        CONFIG_PAGE_URL
+      );
+      expect(screen.queryByTestId(testIds.error)).toBeNull();
+      expect(backend.requestsTo('GET', PROFILE)).toHaveLength(0);
+    });
+
+    it.each([OrgRole.Viewer, OrgRole.Editor])('tells a %s whom to ask, with no link', async (role) => {
+      signInAs(role);
+      render(<ProfilePage />);
+      const alert = await screen.findByTestId(setupIds.setupNeeded);
+      expect(alert).toHaveTextContent(title);
+      expect(alert).toHaveTextContent(`Ask a Grafana administrator of this organization to ${viewerHint}`);
+      expect(within(alert).queryByRole('link')).toBeNull();
+    });
+  });
+
+  it("does not take the backend's own 404 for a missing setup", async () => {
+    backend.on('GET', PROFILE, { status: 404, data: { error: 'route_not_found', message: 'no route GET /profile' } });
+    render(<ProfilePage />);
+    expect(await screen.findByTestId(testIds.error)).toHaveTextContent('no route GET /profile (route_not_found)');
+  });
+
+  it("explains Grafana's plugin failure answer instead of showing it bare", async () => {
+    backend.on('GET', STATUS, {
+      status: 500,
+      data: { message: 'An error occurred within the plugin', messageId: 'plugin.requestFailureError', statusCode: 500 },
+    });
+    render(<ProfilePage />);
+    const alert = await screen.findByTestId(testIds.error);
+    expect(alert).toHaveTextContent("Grafana got no answer from the plugin's backend");
+    expect(alert).toHaveTextContent(/server log names the cause next to plugin\.requestFailureError/);
+    expect(alert).toHaveTextContent('(plugin_failure)');
+  });
+
+  it("shows Grafana's access error id on a 403 from access control", async () => {
+    signInAs(OrgRole.Viewer);
+    backend.on('GET', STATUS, {
+      status: 403,
+      data: {
+        title: 'Access denied',
+        message: "You'll need additional permissions to perform this action. Permissions needed: plugins.app:access",
+        accessErrorId: 'ACE0123456789',
+      },
+    });
+    render(<ProfilePage />);
+    const alert = await screen.findByTestId(testIds.error);
+    expect(alert).toHaveTextContent('Permissions needed: plugins.app:access');
+    expect(alert).toHaveTextContent('Grafana logged the denial as ACE0123456789');
+    expect(alert).toHaveTextContent('(access_denied)');
+  });
+
   it.each([
     ['upstream_unreachable', 502, 'cannot reach api.example.test: connection refused'],
     ['upstream_timeout', 504, 'the API did not answer within 30 s'],

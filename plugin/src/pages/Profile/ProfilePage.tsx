@@ -9,6 +9,7 @@ import { Fragment, useEffect, useState } from 'react';
 
 import { ApiError, getProfile, getStatus, Profile, toApiError } from '../../api';
 import { SetupNeeded } from '../../components/SetupNeeded/SetupNeeded';
+import { GRAFANA_CODES } from '../../grafanaErrors';
 
 export const testIds = {
   loading: 'apibridge-profile-loading',
@@ -20,6 +21,8 @@ export const testIds = {
 type View =
   | { kind: 'loading' }
   | { kind: 'not_configured'; message: string }
+  // Grafana itself refused: no settings row yet, or the app is disabled.
+  | { kind: 'not_set_up'; error: ApiError }
   | { kind: 'error'; error: ApiError }
   | { kind: 'profile'; profile: Profile };
 
@@ -35,6 +38,9 @@ async function loadProfile(): Promise<View> {
     const error = toApiError(err);
     if (error.code === 'not_configured') {
       return { kind: 'not_configured', message: error.message };
+    }
+    if (error.code === GRAFANA_CODES.appNotSetUp || error.code === GRAFANA_CODES.appDisabled) {
+      return { kind: 'not_set_up', error };
     }
     return { kind: 'error', error };
   }
@@ -80,6 +86,20 @@ function ProfileView({ view }: { view: View }) {
       return <LoadingPlaceholder text="Loading the profile…" data-testid={testIds.loading} />;
     case 'not_configured':
       return <SetupNeeded title="API Bridge is not configured" message={view.message} />;
+    case 'not_set_up':
+      return view.error.code === GRAFANA_CODES.appDisabled ? (
+        <SetupNeeded
+          title="API Bridge is disabled"
+          message={view.error.message}
+          viewerHint="Ask a Grafana administrator of this organization to enable API Bridge."
+        />
+      ) : (
+        <SetupNeeded
+          title="API Bridge is not set up yet"
+          message={view.error.message}
+          viewerHint="Ask a Grafana administrator of this organization to set up API Bridge on its configuration page."
+        />
+      );
     case 'error':
       if (view.error.code === 'upstream_key_refused') {
         return <SetupNeeded title="The API refused the key" message={view.error.message} />;

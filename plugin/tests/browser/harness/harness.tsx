@@ -1,7 +1,7 @@
 // Test code: the browser harness. It plays the part of Grafana's frontend
 // for the real built plugin: a define() that hands dist/module.js the same
 // shared modules Grafana would (real React, @grafana/ui, runtime, data,
-// rxjs, emotion), the signed-in user from /api/user, the plugin's settings
+// rxjs, emotion) and the AMD "module" meta SystemJS passes, the signed-in user from /api/user, the plugin's settings
 // from /api/plugins/<id>/settings, and a BackendSrv over HTTP. Then it
 // mounts the plugin's config page (?view=config) or root page (?view=app).
 import * as emotionCss from '@emotion/css';
@@ -45,6 +45,11 @@ function loadPluginModule(): Promise<{ plugin: AppPlugin }> {
     const define = ((deps, factory) => {
       try {
         const args = deps.map((name) => {
+          // SystemJS's AMD "module" meta: create-plugin's build derives the
+          // public path of its lazy chunks from the module's own URL.
+          if (name === 'module') {
+            return { id: MODULE_URL, uri: MODULE_URL };
+          }
           if (!(name in shared)) {
             throw new Error(`module.js asked for ${name}, which Grafana does not share with plugins`);
           }

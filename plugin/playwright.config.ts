@@ -11,10 +11,10 @@ import type { PluginOptions } from '@grafana/plugin-e2e';
 import { defineConfig, devices } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const pluginE2eAuthDir = path.join(path.dirname(fileURLToPath(import.meta.resolve('@grafana/plugin-e2e'))), 'auth');
+// Playwright loads this file as CommonJS (package.json has no "type": "module").
+const e2eDir = path.join(__dirname, 'tests/e2e');
+const pluginE2eAuthDir = path.join(path.dirname(require.resolve('@grafana/plugin-e2e')), 'auth');
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
@@ -36,8 +36,8 @@ if (!passwordFile) {
 const admin = { user: 'admin', password: readFileSync(passwordFile, 'utf8').trim() };
 
 export default defineConfig<PluginOptions>({
-  testDir: here,
-  outputDir: path.join(here, '../../test-results/e2e'),
+  testDir: e2eDir,
+  outputDir: path.join(__dirname, 'test-results/e2e'),
   fullyParallel: false,
   retries: 0,
   reporter: [['list']],

@@ -9,7 +9,8 @@ import { afterEach } from 'vitest';
 configure({ asyncUtilTimeout: 10_000 });
 afterEach(() => cleanup());
 
-if (!window.matchMedia) {
+// Files that run in the node environment (tests that start processes) have no window.
+if (typeof window !== 'undefined' && !window.matchMedia) {
   window.matchMedia = (query: string) =>
     ({
       matches: false,

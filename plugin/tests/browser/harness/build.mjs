@@ -1,13 +1,14 @@
-// Bundles the browser harness (test code, tests/browser/harness/) into
-// .harness/: one IIFE with real React and @grafana/ui, plus index.html. The
-// plugin itself is not in it: the harness loads the built dist/module.js.
+// Bundles the browser harness (test code, this folder) into
+// node_modules/.cache/apibridge-harness/: one IIFE with real React and
+// @grafana/ui, plus index.html. The plugin itself is not in it: the harness
+// loads the built dist/module.js (create-plugin's webpack build).
 import * as esbuild from 'esbuild';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const harnessSrc = path.join(root, 'tests/browser/harness');
+const harnessSrc = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(harnessSrc, '../../..');
 // Under node_modules/.cache so the build output is never committed.
 export const harnessOut = path.join(root, 'node_modules/.cache/apibridge-harness');
 

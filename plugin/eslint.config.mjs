@@ -7,7 +7,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'playwright-report/'] },
+  // .config/ is create-plugin's, generated and overwritten by `create-plugin update`.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'playwright-report/', 'playwright/', '.config/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['.config/**/*.{js,mjs,ts}', 'tests/**/*.{ts,mjs}', '*.{js,ts}'],
+    files: ['scripts/**/*.mjs', 'tests/**/*.{ts,mjs}', '*.{js,mjs,ts,mts}'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-console': 'off' },
   }
