@@ -1,0 +1,141 @@
+package resilience
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/platformkit/apibridge/resilience/hostile"
+)
+
+// faultCase is one misbehaving upstream and what the caller must see
+// (plugin/README.md, "Routes"; docs/performance.md, "Fault and load suite").
+type faultCase struct {
+	name   string
+	origin func(*hostile.Upstreams) string
+	method string
+	path   string // under the faults origin
+	token  string
+	// Exactly one of these: a clear error with this status and code ("" =
+	// any code), or "the caller can tell the body is not whole".
+	status int
+	code   string
+	broken bool
+	// mentions must appear in the error message (case-insensitive).
+	mentions []string
+}
+
+func faults(u *hostile.Upstreams) string    { return u.Faults }
+func refused(u *hostile.Upstreams) string   { return u.Refused }
+func wrongName(u *hostile.Upstreams) string { return u.WrongName }
+func expired(u *hostile.Upstreams) string   { return u.Expired }
+func unknownCA(u *hostile.Upstreams) string { return u.UnknownCA }
+
+var faultCases = []faultCase{
+	{name: "connection refused", origin: refused, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"refused"}},
+	{name: "reset before the first 32 KiB", origin: faults, path: hostile.PathResetEarly, status: 502, code: "upstream_unreachable"},
+	{name: "reset after the status was sent", origin: faults, path: hostile.PathResetLate, broken: true},
+	{name: "slow headers", origin: faults, path: hostile.PathSlowHeaders, status: 504, code: "upstream_timeout"},
+	{name: "slow body before the first 32 KiB", origin: faults, path: hostile.PathSlowBodyEarly, status: 504, code: "upstream_timeout"},
+	{name: "slow body after the status was sent", origin: faults, path: hostile.PathSlowBodyLate, broken: true},
+	{name: "certificate for another name", origin: wrongName, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"certificate"}},
+	{name: "expired certificate", origin: expired, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"certificate"}},
+	{name: "certificate from an unknown CA", origin: unknownCA, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"certificate"}},
+	{name: "302 to another origin", origin: faults, path: hostile.PathRedirectCross, status: 502, code: "upstream_redirect_blocked"},
+	{name: "307 to another origin (Editor POST)", origin: faults, method: http.MethodPost, token: editorToken, path: hostile.PathRedirectCross307, status: 502, code: "upstream_redirect_blocked"},
+	{name: "redirect loop", origin: faults, path: hostile.PathRedirectLoop, status: 502, code: "upstream_redirect_blocked"},
+	{name: "oversized body, length announced", origin: faults, path: hostile.PathOversizedDeclared, status: 502, code: "upstream_response_too_large"},
+	{name: "oversized body, streamed", origin: faults, path: hostile.PathOversizedStreamed, broken: true},
+	{name: "truncated small body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedSmall, status: 502},
+	{name: "truncated large body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedLarge, broken: true},
+	{name: "truncated chunk", origin: faults, path: hostile.PathTruncatedChunk, broken: true},
+}
+
+// TestUpstreamFaults: each hostile upstream gets its documented answer, the
+// key goes nowhere else, and the plugin serves the next request normally.
+// At the end the plugin's goroutines, heap and open files are back to
+// where they were before the first fault.
+func TestUpstreamFaults(t *testing.T) {
+	s := env
+	u := s.hostile
+	settingsFor := func(origin string) map[string]any {
+		return map[string]any{
+			"apiUrl":           origin,
+			"caCertificate":    string(u.CAPEM),
+			"allowedPaths":     []string{"/"},
+			"timeoutSeconds":   2,
+			"maxResponseBytes": hostile.OversizeBytes / 2,
+		}
+	}
+	// Start level: one instance on the faults origin, warm.
+	s.configure(t, settingsFor(u.Faults), s.key)
+	if ok, why := s.healthy("proxy" + hostile.PathOK); !ok {
+		t.Fatalf("before any fault: %s", why)
+	}
+	base := s.level(t)
+	current := u.Faults
+
+	for _, c := range faultCases {
+		t.Run(c.name, func(t *testing.T) {
+			if origin := c.origin(u); origin != current {
+				s.configure(t, settingsFor(origin), s.key)
+				current = origin
+			}
+			method, token := c.method, c.token
+			if method == "" {
+				method = http.MethodGet
+			}
+			if token == "" {
+				token = viewerToken
+			}
+			var body []byte
+			if method == http.MethodPost {
+				body = []byte(`{"resilience":"a body that must not follow a redirect"}`)
+			}
+			hitsBefore, otherBefore := s.keyHitCount(), len(u.OtherHits())
+			a := s.resource(method, "proxy"+c.path, token, body)
+
+			o := outcome{group: "upstream faults", name: c.name, tried: 1}
+			var why string
+			if c.broken {
+				o.clear, why = isVisiblyBroken(a)
+			} else {
+				o.clear, why = isClearError(a, c.status, c.code)
+				if _, msg := a.apiError(); o.clear && len(c.mentions) > 0 && !contains(msg, c.mentions...) {
+					o.clear, why = false, "the message does not say "+strings.Join(c.mentions, ", ")+": "+msg
+				}
+			}
+			if len(u.OtherHits()) != otherBefore {
+				o.clear, o.leak = false, true
+				why += "; the request reached the other origin"
+			}
+			if hits := s.keyHitsSince(hitsBefore); len(hits) > 0 {
+				o.leak, why = true, why+"; the key is in "+strings.Join(hits, ", ")
+			}
+			probe := ""
+			if current == u.Faults {
+				probe = "proxy" + hostile.PathOK
+			}
+			if ok, hwhy := s.healthy(probe); !ok {
+				o.crash, why = true, why+"; "+hwhy
+			}
+			o.note = strings.TrimPrefix(why, "; ")
+			if o.note == "" {
+				o.note = a.String()
+			}
+			record(t, o)
+		})
+	}
+
+	// Back on the faults origin (the old instances are disposed 5 s later).
+	s.configure(t, settingsFor(u.Faults), s.key)
+	if ok, why := s.healthy("proxy" + hostile.PathOK); !ok {
+		t.Fatalf("after the faults: %s", why)
+	}
+	after, over := s.settleTo(t, base)
+	o := outcome{group: "upstream faults", name: "goroutines, heap and files back to their level", tried: 1, clear: true, leak: len(over) > 0,
+		note:    "not back to the start level: " + strings.Join(over, ", "),
+		figures: fmt.Sprintf("plugin before the faults: %s; after: %s", base, after)}
+	record(t, o)
+}
