@@ -14,3 +14,11 @@ go vet ./...
 go test -count=1 -timeout 2m ./procwatch/ ./hostile/
 # No package argument: go test then prints the suite's table even when it passes.
 go test -count=1 -timeout 5m
+# The benchmark's own unit tests (relay, wrk report, nginx config, profile
+# breakdown, target ratios): seconds, so they run here. The benchmark itself
+# is `npm run bench`, never part of the test command.
+cd "$KIT_ROOT/bench"
+unformatted="$(gofmt -l .)"
+[ -z "$unformatted" ] || kit_die "bench: gofmt needed on: $unformatted"
+go vet ./...
+go test -count=1 -timeout 2m ./...
