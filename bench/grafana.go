@@ -34,8 +34,14 @@ func (e *Env) Settings(apiURL string) (map[string]any, error) {
 }
 
 // Configure saves the plugin's settings as an admin would; the next call
-// builds a new plugin instance.
+// builds a new plugin instance. Grafana stores Updated at one-second
+// resolution and the SDK rebuilds only when it changes, so Configure waits
+// for the next second after the previous save.
 func (e *Env) Configure(ctx context.Context, apiURL, key string) error {
+	if next := e.lastSave.Truncate(time.Second).Add(time.Second); time.Now().Before(next) {
+		time.Sleep(time.Until(next))
+	}
+	defer func() { e.lastSave = time.Now() }()
 	js, err := e.Settings(apiURL)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/platformkit/apibridge/testkit/plugintest"
 )
@@ -79,6 +80,7 @@ type Env struct {
 	// double, and to it through the relay.
 	NginxDirect, NginxRelay string
 	PluginLog               string
+	lastSave                time.Time
 }
 
 // Start runs the API double, the Grafana double with the plugin, the relay

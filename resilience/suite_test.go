@@ -36,6 +36,8 @@ type suite struct {
 	client   *http.Client
 	pid      int // the plugin process every case must leave alive
 
+	lastSave time.Time // when configure last saved settings
+
 	mu        sync.Mutex
 	keyHits   []string // where the key was seen
 	keyForms  [][]byte
@@ -176,10 +178,14 @@ func (s *suite) scanPluginLogs() {
 		leak: s.keyHitCount() > before, note: "the plugin's log holds the key"})
 }
 
-// configure saves the app's settings as an admin would (the double's
-// Updated moves, so the SDK builds a new instance on the next call).
+// configure saves the app's settings as an admin would. Grafana stores
+// Updated at one-second resolution and the SDK rebuilds an instance only
+// when Updated changes, so a second save within the same second would not
+// reach the plugin: configure waits for the next second first.
 func (s *suite) configure(t *testing.T, jsonData map[string]any, apiKey string) {
 	t.Helper()
+	waitForNextSecond(s.lastSave)
+	defer func() { s.lastSave = time.Now() }()
 	body, err := json.Marshal(map[string]any{
 		"enabled": true, "pinned": true, "jsonData": jsonData,
 		"secureJsonData": map[string]string{"apiKey": apiKey},
@@ -192,6 +198,13 @@ func (s *suite) configure(t *testing.T, jsonData map[string]any, apiKey string) 
 	req.Header.Set("Content-Type", "application/json")
 	if a := s.do(req); a.err != nil || a.status != http.StatusOK {
 		t.Fatalf("saving settings: %s", a)
+	}
+}
+
+// waitForNextSecond returns once the wall clock is in a later second than last.
+func waitForNextSecond(last time.Time) {
+	if next := last.Truncate(time.Second).Add(time.Second); time.Now().Before(next) {
+		time.Sleep(time.Until(next))
 	}
 }
 
