@@ -8,11 +8,16 @@
 #   BENCH-STACKS {"synthKit":s,"synthBase":s,"planKit":s,"planBase":s,"applyKit":s,"applyBase":s}
 #
 # Needs from cmd/bench: BENCH_GRAFANA_URL, BENCH_API_URL, BENCH_CA_FILE,
-# GRAFANA_AUTH (user:password) and TF_VAR_apibridge_api_key (the run's key).
+# BENCH_DIST (the plugin dist it built), GRAFANA_AUTH (user:password) and
+# TF_VAR_apibridge_api_key (the run's key).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$KIT_ROOT"
-: "${BENCH_GRAFANA_URL:?}" "${BENCH_API_URL:?}" "${BENCH_CA_FILE:?}" "${GRAFANA_AUTH:?}" "${TF_VAR_apibridge_api_key:?}"
+: "${BENCH_GRAFANA_URL:?}" "${BENCH_API_URL:?}" "${BENCH_CA_FILE:?}" "${BENCH_DIST:?}" "${GRAFANA_AUTH:?}" "${TF_VAR_apibridge_api_key:?}"
+# The config validation wants plugin.json in docker.pluginDistDir even with
+# Docker off, and KIT_PLUGIN_DIST overrides it (for bench-synth.sh too):
+# point it at the bench's own build, which has one.
+export KIT_PLUGIN_DIST="$BENCH_DIST"
 
 synth_out="$(bash infra/scripts/bench-synth.sh "${BENCH_SYNTH_RUNS:-3}")"
 printf '%s\n' "$synth_out"
