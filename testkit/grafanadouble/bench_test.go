@@ -3,6 +3,7 @@ package grafanadouble
 import (
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -38,5 +39,14 @@ func BenchmarkAPIHealth(b *testing.B) {
 
 func BenchmarkResourceCall(b *testing.B) {
 	h := StartT(b, Options{PluginDir: echoDist, AdminPassword: "pw"})
+	// checkAppEnabled: resources answer only once the app is enabled.
+	req, _ := http.NewRequest(http.MethodPost, h.URL()+"/api/plugins/"+echoID+"/settings", strings.NewReader(`{"enabled":true}`))
+	req.SetBasicAuth("admin", "pw")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.Fatalf("enabling the app: %v %v", err, resp)
+	}
+	resp.Body.Close()
 	benchGet(b, h.URL()+"/api/plugins/"+echoID+"/resources/context", "admin", "pw")
 }

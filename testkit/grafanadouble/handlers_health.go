@@ -8,23 +8,20 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 )
 
-// handlePluginHealth mirrors Grafana's CheckHealth handler: 200 with
-// {"status":"OK","message":...} when healthy, 400 with the same shape
-// otherwise (Grafana 11+; older releases used 503), plus "details" when
-// the plugin sent JSON details.
-func (h *Host) handlePluginHealth(w http.ResponseWriter, r *http.Request, who identity, id string) {
-	if id != h.meta.ID {
-		writeMessage(w, http.StatusNotFound, "Plugin not found")
-		return
-	}
-	pCtx, err := h.pluginContext(who)
+// handlePluginHealth mirrors CheckHealth (pkg/api/plugins.go) after
+// checkAppEnabled: 200 {"status":"OK","message":...} when healthy, 400 with
+// the same shape otherwise, plus "details" when the plugin sent JSON
+// details; a failing call is plugin.healthCheck (500) and a plugin that is
+// not running plugin.unavailable (503).
+func (h *Host) handlePluginHealth(w http.ResponseWriter, r *http.Request, c caller) {
+	pCtx, err := h.pluginContext(c)
 	if err != nil {
 		writeMessage(w, http.StatusInternalServerError, "Failed to get plugin settings")
 		return
 	}
 	proc, err := h.livePlugin()
 	if err != nil {
-		writeMessage(w, http.StatusServiceUnavailable, "Plugin unavailable")
+		errPluginUnavailable.write(w)
 		return
 	}
 	protoResp, err := proc.diagnostics.CheckHealth(r.Context(), &pluginv2.CheckHealthRequest{
@@ -32,7 +29,7 @@ func (h *Host) handlePluginHealth(w http.ResponseWriter, r *http.Request, who id
 		Headers:       map[string]string{},
 	})
 	if err != nil {
-		writeMessage(w, http.StatusInternalServerError, "Plugin health check failed")
+		errPluginHealthCheck.write(w)
 		return
 	}
 	resp := backend.FromProto().CheckHealthResponse(protoResp)

@@ -1,6 +1,7 @@
 package grafanadouble
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -9,38 +10,30 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
-// maxResourceBody bounds what the double buffers from a caller before the
-// gRPC call (Grafana reads the whole body too).
-const maxResourceBody = 32 << 20
+// maxResourceBody bounds what the double reads from a caller before the
+// gRPC call. Grafana reads the whole body without a bound
+// (pluginclient.CallResourceRequestFromHTTPRequest / io.ReadAll); the
+// double stops at 64 MiB so a runaway test cannot exhaust memory. Bodies
+// between the plugin's gRPC receive limit (16 MiB by default in the SDK)
+// and this bound reach the gRPC layer and fail there, as in Grafana.
+const maxResourceBody = 64 << 20
 
-// grafanaResourceMethods are the methods current Grafana forwards to a
-// plugin's resources (pkg/api/plugin_resource.go); others get 405.
-var grafanaResourceMethods = map[string]bool{
-	http.MethodGet: true, http.MethodPost: true, http.MethodPut: true,
-	http.MethodPatch: true, http.MethodDelete: true,
-}
-
-// handleResource mirrors Grafana's CallResource: the request goes to the
-// plugin over the streaming gRPC call and the plugin's messages come back
-// as they arrive - status and headers from the first, body from each.
-func (h *Host) handleResource(w http.ResponseWriter, r *http.Request, who identity, id, resourcePath string) {
-	if id != h.meta.ID {
-		writeMessage(w, http.StatusNotFound, "Plugin not found")
-		return
-	}
-	if !h.opts.AllowAllResourceMethods && !grafanaResourceMethods[r.Method] {
-		w.Header().Set("Allow", "DELETE, GET, PATCH, POST, PUT")
-		writeMessage(w, http.StatusMethodNotAllowed, "Method not allowed")
-		return
-	}
+// handleResource mirrors CallResource (pkg/api/plugin_resource.go) and the
+// plugin client under it (pkg/plugins/manager/client/client.go): the
+// request goes to the plugin over the streaming gRPC call and the
+// plugin's messages come back as they arrive - status and headers from the
+// first, body from each, flushed. Every plugin-side failure becomes
+// plugin.requestFailureError; after the response has started, that error
+// JSON is appended to the body already sent and the status stays.
+func (h *Host) handleResource(w *grafanaWriter, r *http.Request, c caller, resourcePath string) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxResourceBody))
 	if err != nil {
-		writeMessage(w, http.StatusRequestEntityTooLarge, "Request body too large")
+		writeMessage(w, http.StatusRequestEntityTooLarge, "grafanadouble: request body over the double's 64 MiB read bound")
 		return
 	}
-	pCtx, err := h.pluginContext(who)
+	pCtx, err := h.pluginContext(c)
 	if err != nil {
-		writeMessage(w, http.StatusInternalServerError, "Failed to get plugin settings")
+		writeAPIErr(w, http.StatusInternalServerError, "Failed to get plugin settings")
 		return
 	}
 	// Path is the decoded part after resources/; URL adds the raw query,
@@ -56,53 +49,49 @@ func (h *Host) handleResource(w http.ResponseWriter, r *http.Request, who identi
 	}
 	proc, err := h.livePlugin()
 	if err != nil {
-		writeMessage(w, http.StatusServiceUnavailable, "Plugin unavailable")
+		errPluginRequestFailure.write(w)
 		return
 	}
-	stream, err := proc.resource.CallResource(r.Context(), backend.ToProto().CallResourceRequest(req))
+	sent, err := h.streamResource(r.Context(), proc, req, w)
+	switch {
+	case errors.Is(err, context.Canceled) || r.Context().Err() != nil:
+		// The caller went away; Grafana's answer (499) reaches no one.
+	case err != nil:
+		errPluginRequestFailure.write(w)
+	case !sent:
+		errMissingWrite.write(w)
+	}
+}
+
+// streamResource relays the plugin's response messages to w and reports
+// whether any message arrived.
+func (h *Host) streamResource(ctx context.Context, proc *pluginProcess, req *backend.CallResourceRequest, w *grafanaWriter) (bool, error) {
+	stream, err := proc.resource.CallResource(ctx, backend.ToProto().CallResourceRequest(req))
 	if err != nil {
-		writeMessage(w, http.StatusInternalServerError, "Failed to call resource")
-		return
+		return false, err
 	}
-	flusher, _ := w.(http.Flusher)
-	wroteHeader := false
+	sent := false
 	for {
 		msg, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
-			break
+			return sent, nil
 		}
 		if err != nil {
-			if !wroteHeader {
-				writeMessage(w, http.StatusInternalServerError, "Failed to call resource")
-			}
-			// Mid-stream failure: the status is already sent, so the
-			// only honest signal left is a truncated body.
-			return
+			return sent, err
 		}
 		resp := backend.FromProto().CallResourceResponse(msg)
-		if !wroteHeader {
+		if !sent {
 			for k, vs := range responseHeaders(resp, h.opts.KeepPluginSetCookie) {
 				for _, v := range vs {
 					w.Header().Add(k, v)
 				}
 			}
-			status := resp.Status
-			if status == 0 {
-				status = http.StatusOK
-			}
-			w.WriteHeader(status)
-			wroteHeader = true
+			w.WriteHeader(resp.Status)
+			sent = true
 		}
-		if len(resp.Body) > 0 {
-			if _, err := w.Write(resp.Body); err != nil {
-				return // the caller went away; the request context cancels the stream
-			}
+		if _, err := w.Write(resp.Body); err != nil {
+			return sent, err
 		}
-		if flusher != nil {
-			flusher.Flush()
-		}
-	}
-	if !wroteHeader {
-		writeMessage(w, http.StatusInternalServerError, "Failed to call resource")
+		w.Flush()
 	}
 }

@@ -2,10 +2,14 @@ package grafanadouble
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
+	"mime"
 	"net/http"
 )
 
 // maxSettingsBody bounds a settings POST; real settings are a few KiB.
+// Grafana reads the body without a bound; this limit is the double's own.
 const maxSettingsBody = 1 << 20
 
 // settingsDTO is the subset of Grafana's dtos.PluginSetting the kit reads.
@@ -25,16 +29,17 @@ type settingsDTO struct {
 	SecureJSONFields map[string]bool `json:"secureJsonFields"`
 }
 
-// handleGetSettings mirrors GetPluginSettingByID: secure values never
-// leave; only secureJsonFields[k]=true for non-empty stored values.
-func (h *Host) handleGetSettings(w http.ResponseWriter, _ *http.Request, id string) {
+// handleGetSettings mirrors GetPluginSettingByID (pkg/api/plugins.go): 404
+// for an unknown plugin, 403 "Access Denied" without plugins.app:access,
+// secure values never returned - secureJsonFields[k]=true for each
+// non-empty value, read through the decrypted-values cache.
+func (h *Host) handleGetSettings(w http.ResponseWriter, c caller, id string) {
 	if id != h.meta.ID {
 		writeMessage(w, http.StatusNotFound, "Plugin not found, no installed plugin with that id")
 		return
 	}
-	v, err := h.store.get(id)
-	if err != nil {
-		writeMessage(w, http.StatusInternalServerError, "Failed to get plugin settings")
+	if !c.Role.canAccessApps() {
+		writeMessage(w, http.StatusForbidden, "Access Denied")
 		return
 	}
 	dto := settingsDTO{
@@ -45,26 +50,25 @@ func (h *Host) handleGetSettings(w http.ResponseWriter, _ *http.Request, id stri
 		Info:    h.meta.Info, Includes: h.meta.Includes, Dependencies: h.meta.Dependencies,
 		SecureJSONFields: map[string]bool{},
 	}
-	if v.found {
-		dto.Enabled, dto.Pinned, dto.JSONData = v.enabled, v.pinned, v.jsonData
-		dto.SecureJSONFields = v.secureFields()
+	if row, ok := h.store.row(c.OrgID, id); ok {
+		dto.Enabled, dto.Pinned, dto.JSONData = row.Enabled, row.Pinned, row.JSONData
+		for k, v := range h.decrypts.values(row, h.store.decrypt) {
+			if len(v) > 0 {
+				dto.SecureJSONFields[k] = true
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, dto)
 }
 
-// handlePostSettings mirrors UpdatePluginSetting, including its checks:
-// org Admin only, unknown plugin 404, undecodable body 400.
-func (h *Host) handlePostSettings(w http.ResponseWriter, r *http.Request, who identity, id string) {
-	if who.Role.rank() < RoleAdmin.rank() {
-		writeJSON(w, http.StatusForbidden, map[string]string{
-			"message": "You'll need additional permissions to perform this action. Permissions needed: plugins:write",
-			"title":   "Access denied",
-		})
-		return
-	}
+// handlePostSettings mirrors UpdatePluginSetting after its authorize
+// middleware: web.Bind (Content-Type must be application/json, an empty
+// body binds zero values), 404 for an unknown plugin, auto-enabled apps
+// cannot be disabled, then the write and InvalidateSettingsCache on this
+// replica only.
+func (h *Host) handlePostSettings(w http.ResponseWriter, r *http.Request, c caller, id string) {
 	var in settingsUpdate
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSettingsBody))
-	if err := dec.Decode(&in); err != nil {
+	if err := bindJSON(r, http.MaxBytesReader(w, r.Body, maxSettingsBody), &in); err != nil {
 		writeMessage(w, http.StatusBadRequest, "bad request data")
 		return
 	}
@@ -76,9 +80,27 @@ func (h *Host) handlePostSettings(w http.ResponseWriter, r *http.Request, who id
 		writeMessage(w, http.StatusBadRequest, "Cannot disable auto-enabled plugin")
 		return
 	}
-	if err := h.store.update(id, in); err != nil {
+	if err := h.store.update(c.OrgID, id, in, h.opts.Clock.Now()); err != nil {
 		writeMessage(w, http.StatusInternalServerError, "Failed to update plugin setting")
 		return
 	}
+	h.cache.invalidate(id)
 	writeMessage(w, http.StatusOK, "Plugin settings updated")
+}
+
+// bindJSON is web.Bind (pkg/web/binding.go): the media type must be
+// application/json (parameters allowed), the first JSON value is decoded
+// and an empty body is accepted.
+func bindJSON(r *http.Request, body io.Reader, v any) error {
+	m, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return err
+	}
+	if m != "application/json" {
+		return errors.New("bad content type")
+	}
+	if err := json.NewDecoder(body).Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
 }

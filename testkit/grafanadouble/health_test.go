@@ -7,7 +7,7 @@ import (
 )
 
 func TestPluginHealthMapsStatusLikeGrafana(t *testing.T) {
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	path := "/api/plugins/" + echoID + "/health"
 
 	r := do(t, h, call{path: path, auth: "basic:viv:viewer-pw"})

@@ -22,6 +22,11 @@ func canary(t *testing.T, label string) string {
 // startEcho starts a host for the echo plugin with a few known principals.
 func startEcho(t *testing.T, mutate ...func(*Options)) *Host {
 	t.Helper()
+	return StartT(t, echoOptions(mutate...))
+}
+
+// echoOptions are startEcho's options, for StartReplicas.
+func echoOptions(mutate ...func(*Options)) Options {
 	opts := Options{
 		PluginDir:     echoDist,
 		AdminPassword: "admin-pw",
@@ -34,15 +39,17 @@ func startEcho(t *testing.T, mutate ...func(*Options)) *Host {
 	for _, m := range mutate {
 		m(&opts)
 	}
-	return StartT(t, opts)
+	return opts
 }
 
 // call is one HTTP request; auth is "basic:user:pass", "bearer:TOKEN",
-// "cookie:VALUE" or "" for none.
+// "cookie:VALUE" or "" for none. A body is sent as application/json unless
+// header sets another Content-Type or noContentType is true.
 type call struct {
 	method, path, auth string
 	body               string
 	header             http.Header
+	noContentType      bool
 }
 
 type reply struct {
@@ -73,6 +80,9 @@ func do(t *testing.T, h *Host, c call) reply {
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
+	}
+	if c.body != "" && !c.noContentType && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	kind, rest, _ := strings.Cut(c.auth, ":")
 	switch kind {
@@ -111,6 +121,21 @@ func postSettings(t *testing.T, h *Host, v any) {
 	}
 }
 
+// enable saves {"enabled": true} so checkAppEnabled lets resources and
+// health through, as a first save does on a real Grafana.
+func enable(t *testing.T, h *Host) {
+	t.Helper()
+	postSettings(t, h, map[string]any{"enabled": true})
+}
+
+// startEnabledEcho is startEcho plus a first save.
+func startEnabledEcho(t *testing.T, mutate ...func(*Options)) *Host {
+	t.Helper()
+	h := startEcho(t, mutate...)
+	enable(t, h)
+	return h
+}
+
 // pluginView is what the echo plugin reports about its PluginContext.
 type pluginView struct {
 	OrgID        int64             `json:"orgId"`
@@ -138,6 +163,8 @@ func pluginSees(t *testing.T, h *Host, auth string) pluginView {
 	}
 	return v
 }
+
+func decode(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func mustNotContain(t *testing.T, what string, haystack []byte, needle string) {
 	t.Helper()

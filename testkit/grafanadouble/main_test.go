@@ -2,6 +2,7 @@ package grafanadouble
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,6 +34,31 @@ func runWithEchoPlugin(m *testing.M) int {
 	}
 	echoDist = dir
 	return m.Run()
+}
+
+// autoEnabledEchoDist is a copy of the echo dist whose plugin.json says
+// "autoEnabled": true.
+func autoEnabledEchoDist(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	manifest, err := os.ReadFile(filepath.Join(echoDist, "plugin.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(manifest, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["autoEnabled"] = true
+	out, _ := json.Marshal(m)
+	if err := os.WriteFile(filepath.Join(dir, "plugin.json"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := plugintest.BinaryName("gpx_echo")
+	if err := os.Link(filepath.Join(echoDist, bin), filepath.Join(dir, bin)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // BuildEchoPlugin builds testdata/echoplugin into dist the way a plugin's

@@ -3,9 +3,7 @@ package grafanadouble
 import (
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"runtime"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
 	"github.com/hashicorp/go-hclog"
@@ -27,18 +25,29 @@ type pluginProcess struct {
 	diagnostics grpcplugin.DiagnosticsClient
 }
 
+// processConfig is how a plugin process is launched and where its output goes.
+type processConfig struct {
+	env         []string // Grafana's variables (pluginEnv)
+	skipHostEnv bool     // pluginsSkipHostEnvVars
+	raw         *logSink // everything the process writes, for leak scans
+	grafanaLog  *logSink // what Grafana's log keeps at its level
+	level       hclog.Level
+}
+
 // startPluginProcess launches the binary the way Grafana's grpcplugin
-// package does: go-plugin client, Grafana's handshake, gRPC only, protocol
-// version 2 with the SDK's service plugins, and an explicit environment
-// (SkipHostEnv) so nothing from the test process - tokens, keys - leaks
-// into the plugin's environment.
-func startPluginProcess(meta *pluginMeta, env []string, logs *logSink) (*pluginProcess, error) {
+// package does (newClientConfig in pkg/plugins/backendplugin/grpcplugin/
+// client.go): go-plugin client, Grafana's handshake, gRPC only, protocol
+// version 2 with the SDK's service plugins, Grafana's variables in
+// cmd.Env and SkipHostEnv only in skip mode. Grafana discards the raw
+// stderr copy and the plugin's stdout/stderr streams; the double keeps
+// them in raw so tests can scan everything the plugin printed.
+func startPluginProcess(meta *pluginMeta, pc processConfig) (*pluginProcess, error) {
 	cmd := exec.Command(meta.binaryPath)
-	cmd.Env = env
+	cmd.Env = pc.env
 	logger := hclog.New(&hclog.LoggerOptions{
 		Name:   "plugin." + meta.ID,
-		Level:  hclog.Trace,
-		Output: logs,
+		Level:  pc.level,
+		Output: pc.grafanaLog,
 	})
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		Cmd:             cmd,
@@ -51,9 +60,10 @@ func startPluginProcess(meta *pluginMeta, env []string, logs *logSink) (*pluginP
 		},
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		Logger:           logger,
-		SyncStdout:       logs,
-		SyncStderr:       logs,
-		SkipHostEnv:      true,
+		Stderr:           pc.raw,
+		SyncStdout:       pc.raw,
+		SyncStderr:       pc.raw,
+		SkipHostEnv:      pc.skipHostEnv,
 	})
 	rpc, err := client.Client()
 	if err != nil {
@@ -95,33 +105,4 @@ func (p *pluginProcess) kill() {
 	}
 }
 
-// pluginEnv is the environment Grafana gives a backend plugin, minus the
-// enterprise, cloud-provider and tracing parts the kit does not use. No
-// secret travels here: secureJsonData goes only through the PluginContext.
-func pluginEnv(meta *pluginMeta, grafanaVersion, appURL string) []string {
-	env := []string{
-		"GF_VERSION=" + grafanaVersion,
-		"GF_EDITION=oss",
-		"GF_APP_URL=" + appURL,
-	}
-	if meta.version != "" {
-		env = append(env, "GF_PLUGIN_VERSION="+meta.version)
-	}
-	// A process needs a PATH and a temp dir; go-plugin puts its Unix
-	// sockets in the temp dir.
-	for _, k := range []string{"PATH", "TMPDIR", "HOME"} {
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
-		}
-	}
-	if runtime.GOOS == "windows" {
-		for _, k := range []string{"SYSTEMROOT", "TEMP"} {
-			if v, ok := os.LookupEnv(k); ok {
-				env = append(env, k+"="+v)
-			}
-		}
-	}
-	return env
-}
-
-var errPluginUnavailable = errors.New("plugin unavailable")
+var errPluginNotRunning = errors.New("grafanadouble: plugin is not running")

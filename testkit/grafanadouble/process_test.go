@@ -15,7 +15,7 @@ import (
 
 func TestPluginLogsAreCaptured(t *testing.T) {
 	tee := &plugintest.LogBuffer{}
-	h := startEcho(t, func(o *Options) { o.PluginLog = tee })
+	h := startEnabledEcho(t, func(o *Options) { o.PluginLog = tee })
 	marker := canary(t, "log")
 	do(t, h, call{path: resourcesPath("log?msg=" + marker), auth: admin})
 	// The SDK logger (through go-plugin's hclog), raw stderr and stdout
@@ -35,32 +35,80 @@ func TestPluginLogsAreCaptured(t *testing.T) {
 	}
 }
 
-func TestPluginEnvironmentIsMinimal(t *testing.T) {
+func pluginEnvOf(t *testing.T, h *Host) map[string]string {
+	t.Helper()
+	r := do(t, h, call{path: resourcesPath("env"), auth: admin})
+	var list []string
+	if err := json.Unmarshal(r.body, &list); err != nil {
+		t.Fatalf("env route: %d %s", r.status, r.body)
+	}
+	env := map[string]string{}
+	for _, kv := range list {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
+}
+
+func TestPluginInheritsTheHostEnvironmentByDefault(t *testing.T) {
+	// go-plugin appends os.Environ() unless SkipHostEnv; Grafana sets it
+	// only with the pluginsSkipHostEnvVars toggle, off by default.
+	marker := canary(t, "hostenv")
+	t.Setenv("KIT_TEST_HOST_VAR", marker)
+	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+	h := startEnabledEcho(t, func(o *Options) {
+		o.PluginSettings = map[string]string{"allowed_hosts": "a.example b.example", "api_timeout": "5s", "path": "/skip", "ID": "skip"}
+	})
+	env := pluginEnvOf(t, h)
+	want := map[string]string{
+		"KIT_TEST_HOST_VAR": marker, "HTTPS_PROXY": "http://127.0.0.1:9",
+		"GF_VERSION": "13.2.3", "GF_EDITION": "Open Source", "GF_ENTERPRISE_APP_URL": h.URL() + "/",
+		"GF_PLUGIN_ALLOWED_HOSTS": "a.example b.example", "GF_PLUGIN_API_TIMEOUT": "5s",
+	}
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("plugin env %s = %q, want %q", k, env[k], v)
+		}
+	}
+	for _, k := range []string{"GF_PLUGIN_PATH", "GF_PLUGIN_ID", "GF_APP_URL", "GF_PLUGIN_VERSION"} {
+		if _, ok := env[k]; ok {
+			t.Errorf("plugin env has %s; Grafana does not set it for this plugin", k)
+		}
+	}
+	if got := strings.Join(h.PluginEnv(), "\n"); !strings.Contains(got, "KIT_TEST_HOST_VAR="+marker) {
+		t.Error("PluginEnv does not report the inherited host environment")
+	}
+}
+
+func TestPluginSettingFromTheEnvironmentWinsOverTheIni(t *testing.T) {
+	t.Setenv("GF_PLUGIN_API_TIMEOUT", "9s")
+	h := startEnabledEcho(t, func(o *Options) {
+		o.SkipHostEnvVars = true
+		o.PluginSettings = map[string]string{"api_timeout": "5s"}
+	})
+	if got := pluginEnvOf(t, h)["GF_PLUGIN_API_TIMEOUT"]; got != "9s" {
+		t.Errorf("GF_PLUGIN_API_TIMEOUT = %q, want the environment's 9s", got)
+	}
+}
+
+func TestSkipHostEnvVarsPassesOnlyProxyVariables(t *testing.T) {
 	secret := canary(t, "hostenv")
 	t.Setenv("KIT_TEST_HOST_SECRET", secret)
-	h := startEcho(t)
-	r := do(t, h, call{path: resourcesPath("env"), auth: admin})
-	var env []string
-	if err := json.Unmarshal(r.body, &env); err != nil {
-		t.Fatal(err)
-	}
-	joined := strings.Join(env, "\n")
-	mustNotContain(t, "the plugin's environment", []byte(joined), secret)
-	// Only Grafana's variables, go-plugin's handshake variables and the
-	// few a process needs; nothing else from the host.
-	for _, kv := range env {
-		name, _, _ := strings.Cut(kv, "=")
+	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+	t.Setenv("no_proxy", "localhost")
+	h := startEnabledEcho(t, func(o *Options) { o.SkipHostEnvVars = true })
+	env := pluginEnvOf(t, h)
+	mustNotContain(t, "the plugin's environment", []byte(strings.Join(h.PluginEnv(), "\n")), secret)
+	for name := range env {
 		switch {
 		case strings.HasPrefix(name, "GF_"), strings.HasPrefix(name, "PLUGIN_"), name == "grafana_plugin_type",
-			name == "PATH", name == "TMPDIR", name == "HOME":
+			name == "HTTPS_PROXY", name == "no_proxy":
 		default:
 			t.Errorf("unexpected variable in the plugin's environment: %s", name)
 		}
 	}
-	for _, want := range []string{"GF_VERSION=13.2.3", "GF_EDITION=oss", "GF_PLUGIN_VERSION=0.0.1", "GF_APP_URL=" + h.URL() + "/"} {
-		if !strings.Contains(joined, want) {
-			t.Errorf("plugin env lacks %s:\n%s", want, joined)
-		}
+	if env["HTTPS_PROXY"] != "http://127.0.0.1:9" || env["no_proxy"] != "localhost" {
+		t.Errorf("proxy variables not passed in skip mode: %v", env)
 	}
 }
 
@@ -93,6 +141,37 @@ func TestCloseKillsThePluginProcess(t *testing.T) {
 	}
 	if err := h.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestGrafanaLogKeepsOnlyLinesAtItsLevel(t *testing.T) {
+	for _, level := range []string{"info", "debug"} {
+		t.Run(level, func(t *testing.T) {
+			h := startEnabledEcho(t, func(o *Options) { o.GrafanaLogLevel = level })
+			info, debug := canary(t, "info"), canary(t, "debug")
+			do(t, h, call{path: resourcesPath("log?msg=" + info), auth: admin})
+			do(t, h, call{path: resourcesPath("log?level=debug&msg=" + debug), auth: admin})
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(h.GrafanaLogs(), info) && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			for !strings.Contains(h.PluginLogs(), debug) && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			grafana := h.GrafanaLogs()
+			if !strings.Contains(grafana, info) {
+				t.Errorf("Grafana's log lacks the plugin's info line:\n%s", grafana)
+			}
+			if got := strings.Contains(grafana, debug); got != (level == "debug") {
+				t.Errorf("debug line in Grafana's log at level %s = %v:\n%s", level, got, grafana)
+			}
+			if !strings.Contains(h.PluginLogs(), debug) {
+				t.Error("PluginLogs lacks the debug line; leak scans must see every level")
+			}
+		})
+	}
+	if _, err := Start(Options{PluginDir: echoDist, GrafanaLogLevel: "verbose"}); err == nil || !strings.Contains(err.Error(), "GrafanaLogLevel") {
+		t.Errorf("bad log level: %v", err)
 	}
 }
 

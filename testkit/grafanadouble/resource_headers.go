@@ -34,11 +34,16 @@ func removeHopHeaders(h http.Header) {
 // forwardedHeaders applies what Grafana does to a resource request's
 // headers before they reach the plugin: proxyutil.PrepareProxyRequest
 // (Referer -> X-Grafana-Referer; Origin, Referer and X-Forwarded-Host/Port/
-// Proto dropped; X-Forwarded-For appended), the plugin client's hop-by-hop
-// and Set-Cookie removal, the clear-auth-headers middleware (Authorization
-// dropped) and the cookies middleware (an app has no allow-listed cookies,
-// so Cookie is dropped). Everything else passes. keepAuth keeps
-// Authorization and Cookie, like Grafana before those middlewares existed.
+// Proto dropped; X-Forwarded-For appended; pkg/util/proxyutil), the plugin
+// client's hop-by-hop and Set-Cookie removal
+// (pkg/plugins/manager/client/client.go), the clear-auth-headers
+// middleware, which drops every header contexthandler.WithAuthHTTPHeaders
+// lists - Authorization and X-Grafana-Device-Id with default settings -
+// and the cookies middleware (an app has no allow-listed cookies, so Cookie
+// is dropped; pkg/services/pluginsintegration/clientmiddleware). X-Grafana-Id
+// is added only when ID forwarding signs a token, which the double does
+// not model. Everything else passes. keepAuth (protection off) keeps
+// Authorization, Cookie and X-Grafana-Device-Id.
 func forwardedHeaders(r *http.Request, keepAuth bool) map[string][]string {
 	hdr := r.Header.Clone()
 	hdr.Set("X-Grafana-Referer", r.Header.Get("Referer"))
@@ -48,6 +53,7 @@ func forwardedHeaders(r *http.Request, keepAuth bool) map[string][]string {
 	removeHopHeaders(hdr)
 	if !keepAuth {
 		hdr.Del("Authorization")
+		hdr.Del("X-Grafana-Device-Id")
 		hdr.Del("Cookie")
 	}
 	if r.RemoteAddr != "" {
@@ -64,9 +70,10 @@ func forwardedHeaders(r *http.Request, keepAuth bool) map[string][]string {
 }
 
 // responseHeaders applies Grafana's plugin client to the first response
-// message's headers: hop-by-hop and Set-Cookie removed,
-// Content-Security-Policy: sandbox set, and Content-Type defaulted to
-// application/json unless the status is 204.
+// message's headers (pkg/plugins/manager/client/client.go and
+// httpresponsesender): hop-by-hop and Set-Cookie removed,
+// Content-Security-Policy: sandbox set, Content-Type defaulted to
+// application/json unless the status is 204, names canonicalized.
 func responseHeaders(resp *backend.CallResourceResponse, keepSetCookie bool) http.Header {
 	hdr := http.Header{}
 	for k, vs := range resp.Headers {

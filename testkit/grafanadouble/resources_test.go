@@ -12,17 +12,19 @@ import (
 func resourcesPath(rest string) string { return "/api/plugins/" + echoID + "/resources/" + rest }
 
 func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	r := do(t, h, call{
 		method: http.MethodPost,
 		path:   resourcesPath("request/items?x=1&y=a%20b"),
 		auth:   "bearer:tok-editor",
 		body:   `{"hello":"plugin"}`,
 		header: http.Header{
-			"X-Custom":         {"kept"},
-			"Content-Type":     {"application/json"},
-			"Referer":          {"http://grafana.example/a/app"},
-			"Origin":           {"http://grafana.example"},
+			"X-Custom":     {"kept"},
+			"Content-Type": {"application/json"},
+			"Referer":      {"http://grafana.example/a/app"},
+			// The CSRF check applies because a session cookie is present:
+			// the Origin must name this host (any port).
+			"Origin":           {"http://127.0.0.1:1"},
 			"Cookie":           {"grafana_session=abc; other=1"},
 			"X-Forwarded-Host": {"evil.example"},
 			"User-Agent":       {"browser/1.0"},
@@ -62,7 +64,7 @@ func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
 func TestResourcePathIsPassedUncleaned(t *testing.T) {
 	// The plugin's own path rules must see tricks; the double must not
 	// clean them away (Grafana passes the decoded path through).
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	for raw, want := range map[string]string{
 		"request/..%2fsecret":       "request/../secret",
 		"request/a/../../b":         "request/a/../../b",
@@ -79,7 +81,7 @@ func TestResourcePathIsPassedUncleaned(t *testing.T) {
 }
 
 func TestResourceStatusAndHeadersComeFromThePlugin(t *testing.T) {
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	r := do(t, h, call{path: resourcesPath("status/418"), auth: "basic:viv:viewer-pw"})
 	if r.status != 418 || r.header.Get("X-Echo") != "yes" || string(r.body) != "status 418" {
 		t.Errorf("got %d %v %q", r.status, r.header, r.body)
@@ -91,7 +93,7 @@ func TestResourceStatusAndHeadersComeFromThePlugin(t *testing.T) {
 }
 
 func TestResourceResponseIsStreamed(t *testing.T) {
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	req, _ := http.NewRequest(http.MethodGet, h.URL()+resourcesPath("stream"), nil)
 	req.SetBasicAuth("admin", "admin-pw")
 	resp, err := http.DefaultClient.Do(req)
@@ -131,35 +133,47 @@ func TestResourceResponseIsStreamed(t *testing.T) {
 }
 
 func TestPluginContextCarriesGrafanaConfig(t *testing.T) {
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	v := pluginSees(t, h, admin)
 	if v.AppURL != h.URL()+"/" || !strings.Contains(v.UserAgent, "Grafana/13.2.3") || v.Namespace != "default" {
 		t.Errorf("appUrl %q, userAgent %q, namespace %q", v.AppURL, v.UserAgent, v.Namespace)
 	}
 }
 
-func TestResourceMethodsOutsideGrafanasListAre405(t *testing.T) {
-	h := startEcho(t)
-	for _, m := range []string{http.MethodHead, http.MethodOptions, "PROPFIND"} {
-		r := do(t, h, call{method: m, path: resourcesPath("request"), auth: admin})
-		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != "DELETE, GET, PATCH, POST, PUT" {
-			t.Errorf("%s: %d, Allow %q; want 405 like Grafana", m, r.status, r.header.Get("Allow"))
+func TestEveryRoutedMethodReachesThePlugin(t *testing.T) {
+	// pkg/api/api.go registers resources with Any, which Grafana's router
+	// expands to GET, POST, PUT, DELETE, PATCH, OPTIONS and HEAD; mainline
+	// plugin_resource.go forwards each to the plugin.
+	h := startEnabledEcho(t)
+	methods := []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	for _, m := range methods {
+		r := do(t, h, call{method: m, path: resourcesPath("seen"), auth: admin})
+		if r.status != http.StatusOK {
+			t.Errorf("%s: %d %s, want it forwarded", m, r.status, r.body)
+		}
+		if m == http.MethodHead && len(r.body) != 0 {
+			t.Errorf("HEAD answered with a body: %q", r.body)
 		}
 	}
-	for _, m := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if r := do(t, h, call{method: m, path: resourcesPath("request"), auth: admin}); r.status != http.StatusOK {
-			t.Errorf("%s: %d, want it forwarded", m, r.status)
-		}
+	var got struct{ Methods []string }
+	if err := json.Unmarshal(do(t, h, call{path: resourcesPath("seen"), auth: admin}).body, &got); err != nil {
+		t.Fatal(err)
 	}
-
-	open := startEcho(t, func(o *Options) { o.AllowAllResourceMethods = true })
-	if r := do(t, open, call{method: http.MethodHead, path: resourcesPath("request"), auth: admin}); r.status != http.StatusOK {
-		t.Errorf("HEAD with AllowAllResourceMethods: %d, want it forwarded", r.status)
+	if want := append(methods, http.MethodGet); strings.Join(got.Methods, ",") != strings.Join(want, ",") {
+		t.Errorf("plugin saw %v, want %v", got.Methods, want)
+	}
+	// A method Grafana's router does not know matches no route: 404.
+	if r := do(t, h, call{method: "PROPFIND", path: resourcesPath("seen"), auth: admin}); r.status != http.StatusNotFound {
+		t.Errorf("PROPFIND: %d %s, want 404", r.status, r.body)
+	}
+	open := startEnabledEcho(t, func(o *Options) { o.AllowAllResourceMethods = true })
+	if r := do(t, open, call{method: "PROPFIND", path: resourcesPath("request"), auth: admin}); r.status != http.StatusOK {
+		t.Errorf("PROPFIND with AllowAllResourceMethods: %d, want it forwarded", r.status)
 	}
 }
 
 func TestForwardCallerAuthHeadersKeepsThemForThePlugin(t *testing.T) {
-	h := startEcho(t, func(o *Options) { o.ForwardCallerAuthHeaders = true })
+	h := startEnabledEcho(t, func(o *Options) { o.ForwardCallerAuthHeaders = true })
 	r := do(t, h, call{path: resourcesPath("request"), auth: "bearer:tok-viewer", header: http.Header{"Cookie": {"a=b"}}})
 	var got struct{ Headers map[string][]string }
 	if err := json.Unmarshal(r.body, &got); err != nil {
@@ -174,7 +188,7 @@ func TestForwardCallerAuthHeadersKeepsThemForThePlugin(t *testing.T) {
 }
 
 func TestPluginResponseHeadersAreFilteredLikeGrafana(t *testing.T) {
-	h := startEcho(t)
+	h := startEnabledEcho(t)
 	r := do(t, h, call{path: resourcesPath("headers"), auth: admin})
 	if r.status != http.StatusOK || r.header.Get("X-Keep") != "1" {
 		t.Fatalf("%d %v", r.status, r.header)
@@ -188,7 +202,7 @@ func TestPluginResponseHeadersAreFilteredLikeGrafana(t *testing.T) {
 		t.Errorf("Content-Type = %q, want Grafana's default application/json", ct)
 	}
 
-	keep := startEcho(t, func(o *Options) { o.KeepPluginSetCookie = true })
+	keep := startEnabledEcho(t, func(o *Options) { o.KeepPluginSetCookie = true })
 	if v := do(t, keep, call{path: resourcesPath("headers"), auth: admin}).header.Get("Set-Cookie"); v != "plugin_cookie=1" {
 		t.Errorf("KeepPluginSetCookie: Set-Cookie = %q", v)
 	}

@@ -1,11 +1,18 @@
 package grafanadouble
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 )
+
+// grafanaMethods are the methods Grafana's router knows (_HTTP_METHODS in
+// pkg/web/router.go). A route registered with Any answers all of them; a
+// method outside this set matches no route and gets 404.
+var grafanaMethods = map[string]bool{
+	http.MethodGet: true, http.MethodPost: true, http.MethodPut: true, http.MethodDelete: true,
+	http.MethodPatch: true, http.MethodOptions: true, http.MethodHead: true,
+}
 
 // routes dispatches by hand rather than with http.ServeMux: ServeMux cleans
 // paths and redirects "..", "//" and friends, which would hide exactly the
@@ -13,97 +20,127 @@ import (
 // the resource path through, so the double does too.
 func (h *Host) routes() http.Handler {
 	static := h.staticHandler()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
+		if static != nil && !strings.HasPrefix(p, "/api/") && p != "/api" && p != "/login" && p != "/logout" {
+			static.ServeHTTP(rw, r)
+			return
+		}
+		w := newGrafanaWriter(rw, r)
+		if status, err := csrfCheck(r); err != nil {
+			http.Error(w, err.Error(), status)
+			return
+		}
 		switch {
-		case p == "/api/health":
+		case p == "/api/health" && isGetOrHead(r):
 			h.handleAPIHealth(w, r)
-		case p == "/login":
+		case p == "/login" && r.Method == http.MethodPost:
 			h.handleLogin(w, r)
-		case p == "/logout":
+		case p == "/logout" && isGetOrHead(r):
 			h.handleLogout(w, r)
-		case p == "/api/user":
+		case p == "/api/user" && isGetOrHead(r):
 			h.signedIn(h.handleCurrentUser)(w, r)
 		case strings.HasPrefix(p, "/api/plugins/"):
-			h.routePlugin(w, r, strings.TrimPrefix(p, "/api/plugins/"))
-		case static != nil && !strings.HasPrefix(p, "/api/"):
-			static.ServeHTTP(w, r)
+			h.routePlugin(w, r)
 		default:
-			writeMessage(w, http.StatusNotFound, "Not found")
+			notFound(w)
 		}
 	})
 }
 
-// routePlugin handles /api/plugins/<id>/{settings,health,resources[/...]}.
-func (h *Host) routePlugin(w http.ResponseWriter, r *http.Request, rest string) {
-	id, sub, _ := strings.Cut(rest, "/")
+func isGetOrHead(r *http.Request) bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodHead
+}
+
+// notFound is Grafana's NotFoundHandler for API paths.
+func notFound(w http.ResponseWriter) { writeAPIErr(w, http.StatusNotFound, "Not found") }
+
+// pluginRoute is /api/plugins/:pluginId/<sub>[/<rest>] split the way
+// Grafana's route tree splits it: on the escaped path, one trailing slash
+// dropped, each piece unescaped (pkg/web/tree.go Match).
+type pluginRoute struct {
+	id, sub, rest string
+	hasRest       bool
+}
+
+func parsePluginRoute(r *http.Request) (pluginRoute, bool) {
+	escaped := strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), "/api/plugins/"), "/")
+	idEsc, after, _ := strings.Cut(escaped, "/")
+	subEsc, restEsc, hasRest := strings.Cut(after, "/")
+	id, err1 := url.PathUnescape(idEsc)
+	sub, err2 := url.PathUnescape(subEsc)
+	rest, err3 := url.PathUnescape(restEsc)
+	if err1 != nil || err2 != nil || err3 != nil || id == "" {
+		return pluginRoute{}, false
+	}
+	return pluginRoute{id: id, sub: sub, rest: rest, hasRest: hasRest}, true
+}
+
+// routePlugin serves the app-plugin routes of pkg/api/api.go:
+//
+//	GET  settings             signed in; plugins.app:access checked in the handler
+//	POST settings             authorize(plugins:write)
+//	GET  health               checkAppEnabled
+//	ANY  resources[/*]        authorize(plugins.app:access), checkAppEnabled
+//
+// Grafana's Get also registers HEAD.
+func (h *Host) routePlugin(w *grafanaWriter, r *http.Request) {
+	rt, ok := parsePluginRoute(r)
+	if !ok {
+		notFound(w)
+		return
+	}
 	switch {
-	case sub == "settings":
-		h.signedIn(func(w http.ResponseWriter, r *http.Request, who identity) {
-			switch r.Method {
-			case http.MethodGet:
-				h.handleGetSettings(w, r, id)
-			case http.MethodPost:
-				h.handlePostSettings(w, r, who, id)
-			default:
-				writeMessage(w, http.StatusMethodNotAllowed, "Method not allowed")
-			}
-		})(w, r)
-	case sub == "health":
-		h.signedIn(func(w http.ResponseWriter, r *http.Request, who identity) {
-			if r.Method != http.MethodGet {
-				writeMessage(w, http.StatusMethodNotAllowed, "Method not allowed")
+	case rt.sub == "settings" && !rt.hasRest && isGetOrHead(r):
+		h.signedIn(func(w http.ResponseWriter, r *http.Request, c caller) { h.handleGetSettings(w, c, rt.id) })(w, r)
+	case rt.sub == "settings" && !rt.hasRest && r.Method == http.MethodPost:
+		h.signedIn(func(w http.ResponseWriter, r *http.Request, c caller) {
+			if !c.Role.canWritePlugins() {
+				writeAccessDenied(w, "plugins:write")
 				return
 			}
-			h.handlePluginHealth(w, r, who, id)
+			h.handlePostSettings(w, r, c, rt.id)
 		})(w, r)
-	case sub == "resources" || strings.HasPrefix(sub, "resources/"):
-		resourcePath := strings.TrimPrefix(strings.TrimPrefix(sub, "resources"), "/")
-		h.signedIn(func(w http.ResponseWriter, r *http.Request, who identity) {
-			h.handleResource(w, r, who, id, resourcePath)
+	case rt.sub == "health" && !rt.hasRest && isGetOrHead(r):
+		h.signedIn(func(w http.ResponseWriter, r *http.Request, c caller) {
+			if h.checkAppEnabled(w, c, rt.id) {
+				h.handlePluginHealth(w, r, c)
+			}
+		})(w, r)
+	case rt.sub == "resources" && (grafanaMethods[r.Method] || h.opts.AllowAllResourceMethods):
+		gw := w // the resource handler streams: it needs Grafana's writer itself
+		h.signedIn(func(w http.ResponseWriter, r *http.Request, c caller) {
+			if !c.Role.canAccessApps() {
+				writeAccessDenied(w, "plugins.app:access")
+				return
+			}
+			if h.checkAppEnabled(w, c, rt.id) {
+				h.handleResource(gw, r, c, rt.rest)
+			}
 		})(w, r)
 	default:
-		writeMessage(w, http.StatusNotFound, "Not found")
+		notFound(w)
 	}
 }
 
 // signedIn rejects anonymous and wrongly authenticated requests with
-// Grafana's 401 body.
-func (h *Host) signedIn(next func(http.ResponseWriter, *http.Request, identity)) http.HandlerFunc {
+// Grafana's 401 body, and puts the caller in the org it asked for. A
+// request for an org the caller is not a member of is refused with the
+// same 401 (the exact answer is not confirmed in Grafana's source).
+func (h *Host) signedIn(next func(http.ResponseWriter, *http.Request, caller)) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
 		who, ok := h.creds.authenticate(r)
 		if !ok {
-			writeMessage(w, http.StatusUnauthorized, "Unauthorized")
+			writeAPIErr(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		if crossOriginSessionWrite(r) {
-			writeMessage(w, http.StatusForbidden, "origin not allowed")
+		c, ok := who.actAs(requestedOrg(r))
+		if !ok {
+			writeAPIErr(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		next(w, r, who)
+		next(w, r, c)
 	}
-}
-
-// crossOriginSessionWrite mirrors Grafana's CSRF check: a state-changing
-// request authenticated by the session cookie must not come from another
-// origin. Requests with an Authorization header are not cookie-based.
-func crossOriginSessionWrite(r *http.Request) bool {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
-		return false
-	}
-	if r.Header.Get("Authorization") != "" {
-		return false
-	}
-	if _, err := r.Cookie(sessionCookieName); err != nil {
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return false
-	}
-	u, err := url.Parse(origin)
-	return err != nil || u.Host != r.Host
 }
 
 func (h *Host) handleAPIHealth(w http.ResponseWriter, _ *http.Request) {
@@ -115,15 +152,15 @@ func (h *Host) handleAPIHealth(w http.ResponseWriter, _ *http.Request) {
 }
 
 // handleCurrentUser is a small part of GET /api/user, enough for a browser
-// harness to see who it is signed in as.
-func (h *Host) handleCurrentUser(w http.ResponseWriter, _ *http.Request, who identity) {
+// harness to see who it is signed in as, and in which org.
+func (h *Host) handleCurrentUser(w http.ResponseWriter, _ *http.Request, c caller) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"login":          who.Login,
-		"name":           who.Name,
-		"email":          who.Email,
-		"orgId":          1,
-		"isGrafanaAdmin": who.ServerAdmin,
-		"orgRole":        who.Role,
+		"login":          c.Login,
+		"name":           c.Name,
+		"email":          c.Email,
+		"orgId":          c.OrgID,
+		"isGrafanaAdmin": c.ServerAdmin,
+		"orgRole":        c.Role,
 	})
 }
 
@@ -137,15 +174,4 @@ func (h *Host) staticHandler() http.Handler {
 		mux.Handle(p, http.StripPrefix(p, http.FileServer(http.Dir(dir))))
 	}
 	return mux
-}
-
-// writeMessage writes Grafana's error body {"message": "..."}.
-func writeMessage(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, map[string]string{"message": message})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func settingsPath(id string) string { return "/api/plugins/" + id + "/settings" }
@@ -21,13 +22,21 @@ func TestSettingsBeforeAnySaveHasNullJSONDataAndNoSecureFields(t *testing.T) {
 	if f, _ := got["secureJsonFields"].(map[string]any); f == nil || len(f) != 0 {
 		t.Errorf("secureJsonFields = %v, want {}", got["secureJsonFields"])
 	}
+}
+
+func TestAutoEnabledAppBeforeAnySaveGetsAnEmptyContext(t *testing.T) {
+	h := startEcho(t, func(o *Options) { o.PluginDir = autoEnabledEchoDist(t) })
+	if got := do(t, h, call{path: settingsPath(echoID), auth: admin}).json(t); got["enabled"] != true || got["autoEnabled"] != true {
+		t.Errorf("auto-enabled app settings before any save: %v", got)
+	}
 	if v := pluginSees(t, h, admin); v.JSONData != "" || len(v.SecureKeys) != 0 || v.UpdatedMs > 0 {
 		t.Errorf("plugin context before any save = %+v, want empty jsonData, no secrets, zero Updated", v)
 	}
 }
 
 func TestSettingsReplaceJSONDataAndMergeSecureKeys(t *testing.T) {
-	h := startEcho(t)
+	clock := NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	h := startEcho(t, func(o *Options) { o.Clock = clock })
 	key, other := canary(t, "apikey"), canary(t, "other")
 	postSettings(t, h, map[string]any{
 		"enabled": true, "pinned": true,
@@ -45,8 +54,11 @@ func TestSettingsReplaceJSONDataAndMergeSecureKeys(t *testing.T) {
 		t.Errorf("enabled/pinned = %v/%v, want true/true", got["enabled"], got["pinned"])
 	}
 
-	// Second POST: new jsonData replaces the old whole; "" overwrites
-	// "other"; apiKey, not sent, is kept; enabled not sent means false.
+	// Second POST, a second later (a write in the same second would keep
+	// the cached secrets, see cache_test.go): new jsonData replaces the old
+	// whole; "" overwrites "other"; apiKey, not sent, is kept; enabled not
+	// sent means false.
+	clock.Advance(time.Second)
 	postSettings(t, h, map[string]any{
 		"jsonData":       map[string]any{"apiUrl": "https://b.example"},
 		"secureJsonData": map[string]string{"other": ""},
@@ -65,6 +77,9 @@ func TestSettingsReplaceJSONDataAndMergeSecureKeys(t *testing.T) {
 		t.Errorf("StoredSecret(other) = %q,%v; want \"\",true (overwritten with empty)", v, ok)
 	}
 
+	// Re-enable (a disabled app's resources are 404) without touching secrets.
+	clock.Advance(time.Second)
+	postSettings(t, h, map[string]any{"enabled": true, "jsonData": map[string]any{"apiUrl": "https://b.example"}})
 	v := pluginSees(t, h, admin)
 	if !reflect.DeepEqual(v.SecureKeys, []string{"apiKey", "other"}) {
 		t.Errorf("plugin got secure keys %v", v.SecureKeys)
@@ -112,15 +127,22 @@ func TestSettingsBadInputIsRejectedAndChangesNothing(t *testing.T) {
 	h := startEcho(t)
 	postSettings(t, h, map[string]any{"enabled": true, "jsonData": map[string]any{"apiUrl": "https://keep.example"}, "secureJsonData": map[string]string{"apiKey": "k1"}})
 	before := h.AtRestStore()
-	for _, body := range []string{
-		`{"jsonData":`,                       // truncated
-		`{"jsonData":["not","an","object"]}`, // wrong type
-		`{"secureJsonData":{"apiKey":42}}`,   // secure values are strings
-		`not json`,
+	for _, c := range []call{
+		{body: `{"jsonData":`},                       // truncated
+		{body: `{"jsonData":["not","an","object"]}`}, // wrong type
+		{body: `{"secureJsonData":{"apiKey":42}}`},   // secure values are strings
+		{body: `not json`},
+		// web.Bind needs Content-Type application/json, even for a good body.
+		{body: `{"enabled":false}`, noContentType: true},
+		{body: `{"enabled":false}`, header: http.Header{"Content-Type": {"text/plain"}}},
+		{body: `{"enabled":false}`, header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}},
+		{body: `{"enabled":false}`, header: http.Header{"Content-Type": {"application/json; charset"}}}, // unparsable
+		{noContentType: true}, // empty body, no type
 	} {
-		r := do(t, h, call{method: http.MethodPost, path: settingsPath(echoID), auth: admin, body: body})
+		c.method, c.path, c.auth = http.MethodPost, settingsPath(echoID), admin
+		r := do(t, h, c)
 		if r.status != http.StatusBadRequest || r.json(t)["message"] != "bad request data" {
-			t.Errorf("POST %s: %d %s, want 400 bad request data", body, r.status, r.body)
+			t.Errorf("POST %q (%v): %d %s, want 400 bad request data", c.body, c.header, r.status, r.body)
 		}
 	}
 	if string(h.AtRestStore()) != string(before) {
@@ -146,22 +168,46 @@ func TestUnknownPluginIs404(t *testing.T) {
 	}
 }
 
-func TestUpdatedChangesAndPluginRebuildsItsInstance(t *testing.T) {
+func TestSettingsAcceptEmptyBodyAndCharset(t *testing.T) {
 	h := startEcho(t)
+	// An empty JSON body binds zero values: a row with enabled=false.
+	r := do(t, h, call{method: http.MethodPost, path: settingsPath(echoID), auth: admin, header: http.Header{"Content-Type": {"application/json"}}})
+	if r.status != http.StatusOK || r.json(t)["message"] != "Plugin settings updated" {
+		t.Fatalf("empty body: %d %s, want 200", r.status, r.body)
+	}
+	if got := do(t, h, call{path: settingsPath(echoID), auth: admin}).json(t); got["enabled"] != false {
+		t.Errorf("after an empty POST enabled = %v", got["enabled"])
+	}
+	r = do(t, h, call{method: http.MethodPost, path: settingsPath(echoID), auth: admin, body: `{"enabled":true} trailing`, header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}})
+	if r.status != http.StatusOK {
+		t.Errorf("charset parameter and trailing data after the first JSON value: %d %s, want 200 (web.Bind decodes one value)", r.status, r.body)
+	}
+}
+
+func TestUpdatedHasOneSecondResolutionAndDrivesInstanceRebuilds(t *testing.T) {
+	clock := NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 100e6, time.UTC))
+	h := startEcho(t, func(o *Options) { o.Clock = clock })
 	postSettings(t, h, map[string]any{"enabled": true, "jsonData": map[string]any{"n": 1}})
 	first := pluginSees(t, h, admin)
-	again := pluginSees(t, h, admin)
-	if again.Instance != first.Instance {
+	if first.UpdatedMs != time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).UnixMilli() {
+		t.Errorf("Updated = %d ms, want the write time truncated to the second", first.UpdatedMs)
+	}
+	if again := pluginSees(t, h, admin); again.Instance != first.Instance {
 		t.Errorf("instance changed without a settings change: %d -> %d", first.Instance, again.Instance)
 	}
-	// Two POSTs in quick succession must still give distinct Updated values.
+	// A second write 800 ms later lands in the same second: same Updated,
+	// so the SDK keeps the instance although jsonData changed.
+	clock.Advance(800 * time.Millisecond)
 	postSettings(t, h, map[string]any{"enabled": true, "jsonData": map[string]any{"n": 2}})
-	postSettings(t, h, map[string]any{"enabled": true, "jsonData": map[string]any{"n": 3}})
-	second := pluginSees(t, h, admin)
-	if second.UpdatedMs <= first.UpdatedMs {
-		t.Errorf("Updated did not move forward: %d -> %d", first.UpdatedMs, second.UpdatedMs)
+	same := pluginSees(t, h, admin)
+	if same.UpdatedMs != first.UpdatedMs || same.Instance != first.Instance || same.JSONData != `{"n":2}` {
+		t.Errorf("same-second write: %+v; want new jsonData, same Updated, same instance", same)
 	}
-	if second.Instance == first.Instance || second.JSONData != `{"n":3}` {
-		t.Errorf("plugin did not rebuild with new settings: %+v", second)
+	// The next second gives a new Updated and a new instance.
+	clock.Advance(200 * time.Millisecond)
+	postSettings(t, h, map[string]any{"enabled": true, "jsonData": map[string]any{"n": 3}})
+	next := pluginSees(t, h, admin)
+	if next.UpdatedMs != first.UpdatedMs+1000 || next.Instance == first.Instance || next.JSONData != `{"n":3}` {
+		t.Errorf("next-second write: %+v; want Updated +1 s and a rebuilt instance", next)
 	}
 }

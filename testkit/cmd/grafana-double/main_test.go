@@ -91,6 +91,19 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 	if err := json.Unmarshal([]byte(line), &ready); err != nil || !strings.HasPrefix(ready.URL, "http://127.0.0.1:") || ready.PluginID != "platformkit-echo-app" || ready.PluginPid <= 0 {
 		t.Fatalf("ready line %q: %v", line, err)
 	}
+	// Grafana answers an app's resources only once its settings row is
+	// enabled (checkAppEnabled): save first, as the admin.
+	save, _ := http.NewRequest("POST", ready.URL+"/api/plugins/platformkit-echo-app/settings", strings.NewReader(`{"enabled":true}`))
+	save.SetBasicAuth("admin", "cmd-pw")
+	save.Header.Set("Content-Type", "application/json")
+	saved, err := http.DefaultClient.Do(save)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved.Body.Close()
+	if saved.StatusCode != 200 {
+		t.Fatalf("POST settings: %d", saved.StatusCode)
+	}
 	req, _ := http.NewRequest("GET", ready.URL+"/api/plugins/platformkit-echo-app/resources/context", nil)
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := http.DefaultClient.Do(req)

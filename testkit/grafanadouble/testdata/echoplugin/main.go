@@ -9,13 +9,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -31,16 +34,69 @@ var instances atomic.Int64
 type instance struct {
 	number  int64
 	release chan struct{} // closed by the "release" route to end a "stream"
+	// built is what the SDK built this instance from: Updated and the
+	// SHA-256 of each secret, so tests can see which key an instance holds.
+	builtUpdatedMs int64
+	builtSecrets   map[string]string
+
+	mu      sync.Mutex
+	methods []string // every method that reached the "seen" route
 }
 
-func newInstance(_ context.Context, _ backend.AppInstanceSettings) (instancemgmt.Instance, error) {
-	return &instance{number: instances.Add(1), release: make(chan struct{})}, nil
+func newInstance(_ context.Context, s backend.AppInstanceSettings) (instancemgmt.Instance, error) {
+	return &instance{
+		number: instances.Add(1), release: make(chan struct{}),
+		builtUpdatedMs: s.Updated.UnixMilli(), builtSecrets: hashes(s.DecryptedSecureJSONData),
+	}, nil
+}
+
+func hashes(secrets map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range secrets {
+		sum := sha256.Sum256([]byte(v))
+		out[k] = hex.EncodeToString(sum[:])
+	}
+	return out
 }
 
 func (i *instance) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
 	switch {
 	case req.Path == "context":
 		return sendJSON(sender, http.StatusOK, describeContext(req.PluginContext, i.number))
+	case req.Path == "instance":
+		return sendJSON(sender, http.StatusOK, map[string]any{"instance": i.number, "updatedMs": i.builtUpdatedMs, "secureSha256": i.builtSecrets})
+	case req.Path == "seen":
+		i.mu.Lock()
+		i.methods = append(i.methods, req.Method)
+		seen := append([]string(nil), i.methods...)
+		i.mu.Unlock()
+		return sendJSON(sender, http.StatusOK, map[string]any{"methods": seen})
+	case req.Path == "size":
+		return sendJSON(sender, http.StatusOK, map[string]int{"bytes": len(req.Body)})
+	case req.Path == "fail-midstream":
+		if err := sender.Send(&backend.CallResourceResponse{
+			Status: http.StatusOK, Headers: map[string][]string{"Content-Type": {"text/plain"}}, Body: []byte("partial-"),
+		}); err != nil {
+			return err
+		}
+		return errors.New("echo: upstream cut mid-body")
+	case req.Path == "fail-before":
+		return errors.New("echo: failed before answering")
+	case req.Path == "silent":
+		return nil
+	case req.Path == "cache":
+		q, _ := url.ParseQuery(req.URL[strings.Index(req.URL, "?")+1:])
+		hdr := map[string][]string{"Content-Type": {"application/json"}, "Pragma": {"no-cache"}}
+		if v := q.Get("cc"); v != "" {
+			hdr["Cache-Control"] = []string{v}
+		}
+		if q.Get("xgc") != "" {
+			hdr["X-Grafana-Cache"] = []string{"yes"}
+		}
+		if q.Get("embed") != "" {
+			hdr["X-Allow-Embedding"] = []string{"allow"}
+		}
+		return sender.Send(&backend.CallResourceResponse{Status: http.StatusOK, Headers: hdr, Body: []byte(`{}`)})
 	case req.Path == "request" || strings.HasPrefix(req.Path, "request/"):
 		return sendJSON(sender, http.StatusOK, map[string]any{
 			"method": req.Method, "path": req.Path, "url": req.URL,
@@ -76,8 +132,13 @@ func (i *instance) CallResource(ctx context.Context, req *backend.CallResourceRe
 			Body: []byte(`{"headers":true}`),
 		})
 	case req.Path == "log":
-		msg := req.URL[strings.Index(req.URL, "msg=")+len("msg="):]
-		log.DefaultLogger.Info("echo log", "msg", msg)
+		q, _ := url.ParseQuery(req.URL[strings.Index(req.URL, "?")+1:])
+		msg := q.Get("msg")
+		if q.Get("level") == "debug" {
+			log.DefaultLogger.Debug("echo debug log", "msg", msg)
+		} else {
+			log.DefaultLogger.Info("echo log", "msg", msg)
+		}
 		fmt.Fprintln(os.Stderr, "stderr:", msg)
 		fmt.Fprintln(os.Stdout, "stdout:", msg)
 		return sendJSON(sender, http.StatusOK, map[string]bool{"logged": true})
