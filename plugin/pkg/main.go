@@ -6,6 +6,7 @@ package main
 import (
 	"os"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/app"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
@@ -14,7 +15,8 @@ import (
 
 func main() {
 	// The id must match plugin.json: Grafana refuses a backend that announces another.
-	if err := app.Manage(plugin.PluginID, plugin.NewApp, app.ManageOpts{}); err != nil {
+	opts := app.ManageOpts{GRPCSettings: backend.GRPCSettings{MaxReceiveMsgSize: plugin.GRPCReceiveLimit}}
+	if err := app.Manage(plugin.PluginID, plugin.NewApp, opts); err != nil {
 		log.DefaultLogger.Error("plugin backend stopped", "error", err.Error())
 		os.Exit(1)
 	}

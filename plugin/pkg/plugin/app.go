@@ -5,8 +5,11 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
+	"os"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -29,26 +32,58 @@ type App struct {
 	settings  *Settings    // nil when not configured
 	configErr error        // why not, a *ConfigError
 	client    *http.Client // one per instance, reused for every call
+	keyForms  [][]byte     // the key as an echo may show it (redact.go)
 }
 
 // NewApp never fails on bad settings: the instance then answers every
-// upstream route with not_configured, saying which setting to fix.
+// upstream route with not_configured, saying which setting to fix. It reads
+// the app's settings (jsonData, the key) and the server operator's
+// (operator.go), and refuses an apiUrl whose host is an IP address the
+// plugin may not call; a host name is checked each time it is dialed.
 func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.Instance, error) {
 	logger := log.DefaultLogger.FromContext(ctx)
-	s, err := LoadSettings(in)
-	if err != nil {
+	unconfigured := func(err error) (instancemgmt.Instance, error) {
 		logger.Warn("app not configured", "reason", err.Error())
 		return &App{configErr: err}, nil
 	}
-	client, err := newUpstreamClient(s)
+	s, err := LoadSettings(in)
 	if err != nil {
-		cerr := configErr("caCertificate", "cannot be used (%s)", err.Error())
-		logger.Warn("app not configured", "reason", cerr.Error())
-		return &App{configErr: cerr}, nil
+		return unconfigured(err)
+	}
+	op, err := LoadOperatorSettings(os.Getenv)
+	if err != nil {
+		return unconfigured(err)
+	}
+	policy := addressPolicy{allowLoopback: s.AllowInsecureLoopback, allowed: op.AllowedNetworks}
+	if err := checkLiteralHost(s, policy); err != nil {
+		return unconfigured(err)
+	}
+	client, err := newUpstreamClient(s, policy)
+	if err != nil {
+		return unconfigured(configErr("caCertificate", "cannot be used (%s)", err.Error()))
 	}
 	logger.Info("app configured", "apiHost", s.APIURL.Host, "basePath", s.APIURL.Path,
-		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths))
-	return &App{settings: s, client: client}, nil
+		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths),
+		"operatorAllowedNetworks", len(op.AllowedNetworks))
+	return &App{settings: s, client: client, keyForms: keyForms(s.apiKey)}, nil
+}
+
+// checkLiteralHost refuses, at configuration time, an apiUrl whose host is
+// an IP address the policy refuses - the same verdict the dialer would give
+// on the first call, but shown where settings are checked.
+func checkLiteralHost(s *Settings, policy addressPolicy) error {
+	addr, err := netip.ParseAddr(s.APIURL.Hostname())
+	if err != nil {
+		return nil // a name: checked on each dial
+	}
+	if err := policy.check(addr); err != nil {
+		var refused *errAddressRefused
+		if errors.As(err, &refused) {
+			return configErr("apiUrl", "%s", addressRefusedMessage(refused, s))
+		}
+		return configErr("apiUrl", "%s", err.Error())
+	}
+	return nil
 }
 
 // Configured answers "can this instance work?": nil, or an error reading
@@ -67,12 +102,24 @@ func (a *App) Dispose() {
 	}
 }
 
-// CallResource resolves the route (method, path rule, role) and runs it.
+// CallResource resolves the route (method, path rule, role), applies the
+// request-body limit every route shares, answers OPTIONS itself and runs
+// the route's handler for everything else.
 func (a *App) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
 	r, rest, apiErr := resolve(ctx, a.routes(), req.Method, req.Path)
+	if apiErr == nil && len(req.Body) > maxRequestBodyBytes {
+		// Grafana and the SDK's gRPC server cap a request too (the SDK at
+		// grpcReceiveLimit, before this code runs), but their limits are
+		// theirs to change; this one is ours, for every body we are handed.
+		apiErr = newAPIError(http.StatusRequestEntityTooLarge, codeRequestTooLarge,
+			"the request body is %d bytes; the plugin accepts at most %d bytes", len(req.Body), maxRequestBodyBytes)
+	}
 	if apiErr != nil {
 		log.DefaultLogger.FromContext(ctx).Info("resource call refused", "method", req.Method, "code", apiErr.Code)
 		return sendError(sender, apiErr)
+	}
+	if req.Method == http.MethodOptions {
+		return sendOptions(sender, r)
 	}
 	return r.handle(ctx, req, rest, sender)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -17,28 +18,32 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 )
 
-// Error codes of the JSON error body (CONTRACTS.md, "Resource routes").
+// Error codes of the JSON error body (plugin/README.md, "Routes").
 const (
-	codeNotConfigured     = "not_configured"
-	codeRouteNotFound     = "route_not_found"
-	codeMethodNotAllowed  = "method_not_allowed"
-	codeForbiddenRole     = "forbidden_role"
-	codeBadPath           = "bad_path"
-	codePathNotAllowed    = "path_not_allowed"
-	codeUnreachable       = "upstream_unreachable"
-	codeTimeout           = "upstream_timeout"
-	codeKeyRefused        = "upstream_key_refused"
-	codeTooLarge          = "upstream_response_too_large"
-	codeRedirectBlocked   = "upstream_redirect_blocked"
-	codeRequestTooLarge   = "request_too_large"
-	errorContentTypeValue = "application/json; charset=utf-8"
+	codeNotConfigured       = "not_configured"
+	codeRouteNotFound       = "route_not_found"
+	codeMethodNotAllowed    = "method_not_allowed"
+	codeForbiddenRole       = "forbidden_role"
+	codeBadPath             = "bad_path"
+	codePathNotAllowed      = "path_not_allowed"
+	codeUnreachable         = "upstream_unreachable"
+	codeAddressRefused      = "upstream_address_refused"
+	codeTimeout             = "upstream_timeout"
+	codeKeyRefused          = "upstream_key_refused"
+	codeTooLarge            = "upstream_response_too_large"
+	codeIncomplete          = "upstream_response_incomplete"
+	codeEncodingUnsupported = "upstream_encoding_unsupported"
+	codeRedirectBlocked     = "upstream_redirect_blocked"
+	codeRequestTooLarge     = "request_too_large"
+	errorContentTypeValue   = "application/json; charset=utf-8"
 )
 
 // apiError is an error the caller sees as {"error":code,"message":...}.
 type apiError struct {
-	Status  int    `json:"-"`
-	Code    string `json:"error"`
-	Message string `json:"message"`
+	Status  int      `json:"-"`
+	Code    string   `json:"error"`
+	Message string   `json:"message"`
+	allow   []string // methods for the Allow header of a 405
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -47,7 +52,7 @@ func newAPIError(status int, code, format string, args ...any) *apiError {
 	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// errRedirectBlocked is returned by the client's CheckRedirect.
+// errRedirectBlocked: a redirect to another origin.
 type errRedirectBlocked struct{ target string }
 
 func (e *errRedirectBlocked) Error() string {
@@ -56,35 +61,80 @@ func (e *errRedirectBlocked) Error() string {
 
 var errTooManyRedirects = errors.New("more than 5 redirects")
 
-// errResponseTooLarge is reported before any byte is sent when the upstream
-// announces (Content-Length) or delivers in its first chunk more than allowed.
+// errResponseTooLarge: the upstream announced (Content-Length) or delivered
+// more than maxResponseBytes.
 type errResponseTooLarge struct{ limit int64 }
 
 func (e *errResponseTooLarge) Error() string {
 	return fmt.Sprintf("upstream response is larger than maxResponseBytes (%d)", e.limit)
 }
 
+// errProxyRefused: the outbound proxy from Grafana's environment answered
+// the CONNECT with something other than 200.
+type errProxyRefused struct{ status string }
+
+func (e *errProxyRefused) Error() string { return "the outbound proxy refused the tunnel: " + e.status }
+
 // upstreamError maps a failed upstream call to what the caller sees. host is
 // the configured API host; errors never carry request headers, so the key
-// cannot leak through them.
+// cannot leak through them, and no message quotes a proxy URL.
 func upstreamError(err error, host string, s *Settings) *apiError {
+	var api *apiError
 	var redirect *errRedirectBlocked
 	var tooLarge *errResponseTooLarge
+	var refused *errAddressRefused
+	var encoding *errUnsupportedEncoding
 	switch {
+	case errors.As(err, &api):
+		return api
 	case errors.As(err, &redirect):
 		return newAPIError(http.StatusBadGateway, codeRedirectBlocked,
 			"the API at %s answered with a redirect to %s; the proxy follows redirects only within %s. Point apiUrl at the final location", host, redirect.target, s.Origin())
 	case errors.Is(err, errTooManyRedirects):
 		return newAPIError(http.StatusBadGateway, codeRedirectBlocked,
-			"the API at %s redirected more than 5 times; point apiUrl at the final location", host)
+			"the API at %s redirected more than %d times; point apiUrl at the final location", host, maxRedirects)
 	case errors.As(err, &tooLarge), errors.Is(err, httpclient.ErrResponseBodyTooLarge):
 		return newAPIError(http.StatusBadGateway, codeTooLarge,
 			"the API's response is larger than maxResponseBytes (%d bytes); ask for less data or raise maxResponseBytes", s.MaxResponseBytes)
+	case errors.As(err, &refused):
+		return newAPIError(http.StatusBadGateway, codeAddressRefused, "%s", addressRefusedMessage(refused, s))
+	case errors.As(err, &encoding):
+		return newAPIError(http.StatusBadGateway, codeEncodingUnsupported,
+			"the API at %s answered with %s, so its answer cannot be checked for the API key and is not passed on; the proxy asks for gzip or no coding. Fix: make the API answer uncompressed or with gzip", host, encoding.Error())
 	case isTimeout(err):
 		return newAPIError(http.StatusGatewayTimeout, codeTimeout,
 			"the API at %s did not answer within timeoutSeconds (%d s); try again or raise timeoutSeconds", host, int(s.Timeout.Seconds()))
 	}
 	return newAPIError(http.StatusBadGateway, codeUnreachable, "cannot reach %s: %s", host, reachReason(err))
+}
+
+// bodyError maps a failure while reading the answer's body: nothing of a
+// body that broke off is ever passed on as if it were whole.
+func bodyError(err error, host string, s *Settings) *apiError {
+	var tooLarge *errResponseTooLarge
+	switch {
+	case errors.As(err, &tooLarge), errors.Is(err, httpclient.ErrResponseBodyTooLarge), isTimeout(err):
+		return upstreamError(err, host, s)
+	}
+	return newAPIError(http.StatusBadGateway, codeIncomplete,
+		"the API at %s broke off its answer (%s); nothing of it was passed on. Try again", host, bodyFailure(err))
+}
+
+// bodyFailure names why a body could not be read, in words.
+func bodyFailure(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection ended before the announced length or the last chunk"
+	case strings.Contains(err.Error(), "chunk"):
+		return "malformed chunked encoding"
+	case strings.Contains(err.Error(), "gzip"), strings.Contains(err.Error(), "flate"), strings.Contains(err.Error(), "zlib"):
+		return "its compressed body is corrupt"
+	}
+	return innermost(err)
 }
 
 func isTimeout(err error) bool {
@@ -103,7 +153,15 @@ func reachReason(err error) string {
 	var recordHeader tls.RecordHeaderError
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
+	var proxyRefused *errProxyRefused
 	switch {
+	case errors.As(err, &proxyRefused):
+		return "the outbound proxy (HTTPS_PROXY in Grafana's environment) refused to open a tunnel to it (" + proxyRefused.status + "); the Grafana server's operator checks the proxy's rules, or adds the API's host to NO_PROXY"
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		return "the outbound proxy (HTTPS_PROXY in Grafana's environment) cannot be reached (" + innermost(opErr) + "); the Grafana server's operator checks the proxy setting"
+	case strings.Contains(err.Error(), "invalid proxy address"), strings.Contains(err.Error(), "proxy scheme"):
+		// The transport's message quotes the proxy URL, password and all.
+		return "the outbound proxy setting (HTTPS_PROXY or HTTP_PROXY in Grafana's environment) is not a usable URL; the Grafana server's operator corrects it"
 	case errors.As(err, &unknownAuthority):
 		return "its TLS certificate is not signed by a trusted CA; set caCertificate to the CA bundle that signed it"
 	case errors.As(err, &hostname):
@@ -138,6 +196,21 @@ func innermost(err error) string {
 	return err.Error()
 }
 
+// addressRefusedMessage says which address was refused, why, and the two
+// ways to fix it, without deciding for the operator.
+func addressRefusedMessage(e *errAddressRefused, s *Settings) string {
+	who := e.addr.String()
+	if e.host != "" && e.host != e.addr.String() {
+		who = e.host + ", which resolves to " + e.addr.String() + ","
+	}
+	msg := fmt.Sprintf("the plugin does not call %s: it is %s. It calls no private, loopback, link-local or other special-purpose address unless the Grafana server's operator allows it. Fix: point apiUrl at the API's public address", who, e.describe())
+	if e.addr.IsLoopback() && !s.AllowInsecureLoopback {
+		msg += ", or set allowInsecureLoopback to true for an API on this machine"
+	}
+	return msg + fmt.Sprintf("; or the operator adds %s to %s under [plugin.%s] in grafana.ini (environment %s)",
+		e.hint, OperatorAllowedNetworksKey, PluginID, OperatorAllowedNetworksEnv)
+}
+
 // keyRefused is what a 401/403 from the API becomes: same status, our body,
 // so the browser learns the key was refused and nothing about the key.
 func keyRefused(status int, host string) *apiError {
@@ -156,9 +229,12 @@ func sendError(sender backend.CallResourceResponseSender, e *apiError) error {
 	if err != nil {
 		return err
 	}
-	return sender.Send(&backend.CallResourceResponse{
-		Status:  e.Status,
-		Headers: map[string][]string{"Content-Type": {errorContentTypeValue}},
-		Body:    body,
-	})
+	headers := map[string][]string{
+		"Content-Type":           {errorContentTypeValue},
+		"X-Content-Type-Options": {"nosniff"},
+	}
+	if len(e.allow) > 0 {
+		headers["Allow"] = []string{strings.Join(e.allow, ", ")}
+	}
+	return sender.Send(&backend.CallResourceResponse{Status: e.Status, Headers: headers, Body: body})
 }

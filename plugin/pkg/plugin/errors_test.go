@@ -47,10 +47,10 @@ func TestBadInputsAndFaults(t *testing.T) {
 	}
 	deadAddr := closed.Addr().String()
 	_ = closed.Close()
-	dead := newTestApp(t, map[string]any{"apiUrl": "https://" + deadAddr}, key)
+	dead := newTestApp(t, map[string]any{"apiUrl": "https://" + deadAddr, "allowInsecureLoopback": true}, key)
 	plain := httptest.NewServer(http.NotFoundHandler())
 	defer plain.Close()
-	notTLS := newTestApp(t, map[string]any{"apiUrl": strings.Replace(plain.URL, "http://", "https://", 1)}, key)
+	notTLS := newTestApp(t, map[string]any{"apiUrl": strings.Replace(plain.URL, "http://", "https://", 1), "allowInsecureLoopback": true}, key)
 
 	host := strings.TrimPrefix(up.URL, "https://")
 	cases := []struct {
@@ -77,7 +77,7 @@ func TestBadInputsAndFaults(t *testing.T) {
 		{"absolute URL", ok, "Viewer", "GET", "proxy/https://evil.test/items", "", 400, codeBadPath, "looks like an absolute URL", false},
 		{"CR/LF in path", ok, "Viewer", "GET", "proxy/items\r\nX-Injected: 1", "", 400, codeBadPath, "control character (CR, LF, NUL", false},
 		{"NUL in path", ok, "Viewer", "GET", "proxy/items\x00", "", 400, codeBadPath, "control character", false},
-		{"request body too large", ok, "Editor", "POST", "proxy/items", "", 413, codeRequestTooLarge, "the proxy forwards at most 4194304 bytes", false},
+		{"request body too large", ok, "Editor", "POST", "proxy/items", "", 413, codeRequestTooLarge, "the plugin accepts at most 4194304 bytes", false},
 		{"backslash", ok, "Viewer", "GET", `proxy/items\..\admin`, "", 400, codeBadPath, "backslash", false},
 		{"bad query", ok, "Viewer", "GET", "proxy/items", "proxy/items?a=%zz", 400, codeBadPath, "the query string is malformed", false},
 		{"path outside allowlist", ok, "Viewer", "GET", "proxy/admin/users", "", 403, codePathNotAllowed, `"/admin/users" is not under any allowedPaths prefix ([/items /echo])`, false},

@@ -21,16 +21,18 @@ func (a *App) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*
 	s := a.settings
 	host := s.APIURL.Host
 	ctx = httpclient.WithResponseLimit(ctx, s.MaxResponseBytes)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, upstreamURL(s.APIURL, s.HealthPath, "").String(), nil)
+	hdr := upstreamRequestHeaders(http.Header{}, s)
+	hdr.Set("Accept", "application/json")
+	// The same send as every resource call: address checks, and redirects
+	// only to hops that pass the health route's rule (GET healthPath).
+	resp, err := a.send(ctx, upstreamCall{
+		method: http.MethodGet,
+		url:    upstreamURL(s.APIURL, s.HealthPath, ""),
+		header: hdr,
+		rule:   hopRule{route: "health", minRoles: map[string]Role{http.MethodGet: RoleNone}, path: exactPath(s.HealthPath)},
+	})
 	if err != nil {
-		return healthError(fmt.Sprintf("cannot reach %s: %s", host, err.Error())), nil
-	}
-	req.Header = upstreamRequestHeaders(http.Header{}, s)
-	req.Header.Set("Accept", "application/json")
-
-	resp, err := a.client.Do(req)
-	if err != nil {
-		e := upstreamError(err, host, s)
+		e := a.redacted(upstreamError(err, host, s))
 		log.DefaultLogger.FromContext(ctx).Info("health check failed", "code", e.Code)
 		switch e.Code {
 		case codeUnreachable:

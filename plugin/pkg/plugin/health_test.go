@@ -46,7 +46,7 @@ func TestCheckHealth(t *testing.T) {
 		{"key refused (403)", settingsFor(up.Server, map[string]any{"healthPath": "/forbidden"}), key, backend.HealthStatusError, "key refused (403)", "/forbidden"},
 		{"unexpected status", settingsFor(up.Server, map[string]any{"healthPath": "/missing"}), key, backend.HealthStatusError, "unexpected answer from " + host + "/missing: HTTP 500; check healthPath (/missing)", "/missing"},
 		{"timeout", settingsFor(up.Server, map[string]any{"healthPath": "/slow", "timeoutSeconds": 1}), key, backend.HealthStatusError, "cannot reach " + host + ": no answer within timeoutSeconds (1 s)", "/slow"},
-		{"cannot reach", map[string]any{"apiUrl": "https://" + deadAddr}, key, backend.HealthStatusError, "cannot reach " + deadAddr + ": connection failed (connection refused); check apiUrl and that the API is running", ""},
+		{"cannot reach", map[string]any{"apiUrl": "https://" + deadAddr, "allowInsecureLoopback": true}, key, backend.HealthStatusError, "cannot reach " + deadAddr + ": connection failed (connection refused); check apiUrl and that the API is running", ""},
 		{"untrusted certificate", settingsFor(up.Server, map[string]any{"caCertificate": nil}), key, backend.HealthStatusError, "cannot reach " + host + ": its TLS certificate is not signed by a trusted CA; set caCertificate to the CA bundle that signed it", ""},
 		{"not configured: apiUrl", map[string]any{}, key, backend.HealthStatusError, "not configured: apiUrl: is empty…", ""},
 		{"not configured: apiKey", settingsFor(up.Server, nil), "", backend.HealthStatusError, "not configured: apiKey: no API key is stored…", ""},

@@ -63,9 +63,10 @@ func jsonData(t testing.TB, m map[string]any) json.RawMessage {
 	return b
 }
 
-// settingsFor points the app at a TLS test upstream, trusting its CA.
+// settingsFor points the app at a TLS test upstream, trusting its CA. The
+// upstream listens on 127.0.0.1, so loopback must be allowed.
 func settingsFor(srv *httptest.Server, extra map[string]any) map[string]any {
-	m := map[string]any{"apiUrl": srv.URL, "caCertificate": caPEM(srv), "allowedPaths": []string{"/items", "/echo"}}
+	m := map[string]any{"apiUrl": srv.URL, "caCertificate": caPEM(srv), "allowedPaths": []string{"/items", "/echo"}, "allowInsecureLoopback": true}
 	for k, v := range extra {
 		if v == nil {
 			delete(m, k)
@@ -172,6 +173,17 @@ func (u *recordingUpstream) last(t testing.TB) (*http.Request, []byte) {
 		t.Fatal("the upstream received no request")
 	}
 	return u.requests[len(u.requests)-1], u.bodies[len(u.bodies)-1]
+}
+
+// pathsSince lists the paths of the requests after the first n.
+func (u *recordingUpstream) pathsSince(n int) []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var out []string
+	for _, r := range u.requests[n:] {
+		out = append(out, r.URL.Path)
+	}
+	return out
 }
 
 func (u *recordingUpstream) count() int {

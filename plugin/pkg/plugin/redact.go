@@ -3,59 +3,197 @@ package plugin
 // The last line of defence for "the key never reaches the browser": an API
 // that echoes what it received (a debug or echo endpoint under an allowed
 // prefix, an error page quoting the request) would otherwise hand the key
-// to every Viewer. The proxy replaces the key, as sent, in response headers
-// and in the streamed body. Encoded forms (base64, JSON escapes) cannot be
-// caught this way; allowedPaths is what keeps such endpoints out of reach.
+// to every Viewer. The proxy replaces the key in every form an echo
+// commonly takes - as sent, JSON-escaped, URL-encoded, base64 (standard and
+// URL alphabets, padded or not, also inside a longer base64 text such as a
+// Basic header) and hex - in response header values, in the body and in any
+// error text that quotes the upstream. The bodies it sees are already
+// decoded (encoding.go). What it cannot catch is listed in docs/key-audit.md;
+// allowedPaths is what keeps echo endpoints out of reach.
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 )
 
 const redactedMarker = "[redacted]"
 
-// keyRedactor replaces every occurrence of the key in a body that arrives
-// in pieces. It holds back the last len(key)-1 bytes of what it has seen,
-// since they may be the start of a key that the next piece completes.
+// minDerivedForm is the shortest derived form worth replacing: shorter
+// fragments of an encoding would match innocent text by chance.
+const minDerivedForm = 12
+
+// keyForms returns the byte strings that reveal the key, longest first.
+func keyForms(key string) [][]byte {
+	if key == "" {
+		return nil
+	}
+	set := map[string]bool{key: true}
+	add := func(s string) {
+		if len(s) >= minDerivedForm {
+			set[s] = true
+		}
+	}
+	// JSON: Go's escaping (HTML characters as \u003c), without it, and
+	// with "\/" as other encoders write it.
+	if b, err := json.Marshal(key); err == nil {
+		add(string(b[1 : len(b)-1]))
+		add(strings.ReplaceAll(string(b[1:len(b)-1]), "/", `\/`))
+	}
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(key) == nil {
+		s := strings.TrimSpace(plain.String())
+		add(s[1 : len(s)-1])
+	}
+	// URL encodings: query and path escaping, and every byte as %XX.
+	add(url.QueryEscape(key))
+	add(url.PathEscape(key))
+	add(percentAll(key, "%%%02X"))
+	add(percentAll(key, "%%%02x"))
+	// base64, whole and as the part that stays the same wherever the key
+	// sits inside a longer encoded text.
+	for _, e := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		add(e.EncodeToString([]byte(key)))
+		for offset := range 3 {
+			add(base64Core(e, []byte(key), offset))
+		}
+	}
+	add(hex.EncodeToString([]byte(key)))
+	add(strings.ToUpper(hex.EncodeToString([]byte(key))))
+
+	out := make([][]byte, 0, len(set))
+	for s := range set {
+		out = append(out, []byte(s))
+	}
+	slices.SortFunc(out, func(a, b []byte) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return bytes.Compare(a, b)
+	})
+	return out
+}
+
+func percentAll(s, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, format, s[i])
+	}
+	return b.String()
+}
+
+// base64Core is the run of base64 characters that encodes only key bytes
+// when the key starts offset bytes into a 3-byte group: the characters that
+// mix in the bytes before or after the key differ from text to text.
+func base64Core(e *base64.Encoding, key []byte, offset int) string {
+	enc := e.WithPadding(base64.NoPadding).EncodeToString(append(make([]byte, offset), key...))
+	first := (8*offset + 5) / 6         // characters touching the unknown prefix
+	last := 8 * (offset + len(key)) / 6 // characters made only of known bits
+	if first >= last {
+		return ""
+	}
+	return enc[first:last]
+}
+
+// keyRedactor replaces every key form in a body that arrives in pieces. It
+// holds back the last (longest form - 1) bytes of what it has seen, since
+// they may be the start of a form that the next piece completes. Whole
+// bodies go through it too, in one piece, so both paths redact alike.
 type keyRedactor struct {
-	key     []byte
+	forms   [][]byte
+	hold    int
 	pending []byte
 	hits    int
 }
 
-func newKeyRedactor(key string) *keyRedactor { return &keyRedactor{key: []byte(key)} }
-
-// next takes the bytes just read and returns a new slice of those safe to
-// send now.
-func (r *keyRedactor) next(p []byte) []byte {
-	// A fresh array every call: what is returned goes into a message that
-	// must never change after it is sent.
-	buf := make([]byte, 0, len(r.pending)+len(p))
-	buf = append(append(buf, r.pending...), p...)
-	if n := bytes.Count(buf, r.key); n > 0 {
-		r.hits += n
-		buf = bytes.ReplaceAll(buf, r.key, []byte(redactedMarker))
+func newKeyRedactor(forms [][]byte) *keyRedactor {
+	hold := 0
+	if len(forms) > 0 {
+		hold = len(forms[0]) - 1
 	}
-	hold := min(len(r.key)-1, len(buf))
-	r.pending = append(r.pending[:0], buf[len(buf)-hold:]...)
-	return buf[: len(buf)-hold : len(buf)-hold]
+	return &keyRedactor{forms: forms, hold: hold}
 }
 
-// finish returns what was held back once the body has ended.
+// next takes the bytes just read and returns a new slice of those safe to
+// send now. A match may start only where every form still fits in what has
+// arrived, so the longest form at a position always wins, however the body
+// is cut into reads.
+func (r *keyRedactor) next(p []byte) []byte {
+	buf := make([]byte, 0, len(r.pending)+len(p))
+	buf = append(append(buf, r.pending...), p...)
+	out, rest := r.scan(buf, len(buf)-r.hold)
+	r.pending = rest
+	return out
+}
+
+// finish returns what was held back once the body has ended, redacted.
 func (r *keyRedactor) finish() []byte {
-	out := r.pending
+	out, _ := r.scan(r.pending, len(r.pending))
 	r.pending = nil
 	return out
 }
 
-// redactHeaders replaces the key in header values, in place, and reports
-// how many values held it.
-func redactHeaders(h map[string][]string, key string) int {
+// scan replaces matches that start before end and returns a fresh slice of
+// the bytes up to there (or past the last match), and a copy of the rest.
+// A fresh array every call: what is returned goes into a message that must
+// never change after it is sent.
+func (r *keyRedactor) scan(buf []byte, end int) (out, rest []byte) {
+	out = make([]byte, 0, len(buf))
+	i := 0
+	for i < end {
+		start, length := r.firstMatch(buf, i)
+		if start < 0 || start >= end {
+			out = append(out, buf[i:end]...)
+			i = end
+			break
+		}
+		out = append(append(out, buf[i:start]...), redactedMarker...)
+		r.hits++
+		i = start + length
+	}
+	return out[:len(out):len(out)], append([]byte(nil), buf[max(i, 0):]...)
+}
+
+// firstMatch finds the earliest form in buf at or after from, the longest
+// one when several start there; -1 when there is none.
+func (r *keyRedactor) firstMatch(buf []byte, from int) (int, int) {
+	start, length := -1, 0
+	for _, f := range r.forms { // longest first
+		if j := bytes.Index(buf[from:], f); j >= 0 && (start < 0 || from+j < start) {
+			start, length = from+j, len(f)
+		}
+	}
+	return start, length
+}
+
+// redactString replaces every key form in s and reports how many it found.
+func redactString(s string, forms [][]byte) (string, int) {
+	hits := 0
+	for _, f := range forms {
+		if n := strings.Count(s, string(f)); n > 0 {
+			hits += n
+			s = strings.ReplaceAll(s, string(f), redactedMarker)
+		}
+	}
+	return s, hits
+}
+
+// redactHeaders replaces the key's forms in header values, in place, and
+// reports how many values held one. Names need no check: only allowlisted
+// names (headers.go) reach the browser.
+func redactHeaders(h map[string][]string, forms [][]byte) int {
 	hits := 0
 	for _, vs := range h {
 		for i, v := range vs {
-			if strings.Contains(v, key) {
-				vs[i] = strings.ReplaceAll(v, key, redactedMarker)
+			if red, n := redactString(v, forms); n > 0 {
+				vs[i] = red
 				hits++
 			}
 		}

@@ -2,20 +2,26 @@ package plugin
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
 
-// Whatever way the body is cut into reads, every key is replaced and
-// nothing else changes.
+// Whatever way the body is cut into reads, every form of the key is
+// replaced and nothing else changes.
 func TestKeyRedactorAcrossEveryBoundary(t *testing.T) {
 	key := newCanary(t)
-	body := []byte("a" + key + "b" + key + key + "c" + key[:len(key)-1])
-	want := bytes.ReplaceAll(body, []byte(key), []byte(redactedMarker))
+	b64 := base64.StdEncoding.EncodeToString([]byte(key))
+	body := []byte("a" + key + "b" + key + key + "c" + b64 + "d" + key[:len(key)-1])
+	want := []byte("a" + redactedMarker + "b" + redactedMarker + redactedMarker + "c" + redactedMarker + "d" + key[:len(key)-1])
 
 	run := func(pieces [][]byte) ([]byte, int) {
-		r := newKeyRedactor(key)
+		r := newKeyRedactor(keyForms(key))
 		var out []byte
 		for _, p := range pieces {
 			out = append(out, r.next(p)...)
@@ -24,15 +30,15 @@ func TestKeyRedactorAcrossEveryBoundary(t *testing.T) {
 	}
 	for cut := 0; cut <= len(body); cut++ {
 		got, hits := run([][]byte{body[:cut], body[cut:]})
-		if !bytes.Equal(got, want) || hits != 3 {
-			t.Fatalf("cut at %d: %q (%d hits), want %q (3)", cut, got, hits, want)
+		if !bytes.Equal(got, want) || hits != 4 {
+			t.Fatalf("cut at %d: %q (%d hits), want %q (4)", cut, got, hits, want)
 		}
 	}
 	var bytewise [][]byte
 	for i := range body {
 		bytewise = append(bytewise, body[i:i+1])
 	}
-	if got, hits := run(bytewise); !bytes.Equal(got, want) || hits != 3 {
+	if got, hits := run(bytewise); !bytes.Equal(got, want) || hits != 4 {
 		t.Fatalf("byte by byte: %q (%d hits)", got, hits)
 	}
 	if got, hits := run([][]byte{[]byte("no key here")}); string(got) != "no key here" || hits != 0 {
@@ -40,45 +46,87 @@ func TestKeyRedactorAcrossEveryBoundary(t *testing.T) {
 	}
 }
 
-// An API that echoes the request (debug endpoints, error pages) must not
-// hand the key to the browser, in a header or anywhere in a streamed body,
-// including across the proxy's chunk boundary.
+// Each common encoding of the key is found, including the key inside a
+// longer base64 text at every alignment (a Basic header, a JWT-like blob).
+func TestKeyFormsCoverCommonEncodings(t *testing.T) {
+	// A key with characters every encoding treats specially.
+	key := newCanary(t) + `/+"<&>?=%é`
+	jsonEscaped, _ := json.Marshal(key)
+	encodings := map[string]string{
+		"as sent":              key,
+		"JSON (Go, HTML-safe)": string(jsonEscaped[1 : len(jsonEscaped)-1]),
+		"JSON with \\/":        strings.ReplaceAll(string(jsonEscaped[1:len(jsonEscaped)-1]), "/", `\/`),
+		"query-escaped":        url.QueryEscape(key),
+		"path-escaped":         url.PathEscape(key),
+		"hex":                  hex.EncodeToString([]byte(key)),
+		"HEX":                  strings.ToUpper(hex.EncodeToString([]byte(key))),
+		"base64":               base64.StdEncoding.EncodeToString([]byte(key)),
+		"base64url raw":        base64.RawURLEncoding.EncodeToString([]byte(key)),
+	}
+	for prefix := range 3 {
+		for alphabet, e := range map[string]*base64.Encoding{"standard": base64.StdEncoding, "URL": base64.URLEncoding} {
+			blob := e.EncodeToString([]byte(strings.Repeat("u", prefix) + "user:" + key + ":tail"))
+			encodings[fmt.Sprintf("inside %s base64, offset %d", alphabet, prefix)] = blob
+		}
+	}
+	forms := keyForms(key)
+	for name, text := range encodings {
+		got, hits := redactString("before "+text+" after", forms)
+		if hits == 0 {
+			t.Errorf("%s: not found in %q", name, text)
+			continue
+		}
+		if strings.Contains(got, key) || strings.Contains(got, text) {
+			t.Errorf("%s: the redacted text still shows the key: %q", name, got)
+		}
+	}
+	// Innocent text with short look-alikes is left alone.
+	if got, hits := redactString("plain text, nothing secret: "+key[:5], forms); hits != 0 || strings.Contains(got, redactedMarker) {
+		t.Errorf("innocent text was redacted: %q", got)
+	}
+}
+
+// An API that echoes what it received (debug endpoints, error pages) must
+// not hand the key to the browser: not in a header value, not in a header
+// name, not in the body in any common encoding.
 func TestEchoedKeyIsRedacted(t *testing.T) {
 	key := newCanary(t)
 	auth := "Bearer " + key
-	large := strings.Repeat("x", chunkSize-10) + `"auth":"` + auth + `"` + strings.Repeat("y", chunkSize) + auth
+	basic := base64.StdEncoding.EncodeToString([]byte("user:" + key))
 	up := newUpstream(t, "Authorization", auth, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Echo-Authorization", r.Header.Get("Authorization"))
-		if r.URL.Path == "/echo/large" {
-			_, _ = w.Write([]byte(large[:chunkSize+100]))
-			w.(http.Flusher).Flush()
-			_, _ = w.Write([]byte(large[chunkSize+100:]))
-			return
-		}
-		_, _ = w.Write([]byte(`{"headers":{"Authorization":"` + auth + `"}}`))
+		w.Header().Set("Etag", `"`+url.QueryEscape(key)+`"`)
+		w.Header().Set(key, "1")
+		w.Header().Set("X-"+key, "1")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"auth":"` + auth + `","basic":"Basic ` + basic + `","hex":"` + hex.EncodeToString([]byte(key)) + `"}`))
 	})
 	app := newTestApp(t, settingsFor(up.Server, nil), key)
 
-	for path, upstreamBody := range map[string]string{
-		"proxy/echo/small": `{"headers":{"Authorization":"` + auth + `"}}`,
-		"proxy/echo/large": large,
-	} {
-		t.Run(path, func(t *testing.T) {
-			before := strings.Count(pluginLogs.String(), "echoed the API key")
-			res := mustCall(t, app, "Viewer", http.MethodGet, path, callOpts{})
-			want := strings.ReplaceAll(upstreamBody, key, redactedMarker)
-			if res.Status != http.StatusOK || string(res.Body) != want {
-				t.Errorf("got %d, %d bytes; want the upstream body (%d bytes) with the key replaced", res.Status, len(res.Body), len(want))
-			}
-			if got := res.Headers.Get("X-Echo-Authorization"); got != "Bearer "+redactedMarker {
-				t.Errorf("echoed header reached the browser as %q", got)
-			}
-			if bytes.Contains(res.Body, []byte(key)) || strings.Contains(strings.Join(res.Headers.Values("X-Echo-Authorization"), ""), key) {
-				t.Error("the key reached the browser")
-			}
-			if strings.Count(pluginLogs.String(), "echoed the API key") <= before {
-				t.Error("the echo was not logged as a warning")
-			}
-		})
+	before := strings.Count(pluginLogs.String(), "echoed the API key")
+	res := mustCall(t, app, "Viewer", http.MethodGet, "proxy/echo/small", callOpts{})
+	var got struct{ Auth, Basic, Hex string }
+	if err := json.Unmarshal(res.Body, &got); err != nil || res.Status != http.StatusOK {
+		t.Fatalf("got %d %s (%v)", res.Status, res.Body, err)
+	}
+	// The base64 characters before the key's own encode "user:" and at most
+	// a few bits of the key's first byte; the key's part is gone.
+	if got.Auth != "Bearer "+redactedMarker || got.Hex != redactedMarker ||
+		!strings.HasPrefix(got.Basic, "Basic ") || !strings.Contains(got.Basic, redactedMarker) || len(got.Basic) > len("Basic ")+12+len(redactedMarker) {
+		t.Errorf("echo reached the browser as %s", res.Body)
+	}
+	if got := res.Headers.Get("Etag"); got != `"`+redactedMarker+`"` {
+		t.Errorf("echoed Etag reached the browser as %q", got)
+	}
+	for name, vs := range res.Headers {
+		if strings.Contains(strings.ToLower(name), strings.ToLower(key[len("canary-"):])) || strings.Contains(strings.Join(vs, ""), key) {
+			t.Errorf("header %s: %v carries the key", name, vs)
+		}
+	}
+	if _, ok := res.Headers["X-Echo-Authorization"]; ok {
+		t.Errorf("a header outside the allowlist reached the browser")
+	}
+	if strings.Count(pluginLogs.String(), "echoed the API key") <= before {
+		t.Error("the echo was not logged as a warning")
 	}
 }

@@ -63,14 +63,22 @@ type route struct {
 	handle   handlerFunc
 }
 
+// Every route answers HEAD like GET without a body, and OPTIONS itself
+// (204 with Allow, never sent upstream), with the same minimum role as GET.
 func (a *App) routes() []route {
+	read := func(extra map[string]Role) map[string]Role {
+		m := map[string]Role{http.MethodGet: RoleViewer, http.MethodHead: RoleViewer, http.MethodOptions: RoleViewer}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
 	return []route{
-		{name: "status", exact: "status", minRoles: map[string]Role{http.MethodGet: RoleViewer}, handle: a.handleStatus},
-		{name: "profile", exact: "profile", minRoles: map[string]Role{http.MethodGet: RoleViewer}, handle: a.handleProfile},
-		{name: "proxy", prefix: "proxy/", minRoles: map[string]Role{
-			http.MethodGet: RoleViewer, http.MethodHead: RoleViewer,
+		{name: "status", exact: "status", minRoles: read(nil), handle: a.handleStatus},
+		{name: "profile", exact: "profile", minRoles: read(nil), handle: a.handleProfile},
+		{name: "proxy", prefix: "proxy/", minRoles: read(map[string]Role{
 			http.MethodPost: RoleEditor, http.MethodPut: RoleEditor, http.MethodPatch: RoleEditor, http.MethodDelete: RoleEditor,
-		}, handle: a.handleProxy},
+		}), handle: a.handleProxy},
 	}
 }
 
@@ -89,8 +97,10 @@ func resolve(ctx context.Context, table []route, method, path string) (route, st
 		}
 		need, ok := r.minRoles[method]
 		if !ok {
-			return route{}, "", newAPIError(http.StatusMethodNotAllowed, codeMethodNotAllowed,
+			e := newAPIError(http.StatusMethodNotAllowed, codeMethodNotAllowed,
 				"%s is not allowed on %s; use %s", method, r.name, strings.Join(methodsOf(r), ", "))
+			e.allow = methodsOf(r)
+			return route{}, "", e
 		}
 		if have := roleOf(ctx); have < need {
 			return route{}, "", newAPIError(http.StatusForbidden, codeForbiddenRole,
@@ -109,4 +119,14 @@ func methodsOf(r route) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// sendOptions answers OPTIONS for a route: which methods it serves. It is
+// not a CORS preflight answer (no Access-Control-* headers): the routes are
+// for Grafana's own pages, on Grafana's origin.
+func sendOptions(sender backend.CallResourceResponseSender, r route) error {
+	return sender.Send(&backend.CallResourceResponse{
+		Status:  http.StatusNoContent,
+		Headers: map[string][]string{"Allow": {strings.Join(methodsOf(r), ", ")}},
+	})
 }

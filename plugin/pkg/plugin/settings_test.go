@@ -124,7 +124,7 @@ func TestLoadSettingsRejects(t *testing.T) {
 		{"apiUrl userinfo", `{"apiUrl":"https://user:pw@api.example.test"}`, key, "apiUrl", "must not contain a user name or password"},
 		{"apiUrl query", `{"apiUrl":"https://api.example.test/?token=querysecret"}`, key, "apiUrl", `"https://api.example.test/?..." must not contain a query string`},
 		{"apiUrl fragment", `{"apiUrl":"https://api.example.test/#querysecret"}`, key, "apiUrl", "must not contain a #fragment"},
-		{"apiUrl unparsable with userinfo", `{"apiUrl":"https://user:pw@api example.test"}`, key, "apiUrl", `"https://...@api example.test" is not a URL (invalid character`},
+		{"apiUrl unparsable with userinfo", `{"apiUrl":"https://user:pw@api example.test"}`, key, "apiUrl", `"https://...@api example.test" is not a URL (an invalid character in the host name)`},
 		{"apiUrl plain http with userinfo and query", `{"apiUrl":"http://user:pw@api.example.test?token=querysecret"}`, key, "apiUrl", "must not contain a user name or password"},
 		{"apiUrl dot segment", `{"apiUrl":"https://api.example.test/v1/../admin"}`, key, "apiUrl", "unusable base path"},
 		{"authHeader invalid", `{"apiUrl":"https://a.test","authHeader":"Bad Header"}`, key, "authHeader", "is not a valid HTTP header name"},

@@ -1,8 +1,29 @@
 package plugin
 
-// Proxy mechanics: send one request upstream and stream the answer back
-// through the CallResource sender, chunk by chunk, never holding the whole
-// body. Policy (what may be sent) is decided before this code runs.
+// Proxy mechanics, in the order a call goes through them, named after the
+// extension points of net/http/httputil.ReverseProxy:
+//
+//	outboundRequest  (Rewrite)        the http.Request for one hop
+//	send             (Transport)      the first request and every redirect hop
+//	checkResponse    (ModifyResponse) what is refused, and how the rest is served
+//	copyResponse                      the body: whole, or streamed past a bound
+//	errorHandler     (ErrorHandler)   every failure as a JSON error
+//
+// Policy (which call may be made at all) is decided before this code runs;
+// the redirect rules (redirect.go) and the header rules (headers.go) are
+// policy too, applied here to what the upstream answers.
+//
+// Why bodies are answered whole up to a bound: once the status has gone out,
+// a failure can no longer become a clean error. Grafana answers a plugin
+// that fails mid-stream by writing its own JSON error after the bytes already
+// sent, and ends the response normally (grafana/grafana pkg/api/plugin_resource.go,
+// makePluginResourceRequest and handleCallResourceError: the error response
+// is written to the already-started http.ResponseWriter). So a body is read
+// whole - up to min(maxResponseBytes, wholeBodyLimit) - before its first byte
+// is sent; a cut, a timeout or an oversize inside that bound is a clean
+// 502/504. Only a JSON body may be streamed past the bound: a cut JSON
+// document followed by Grafana's error object is never valid JSON, so the
+// caller can always tell. Any other body over the bound is refused.
 
 import (
 	"bytes"
@@ -17,96 +38,204 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
-// chunkSize is the size of each body message sent to Grafana. The first
-// chunk is read before the status is sent, so a body over the limit within
-// it, or a failure before any data, still becomes a clean JSON error.
-const chunkSize = 32 << 10
+const (
+	// wholeBodyLimit bounds the body held in memory per call before
+	// anything is sent (and with it what can be answered with a clean error).
+	wholeBodyLimit = 16 << 20
+	// messageSize is the body size of each message sent to Grafana.
+	messageSize = 256 << 10
+	// drainLimit bounds how much of a discarded body is read to keep the
+	// connection reusable; beyond it closing the connection is cheaper.
+	drainLimit = 64 << 10
+)
 
-// drainLimit bounds how much of a discarded body is read to keep the
-// connection reusable; beyond it closing the connection is cheaper.
-const drainLimit = 64 << 10
-
-// upstreamCall is one request the policy has approved.
+// upstreamCall is one request the policy has approved, with the rule every
+// redirect hop of it must pass too.
 type upstreamCall struct {
 	method string
 	url    *url.URL
 	header http.Header
 	body   []byte
+	rule   hopRule
 }
 
+// responsePlan is how an approved answer goes to the browser.
+type responsePlan struct {
+	status     int
+	headers    map[string][]string
+	body       io.Reader // decoded; nil when the answer has none
+	streamable bool
+}
+
+// forward runs one call through the seams above.
 func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
-	s := a.settings
-	host := s.APIURL.Host
 	// Our maxResponseBytes wins over Grafana's data-proxy limit, which the
 	// SDK would otherwise pick up from the request context.
-	ctx = httpclient.WithResponseLimit(ctx, s.MaxResponseBytes)
+	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
+	resp, err := a.send(ctx, call)
+	if err != nil {
+		return a.errorHandler(ctx, sender, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	plan, err := a.checkResponse(call.method, resp)
+	if err != nil {
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+		return a.errorHandler(ctx, sender, err)
+	}
+	return a.copyResponse(ctx, plan, sender)
+}
 
+// outboundRequest builds the http.Request for one hop. Accept-Encoding is
+// the proxy's own: it must be able to decode and inspect every answer.
+func (a *App) outboundRequest(ctx context.Context, call upstreamCall) (*http.Request, error) {
 	var body io.Reader
 	if len(call.body) > 0 && call.method != http.MethodGet && call.method != http.MethodHead {
 		body = bytes.NewReader(call.body)
 	}
 	req, err := http.NewRequestWithContext(ctx, call.method, call.url.String(), body)
 	if err != nil {
-		return sendError(sender, upstreamError(err, host, s))
+		return nil, err
 	}
-	req.Header = call.header
+	req.Header = call.header.Clone()
+	req.Header.Set("Accept-Encoding", acceptEncoding)
+	return req, nil
+}
 
-	resp, err := a.client.Do(req)
-	if err != nil {
-		return sendError(sender, upstreamError(err, host, s))
-	}
-	defer func() { _ = resp.Body.Close() }()
-
-	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		// The API's own body is replaced (it may echo what it received);
-		// read a little of it so the connection can be reused.
+// send makes the call and follows redirects itself, each hop through
+// nextHop's rules, at most maxRedirects times.
+func (a *App) send(ctx context.Context, call upstreamCall) (*http.Response, error) {
+	for hop := 0; ; hop++ {
+		req, err := a.outboundRequest(ctx, call)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := a.client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		if !isFollowedRedirect(resp.StatusCode) {
+			return resp, nil
+		}
+		next, err := nextHop(call, resp, a.settings.APIURL)
 		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
-		return sendError(sender, keyRefused(resp.StatusCode, host))
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if hop+1 > maxRedirects {
+			return nil, errTooManyRedirects
+		}
+		call = next
 	}
-	// A HEAD answer announces the size of a body it does not send.
-	if call.method != http.MethodHead && resp.ContentLength > s.MaxResponseBytes {
-		return sendError(sender, upstreamError(&errResponseTooLarge{limit: s.MaxResponseBytes}, host, s))
-	}
+}
 
-	size := chunkSize
-	if resp.ContentLength >= 0 && resp.ContentLength < chunkSize {
-		size = int(resp.ContentLength) + 1 // +1 so ReadFull sees the end
+// checkResponse refuses what must not be passed on - a refused key (the
+// API's own body may echo what it received), a body announced too large, a
+// coding the proxy cannot read - and plans how the rest is served.
+func (a *App) checkResponse(method string, resp *http.Response) (*responsePlan, error) {
+	s := a.settings
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		return nil, keyRefused(resp.StatusCode, s.APIURL.Host)
 	}
-	buf := make([]byte, size)
-	n, err := io.ReadFull(resp.Body, buf)
-	done := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-	if err != nil && !done {
-		return sendError(sender, upstreamError(err, host, s))
+	plan := &responsePlan{status: resp.StatusCode, headers: downstreamResponseHeaders(resp.Header, resp.StatusCode)}
+	if method == http.MethodHead || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
+		return plan, nil // a HEAD answer announces a body it does not send
 	}
+	if resp.ContentLength > s.MaxResponseBytes {
+		return nil, &errResponseTooLarge{limit: s.MaxResponseBytes}
+	}
+	codings, err := contentCodings(resp.Header)
+	if err != nil {
+		return nil, err
+	}
+	body, err := decodedBody(resp.Body, codings)
+	if err != nil {
+		return nil, bodyError(err, s.APIURL.Host, s)
+	}
+	plan.body = body
+	plan.streamable = bodyContentType(resp.Header.Get("Content-Type")).streamable
+	return plan, nil
+}
 
-	headers := downstreamResponseHeaders(resp.Header)
-	headerHits := redactHeaders(headers, s.apiKey)
-	redactor := newKeyRedactor(s.apiKey)
+// copyResponse sends the answer: whole when it fits the bound, else (JSON
+// only) streamed, with a failure after the first message ending the gRPC
+// stream with an error so Grafana cannot end the response as if whole.
+func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backend.CallResourceResponseSender) error {
+	s := a.settings
+	redactor := newKeyRedactor(a.keyForms)
+	headerHits := redactHeaders(plan.headers, a.keyForms)
 	defer func() {
 		if headerHits+redactor.hits > 0 {
 			log.DefaultLogger.FromContext(ctx).Warn("the API echoed the API key in its response; replaced it with "+redactedMarker,
-				"apiHost", host, "inHeaders", headerHits, "inBody", redactor.hits)
+				"apiHost", s.APIURL.Host, "inHeaders", headerHits, "inBody", redactor.hits)
 		}
 	}()
-	// Every message gets its own bytes (the redactor returns new slices),
-	// because gRPC's SendMsg contract forbids changing a message after it
-	// was sent (stats handlers may look at it later); buf is only read into.
-	firstBody := redactor.next(buf[:n])
-	if done {
-		firstBody = append(firstBody, redactor.finish()...)
+	if plan.body == nil {
+		return sender.Send(&backend.CallResourceResponse{Status: plan.status, Headers: plan.headers})
 	}
-	if err := sender.Send(&backend.CallResourceResponse{Status: resp.StatusCode, Headers: headers, Body: firstBody}); err != nil {
+
+	limit := s.MaxResponseBytes
+	bound := min(limit, wholeBodyLimit)
+	head, err := io.ReadAll(io.LimitReader(plan.body, bound+1))
+	if err != nil {
+		return a.errorHandler(ctx, sender, bodyError(err, s.APIURL.Host, s))
+	}
+	if int64(len(head)) <= bound {
+		whole := append(redactor.next(head), redactor.finish()...)
+		return sendWhole(sender, plan, whole)
+	}
+	if bound == limit {
+		return a.errorHandler(ctx, sender, &errResponseTooLarge{limit: limit})
+	}
+	if !plan.streamable {
+		return a.errorHandler(ctx, sender, newAPIError(http.StatusBadGateway, codeTooLarge,
+			"the API's answer is over %d bytes and not JSON; only a JSON answer is passed on in pieces, because a broken one can always be told from a whole one. Ask for less data, or lower maxResponseBytes to %d so that such answers are refused plainly", bound, bound))
+	}
+	return a.stream(ctx, plan, head, redactor, sender)
+}
+
+// sendWhole sends a body (or, when streaming, its head) in messages of
+// messageSize, the status and headers with the first.
+func sendWhole(sender backend.CallResourceResponseSender, plan *responsePlan, body []byte) error {
+	first := &backend.CallResourceResponse{Status: plan.status, Headers: plan.headers}
+	first.Body, body = cut(body, messageSize)
+	if err := sender.Send(first); err != nil {
 		return err
 	}
-	if done {
-		return nil
+	for len(body) > 0 {
+		var part []byte
+		part, body = cut(body, messageSize)
+		if err := sender.Send(&backend.CallResourceResponse{Body: part}); err != nil {
+			return err
+		}
 	}
-	if len(buf) < chunkSize {
-		buf = make([]byte, chunkSize) // the announced length was wrong
+	return nil
+}
+
+func cut(b []byte, n int) ([]byte, []byte) {
+	if len(b) <= n {
+		return b, nil
 	}
+	return b[:n:n], b[n:]
+}
+
+// stream sends a JSON body larger than the bound: head first (with the
+// status), then the rest as it arrives. Every message gets its own bytes
+// (the redactor returns new slices), because gRPC's SendMsg contract
+// forbids changing a message after it was sent.
+func (a *App) stream(ctx context.Context, plan *responsePlan, head []byte, redactor *keyRedactor, sender backend.CallResourceResponseSender) error {
+	s := a.settings
+	total := int64(len(head))
+	if err := sendWhole(sender, plan, redactor.next(head)); err != nil {
+		return err
+	}
+	buf := make([]byte, messageSize)
 	for {
-		n, err := resp.Body.Read(buf)
-		if n > 0 {
+		n, err := plan.body.Read(buf)
+		total += int64(n)
+		if total > s.MaxResponseBytes {
+			err = &errResponseTooLarge{limit: s.MaxResponseBytes}
+		} else if n > 0 {
 			if chunk := redactor.next(buf[:n]); len(chunk) > 0 {
 				if sendErr := sender.Send(&backend.CallResourceResponse{Body: chunk}); sendErr != nil {
 					return sendErr
@@ -120,12 +249,27 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 			return nil
 		}
 		if err != nil {
-			// The status is already on its way; all that is left is to cut the
-			// stream so the caller sees a broken response, not a short one.
-			e := upstreamError(err, host, s)
-			log.DefaultLogger.FromContext(ctx).Warn("upstream body failed after the response started",
+			// The status is already on its way: end the gRPC stream with
+			// an error, so the response is visibly broken, never short.
+			e := a.redacted(bodyError(err, s.APIURL.Host, s))
+			log.DefaultLogger.FromContext(ctx).Warn("upstream body failed after the response started; the stream to Grafana is cut",
 				"code", e.Code, "reason", e.Message)
 			return e
 		}
 	}
+}
+
+// errorHandler sends err as the whole response: a JSON error with its
+// status, with any upstream-chosen text in it redacted.
+func (a *App) errorHandler(ctx context.Context, sender backend.CallResourceResponseSender, err error) error {
+	e := a.redacted(upstreamError(err, a.settings.APIURL.Host, a.settings))
+	log.DefaultLogger.FromContext(ctx).Info("upstream call failed", "code", e.Code)
+	return sendError(sender, e)
+}
+
+// redacted returns a copy of e whose message holds no form of the key.
+func (a *App) redacted(e *apiError) *apiError {
+	out := *e
+	out.Message, _ = redactString(e.Message, a.keyForms)
+	return &out
 }
