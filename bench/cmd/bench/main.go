@@ -29,6 +29,7 @@ func main() {
 	out := flag.String("out", "", "output directory for the report, profiles and logs (required)")
 	quick := flag.Bool("quick", false, "shorter runs: a smoke test of the bench itself, not numbers to quote")
 	skipStacks := flag.Bool("skip-stacks", false, "skip synth/plan/apply of the stacks")
+	onlySmall := flag.Bool("only-small", false, "A/B mode: only the 64 B rows and the profiles (no handshakes, memory, start, rotation, stacks)")
 	deadline := flag.Duration("deadline", 15*time.Minute, "give up after this long")
 	flag.Parse()
 	if *repo == "" || *out == "" {
@@ -37,7 +38,10 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *deadline)
 	defer cancel()
-	if err := run(ctx, *repo, *out, *quick, *skipStacks); err != nil {
+	if *onlySmall {
+		bench.BodySizes = bench.BodySizes[:1]
+	}
+	if err := run(ctx, *repo, *out, *quick, *skipStacks, *onlySmall); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -47,7 +51,7 @@ func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[bench] "+format+"\n", args...)
 }
 
-func run(ctx context.Context, repo, out string, quick, skipStacks bool) error {
+func run(ctx context.Context, repo, out string, quick, skipStacks, onlySmall bool) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -90,24 +94,26 @@ func run(ctx context.Context, repo, out string, quick, skipStacks bool) error {
 	bench.PrintMatrix(w, rows)
 	fmt.Fprintln(w)
 
-	progress("TLS handshakes through the counting relay")
-	hs, err := env.MeasureHandshakes(ctx, script, d.Concurrent)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "TLS handshakes at the API (a relay in front of it counts connections opening with a ClientHello):")
-	bench.PrintHandshakes(w, hs)
-	fmt.Fprintln(w)
-
+	var hs []bench.Handshakes
 	var x bench.Extras
-	progress("peak RSS: 1 MB and %d MB bodies, each in a fresh plugin process", rssBig/1_000_000)
-	x.RSS = env.MeasurePeakRSS(ctx, []int64{1_000_000, rssBig})
-	progress("cold start x%d", repeats)
-	x.Cold, x.Warm = env.MeasureColdStart(ctx, repeats)
-	progress("key rotation x%d", repeats)
-	x.RotationFirst, x.RotationNext = env.MeasureRotation(ctx, repeats)
-	bench.PrintExtras(w, x)
-	fmt.Fprintln(w)
+	if !onlySmall {
+		progress("TLS handshakes through the counting relay")
+		if hs, err = env.MeasureHandshakes(ctx, script, d.Concurrent); err != nil {
+			return err
+		}
+		fmt.Fprintln(w, "TLS handshakes at the API (a relay in front of it counts connections opening with a ClientHello):")
+		bench.PrintHandshakes(w, hs)
+		fmt.Fprintln(w)
+
+		progress("peak RSS: 1 MB and %d MB bodies, each in a fresh plugin process", rssBig/1_000_000)
+		x.RSS = env.MeasurePeakRSS(ctx, []int64{1_000_000, rssBig})
+		progress("cold start x%d", repeats)
+		x.Cold, x.Warm = env.MeasureColdStart(ctx, repeats)
+		progress("key rotation x%d", repeats)
+		x.RotationFirst, x.RotationNext = env.MeasureRotation(ctx, repeats)
+		bench.PrintExtras(w, x)
+		fmt.Fprintln(w)
+	}
 
 	progress("CPU profiles of the plugin and the Grafana double under c=64 (%d s)", profileSecs)
 	prof, err := env.Profile(ctx, script, profileSecs)
@@ -120,7 +126,7 @@ func run(ctx context.Context, repo, out string, quick, skipStacks bool) error {
 	}
 
 	var st stacksResult
-	if skipStacks {
+	if skipStacks || onlySmall {
 		fmt.Fprintln(w, "stacks: skipped (--skip-stacks)")
 	} else {
 		progress("stacks: synth (bench-synth.sh), plan and apply against the Grafana double")
