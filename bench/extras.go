@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/platformkit/apibridge/resilience/hostile"
 	"github.com/platformkit/apibridge/resilience/procwatch"
 )
 
@@ -67,16 +68,23 @@ type PeakRSS struct {
 	Err     error
 }
 
-// MeasurePeakRSS streams one body of each size through a fresh plugin
-// process (killed and restarted before each, so VmHWM is that body's peak
-// and nothing else's).
+// MeasurePeakRSS streams one JSON answer of each size through a fresh
+// plugin process (killed and restarted before each, so VmHWM is that
+// answer's peak and nothing else's). JSON, because the plugin passes only
+// JSON on in pieces past its whole-body bound (a cut JSON document is never
+// valid JSON); the JSON comes from the hostile package's large-answer path,
+// a well-behaved one.
 func (e *Env) MeasurePeakRSS(ctx context.Context, sizes []int64) []PeakRSS {
 	var out []PeakRSS
+	if err := e.Save(ctx, Settings(e.Hostile.Faults, e.Hostile.CAPEM), e.Key); err != nil {
+		return []PeakRSS{{Err: err}}
+	}
+	defer func() { _ = e.Configure(context.Background(), e.APIURL, e.Key) }()
 	for _, n := range sizes {
 		r := PeakRSS{Bytes: n}
 		if r.Err = e.KillPlugin(ctx); r.Err == nil {
 			var got int64
-			r.Took, got, r.Err = e.Get(ctx, e.ResourceURL(fmt.Sprintf("proxy/huge?bytes=%d&declare=1", n)))
+			r.Took, got, r.Err = e.Get(ctx, e.ResourceURL(fmt.Sprintf("proxy%s?bytes=%d", hostile.PathJSON, n)))
 			if r.Err == nil && got != n {
 				r.Err = fmt.Errorf("got %d bytes of %d", got, n)
 			}

@@ -17,35 +17,39 @@ import (
 var client = &http.Client{Timeout: 120 * time.Second}
 
 // Settings are the plugin settings the bench runs with: the body sizes it
-// measures (up to 200 MB) under maxResponseBytes, and a timeout that a
-// 200 MB body on a busy machine stays under.
-func (e *Env) Settings(apiURL string) (map[string]any, error) {
-	ca, err := os.ReadFile(e.CAFile)
-	if err != nil {
-		return nil, err
-	}
+// measures (up to 200 MB) under maxResponseBytes, a timeout that a 200 MB
+// body on a busy machine stays under, and allowInsecureLoopback, without
+// which the plugin refuses to dial 127.0.0.1 (the SSRF rule).
+func Settings(apiURL string, ca []byte) map[string]any {
 	return map[string]any{
-		"apiUrl":           apiURL,
-		"caCertificate":    string(ca),
-		"allowedPaths":     []string{"/huge", "/echo"},
-		"timeoutSeconds":   120,
-		"maxResponseBytes": 256 << 20,
-	}, nil
+		"apiUrl":                apiURL,
+		"caCertificate":         string(ca),
+		"allowedPaths":          []string{"/huge", "/echo", "/json"},
+		"timeoutSeconds":        120,
+		"maxResponseBytes":      256 << 20,
+		"allowInsecureLoopback": true,
+	}
 }
 
-// Configure saves the plugin's settings as an admin would; the next call
-// builds a new plugin instance. Grafana stores Updated at one-second
-// resolution and the SDK rebuilds only when it changes, so Configure waits
-// for the next second after the previous save.
+// Configure points the plugin at the API double (at apiURL: the double
+// itself or a relay in front of it) with key.
 func (e *Env) Configure(ctx context.Context, apiURL, key string) error {
+	ca, err := os.ReadFile(e.CAFile)
+	if err != nil {
+		return err
+	}
+	return e.Save(ctx, Settings(apiURL, ca), key)
+}
+
+// Save saves the plugin's settings as an admin would; the next call builds
+// a new plugin instance. Grafana stores Updated at one-second resolution
+// and the SDK rebuilds only when it changes, so Save waits for the next
+// second after the previous save.
+func (e *Env) Save(ctx context.Context, js map[string]any, key string) error {
 	if next := e.lastSave.Truncate(time.Second).Add(time.Second); time.Now().Before(next) {
 		time.Sleep(time.Until(next))
 	}
 	defer func() { e.lastSave = time.Now() }()
-	js, err := e.Settings(apiURL)
-	if err != nil {
-		return err
-	}
 	body, _ := json.Marshal(map[string]any{"enabled": true, "pinned": true, "jsonData": js, "secureJsonData": map[string]string{"apiKey": key}})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.GURL+"/api/plugins/"+PluginID+"/settings", bytes.NewReader(body))
 	req.SetBasicAuth("admin", e.Admin)

@@ -60,7 +60,10 @@ type Row struct {
 	NginxW  time.Duration // CPU of nginx's workers
 	Grafana time.Duration // CPU of the Grafana double (without its plugin child)
 	API     time.Duration // CPU of the API double
-	Err     error
+	// PluginPeak is the plugin's VmHWM after the run: the most memory it
+	// has held since it started (it only grows, row by row).
+	PluginPeak int64
+	Err        error
 }
 
 // PerK is CPU milliseconds per 1,000 requests.
@@ -95,6 +98,7 @@ func (e *Env) Measure(ctx context.Context, script string, p Path, body string, s
 	if row.Err == nil {
 		row.Err = err
 	}
+	row.PluginPeak = after.pluginPeak
 	row.Plugin = after.plugin - before.plugin
 	row.NginxW = after.nginx - before.nginx
 	row.Grafana = after.grafana - before.grafana
@@ -106,7 +110,10 @@ func (e *Env) Measure(ctx context.Context, script string, p Path, body string, s
 	return row
 }
 
-type cpuSample struct{ plugin, nginx, grafana, api time.Duration }
+type cpuSample struct {
+	plugin, nginx, grafana, api time.Duration
+	pluginPeak                  int64
+}
 
 func (e *Env) cpu() (cpuSample, error) {
 	var s cpuSample
@@ -115,9 +122,11 @@ func (e *Env) cpu() (cpuSample, error) {
 	if err != nil {
 		return s, err
 	}
-	if s.plugin, err = procwatch.CPUTime(pid); err != nil {
+	ps, err := procwatch.Read(pid)
+	if err != nil {
 		return s, err
 	}
+	s.plugin, s.pluginPeak = ps.CPU, ps.PeakRSS
 	for _, w := range e.Nginx.Workers() {
 		c, err := procwatch.CPUTime(w)
 		if err != nil {

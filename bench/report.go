@@ -17,16 +17,16 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 // PrintMatrix writes the latency, throughput and CPU table.
 func PrintMatrix(w io.Writer, rows []Row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "body\tc\tpath\tp50 ms\tp99 ms\treq/s\tCPU ms/1k req: proxy\tgrafana double\tAPI double\t")
+	fmt.Fprintln(tw, "body\tc\tpath\tp50 ms\tp99 ms\treq/s\tCPU ms/1k req: proxy\tgrafana double\tAPI double\tplugin peak RSS\t")
 	last := ""
 	for _, r := range rows {
 		group := fmt.Sprintf("%s/%d", r.Body, r.Conns)
 		if last != "" && group != last {
-			fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t")
+			fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t")
 		}
 		last = group
 		if r.Err != nil {
-			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED: %s\t\t\t\t\t\t\n", r.Body, r.Conns, r.Path, oneLine(r.Err.Error()))
+			fmt.Fprintf(tw, "%s\t%d\t%s\tFAILED: %s\t\t\t\t\t\t\t\n", r.Body, r.Conns, r.Path, oneLine(r.Err.Error()))
 			continue
 		}
 		proxy := "-"
@@ -41,8 +41,12 @@ func PrintMatrix(w io.Writer, rows []Row) {
 		if r.API > 0 || r.Size > 0 {
 			api = fmt.Sprintf("%.0f", r.PerK(r.API))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t\n", r.Body, r.Conns, r.Path,
-			usToMs(r.Wrk.P50Us), usToMs(r.Wrk.P99Us), r.Wrk.RPS(), proxy, grafana, api)
+		peak := "-"
+		if r.Proxy == "plugin" {
+			peak = mib(r.PluginPeak)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t\n", r.Body, r.Conns, r.Path,
+			usToMs(r.Wrk.P50Us), usToMs(r.Wrk.P99Us), r.Wrk.RPS(), proxy, grafana, api, peak)
 	}
 	_ = tw.Flush()
 }
@@ -85,7 +89,7 @@ func PrintExtras(w io.Writer, x Extras) {
 			fmt.Fprintf(tw, "plugin peak RSS, %s body\tFAILED: %s\t\t\n", mib(r.Bytes), oneLine(r.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(tw, "plugin peak RSS (VmHWM), one %s body in a fresh process\t%s\tstreamed in %s ms\t\n", mib(r.Bytes), mib(r.PeakRSS), ms(r.Took))
+		fmt.Fprintf(tw, "plugin peak RSS (VmHWM), one %s JSON answer in a fresh process\t%s\tstreamed in %s ms\t\n", mib(r.Bytes), mib(r.PeakRSS), ms(r.Took))
 	}
 	timing := func(name string, t, base Timing, baseName string) {
 		if t.Err != nil || base.Err != nil {

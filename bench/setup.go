@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/platformkit/apibridge/resilience/hostile"
 	"github.com/platformkit/apibridge/testkit/plugintest"
 )
 
@@ -76,6 +77,8 @@ type Env struct {
 	// client's idle pooled connections never show in another's counts.
 	Relays map[string]*Relay
 	Nginx  *Nginx
+	// Hostile serves the large JSON answers of the peak-memory phase.
+	Hostile *hostile.Upstreams
 	// NginxDirect and NginxRelay are nginx's two listeners: to the API
 	// double, and to it through the relay.
 	NginxDirect, NginxRelay string
@@ -122,6 +125,9 @@ func Start(ctx context.Context, out string, bins Bins) (*Env, error) {
 	if err := e.Configure(ctx, e.APIURL, e.Key); err != nil {
 		return nil, err
 	}
+	if e.Hostile, err = hostile.Start(); err != nil {
+		return nil, err
+	}
 	apiHost := strings.TrimPrefix(e.APIURL, "https://")
 	e.Relays = map[string]*Relay{}
 	for _, name := range []string{RelayDirect, RelayNginx, RelayPlugin} {
@@ -157,6 +163,9 @@ func (e *Env) Close() {
 	}
 	for _, r := range e.Relays {
 		r.Close()
+	}
+	if e.Hostile != nil {
+		e.Hostile.Close()
 	}
 	for _, p := range []*Proc{e.Grafana, e.API} {
 		if p != nil {

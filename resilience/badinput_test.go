@@ -179,9 +179,10 @@ func TestBadSettings(t *testing.T) {
 }
 
 // ssrfTargets are private, link-local and metadata addresses an org admin
-// could point apiUrl at (issue: SSRF). They must be refused, either when
-// the settings load or when the address is dialed, never tried: a refusal
-// says so, where a timeout or "unreachable" means the plugin tried.
+// could point apiUrl at (server-side request forgery). They must be
+// refused, when the settings load (not_configured naming apiUrl) or when the
+// address is dialed (upstream_address_refused), never tried: a timeout or
+// "unreachable" means the plugin tried.
 var ssrfTargets = []string{"https://169.254.169.254/", "https://10.0.0.1/", "https://[fe80::1]/", "https://100.64.0.1/", "https://[fd00::1]/"}
 
 func TestPrivateTargetsAreRefused(t *testing.T) {
@@ -198,7 +199,7 @@ func TestPrivateTargetsAreRefused(t *testing.T) {
 			switch {
 			case a.status == 503 && code == "not_configured" && strings.Contains(msg, "apiUrl"):
 				o.clear, o.note = true, msg
-			case a.status >= 400 && code != "" && code != "upstream_timeout" && code != "upstream_unreachable" && len(msg) > 20:
+			case a.status == 403 && code == "upstream_address_refused" && len(msg) > 20:
 				o.clear, o.note = true, msg
 			default:
 				o.note = "the plugin tried to reach it: " + a.String()

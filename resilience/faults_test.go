@@ -1,6 +1,7 @@
 package resilience
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -18,10 +19,16 @@ type faultCase struct {
 	path   string // under the faults origin
 	token  string
 	// Exactly one of these: a clear error with this status and code ("" =
-	// any code), or "the caller can tell the body is not whole".
-	status int
-	code   string
-	broken bool
+	// any code); "the caller can tell the body is not whole" (brokenJSON:
+	// for a JSON answer, an answer that is not valid JSON counts too); or a
+	// whole JSON answer of this many bytes.
+	status     int
+	code       string
+	broken     bool
+	brokenJSON bool
+	wholeJSON  int
+	// maxBytes is maxResponseBytes for the case (default OversizeBytes/2).
+	maxBytes int
 	// mentions must appear in the error message (case-insensitive).
 	mentions []string
 }
@@ -50,6 +57,11 @@ var faultCases = []faultCase{
 	{name: "truncated small body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedSmall, status: 502},
 	{name: "truncated large body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedLarge, broken: true},
 	{name: "truncated chunk", origin: faults, path: hostile.PathTruncatedChunk, broken: true},
+	// Past the plugin's whole-body bound (16 MiB) only JSON is streamed; a
+	// cut there must leave a body that is not valid JSON (Grafana appends
+	// its error object), and a whole one must arrive intact.
+	{name: "40 MiB JSON answered whole (control)", origin: faults, path: hostile.PathJSON + "?bytes=41943040", wholeJSON: 40 << 20, maxBytes: 64 << 20},
+	{name: "40 MiB JSON cut after 20 MiB", origin: faults, path: hostile.PathJSONCut + "?bytes=41943040", brokenJSON: true, maxBytes: 64 << 20},
 }
 
 // TestUpstreamFaults: each hostile upstream gets its documented answer, the
@@ -59,28 +71,40 @@ var faultCases = []faultCase{
 func TestUpstreamFaults(t *testing.T) {
 	s := env
 	u := s.hostile
-	settingsFor := func(origin string) map[string]any {
+	type target struct {
+		origin   string
+		maxBytes int
+	}
+	settingsFor := func(to target) map[string]any {
 		return map[string]any{
-			"apiUrl":           origin,
-			"caCertificate":    string(u.CAPEM),
-			"allowedPaths":     []string{"/"},
-			"timeoutSeconds":   2,
-			"maxResponseBytes": hostile.OversizeBytes / 2,
+			"apiUrl":        to.origin,
+			"caCertificate": string(u.CAPEM),
+			"allowedPaths":  []string{"/"},
+			// The hostile upstreams listen on 127.0.0.1, which the plugin
+			// calls only with this on (or an operator allowlist).
+			"allowInsecureLoopback": true,
+			"timeoutSeconds":        2,
+			"maxResponseBytes":      to.maxBytes,
 		}
 	}
+	start := target{u.Faults, hostile.OversizeBytes / 2}
 	// Start level: one instance on the faults origin, warm.
-	s.configure(t, settingsFor(u.Faults), s.key)
+	s.configure(t, settingsFor(start), s.key)
 	if ok, why := s.healthy("proxy" + hostile.PathOK); !ok {
 		t.Fatalf("before any fault: %s", why)
 	}
 	base := s.level(t)
-	current := u.Faults
+	current := start
 
 	for _, c := range faultCases {
 		t.Run(c.name, func(t *testing.T) {
-			if origin := c.origin(u); origin != current {
-				s.configure(t, settingsFor(origin), s.key)
-				current = origin
+			want := target{c.origin(u), c.maxBytes}
+			if want.maxBytes == 0 {
+				want.maxBytes = hostile.OversizeBytes / 2
+			}
+			if want != current {
+				s.configure(t, settingsFor(want), s.key)
+				current = want
 			}
 			method, token := c.method, c.token
 			if method == "" {
@@ -98,9 +122,20 @@ func TestUpstreamFaults(t *testing.T) {
 
 			o := outcome{group: "upstream faults", name: c.name, tried: 1}
 			var why string
-			if c.broken {
+			switch {
+			case c.broken:
 				o.clear, why = isVisiblyBroken(a)
-			} else {
+			case c.brokenJSON:
+				o.clear, why = isVisiblyBroken(a)
+				if !o.clear && !json.Valid(a.body) {
+					o.clear, why = true, fmt.Sprintf("a %d whose %d-byte body is not valid JSON", a.status, len(a.body))
+				}
+			case c.wholeJSON > 0:
+				o.clear = a.err == nil && a.readErr == nil && a.status == 200 && len(a.body) == c.wholeJSON && json.Valid(a.body)
+				if !o.clear {
+					why = fmt.Sprintf("want the whole %d-byte JSON document; got %s", c.wholeJSON, a)
+				}
+			default:
 				o.clear, why = isClearError(a, c.status, c.code)
 				if _, msg := a.apiError(); o.clear && len(c.mentions) > 0 && !contains(msg, c.mentions...) {
 					o.clear, why = false, "the message does not say "+strings.Join(c.mentions, ", ")+": "+msg
@@ -114,7 +149,7 @@ func TestUpstreamFaults(t *testing.T) {
 				o.leak, why = true, why+"; the key is in "+strings.Join(hits, ", ")
 			}
 			probe := ""
-			if current == u.Faults {
+			if current.origin == u.Faults {
 				probe = "proxy" + hostile.PathOK
 			}
 			if ok, hwhy := s.healthy(probe); !ok {
@@ -129,7 +164,7 @@ func TestUpstreamFaults(t *testing.T) {
 	}
 
 	// Back on the faults origin (the old instances are disposed 5 s later).
-	s.configure(t, settingsFor(u.Faults), s.key)
+	s.configure(t, settingsFor(start), s.key)
 	if ok, why := s.healthy("proxy" + hostile.PathOK); !ok {
 		t.Fatalf("after the faults: %s", why)
 	}

@@ -38,7 +38,12 @@ const (
 	PathTruncatedSmall    = "/truncated-small"    // Content-Length 1000, 500 bytes, clean close
 	PathTruncatedLarge    = "/truncated-large"    // Content-Length 2*LateBytes, LateBytes, clean close
 	PathTruncatedChunk    = "/truncated-chunk"    // chunked; connection closed inside a chunk after LateBytes
+	PathJSON              = "/json"               // ?bytes=N: a valid JSON document of exactly N bytes (not a fault: the large-answer baseline)
+	PathJSONCut           = "/json-cut"           // ?bytes=N: the same document announced whole, cut after half
 )
+
+// maxJSONBytes bounds ?bytes= of the JSON paths.
+const maxJSONBytes = 1 << 31
 
 func (u *Upstreams) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -62,6 +67,8 @@ func (u *Upstreams) routes() http.Handler {
 	mux.HandleFunc(PathTruncatedSmall, func(w http.ResponseWriter, r *http.Request) { sendThen(w, 1000, 500, closeClean) })
 	mux.HandleFunc(PathTruncatedLarge, func(w http.ResponseWriter, r *http.Request) { sendThen(w, 2*LateBytes, LateBytes, closeClean) })
 	mux.HandleFunc(PathTruncatedChunk, truncatedChunk)
+	mux.HandleFunc(PathJSON, func(w http.ResponseWriter, r *http.Request) { jsonDocument(w, r, false) })
+	mux.HandleFunc(PathJSONCut, func(w http.ResponseWriter, r *http.Request) { jsonDocument(w, r, true) })
 	return mux
 }
 
@@ -91,6 +98,51 @@ func sendThen(w http.ResponseWriter, declared, n int, cut func(net.Conn)) {
 		return
 	}
 	cut(conn)
+}
+
+// jsonDocument writes {"data":"xxx...x"} of exactly ?bytes= bytes with its
+// Content-Length; cut stops after half of it and closes the connection.
+func jsonDocument(w http.ResponseWriter, r *http.Request, cut bool) {
+	const frame = len(`{"data":""}`)
+	n, err := strconv.Atoi(r.URL.Query().Get("bytes"))
+	if err != nil || n < frame || n > maxJSONBytes {
+		http.Error(w, fmt.Sprintf("bytes must be a whole number from %d to %d", frame, maxJSONBytes), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+	limit := n
+	if cut {
+		limit = n / 2
+	}
+	fill := []byte(strings.Repeat("x", 64<<10))
+	sent := 0
+	write := func(b []byte) bool {
+		b = b[:min(len(b), limit-sent)]
+		k, err := w.Write(b)
+		sent += k
+		return err == nil && sent < limit
+	}
+	if write([]byte(`{"data":"`)) {
+		for left := n - frame; left > 0; {
+			part := fill[:min(left, len(fill))]
+			if !write(part) {
+				break
+			}
+			left -= len(part)
+		}
+		if sent < limit {
+			write([]byte(`"}`))
+		}
+	}
+	if !cut {
+		return
+	}
+	w.(http.Flusher).Flush()
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		closeClean(conn)
+	}
 }
 
 // reset closes with SO_LINGER 0, which makes the kernel send a TCP RST

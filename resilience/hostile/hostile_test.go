@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -52,6 +53,12 @@ func TestFaultsAreWhatTheySay(t *testing.T) {
 	}
 	if _, b, _, rerr := get(u.Faults + PathOversizedStreamed); rerr != nil || len(b) != OversizeBytes {
 		t.Errorf("oversized-streamed: %d bytes, %v", len(b), rerr)
+	}
+	if _, b, _, rerr := get(u.Faults + PathJSON + "?bytes=100000"); rerr != nil || len(b) != 100000 || !json.Valid(b) {
+		t.Errorf("json: %d bytes, valid %v, %v", len(b), json.Valid(b), rerr)
+	}
+	if _, b, _, rerr := get(u.Faults + PathJSONCut + "?bytes=100000"); !errors.Is(rerr, io.ErrUnexpectedEOF) || len(b) != 50000 {
+		t.Errorf("json-cut: %d bytes, %v; want 50000 then unexpected EOF", len(b), rerr)
 	}
 	if resp, _, _, _ := get(u.Faults + PathRedirectCross); resp == nil || resp.Header.Get("Location") != u.Other+"/stolen" {
 		t.Errorf("redirect-cross: %v", resp)
