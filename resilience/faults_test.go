@@ -41,11 +41,11 @@ func unknownCA(u *hostile.Upstreams) string { return u.UnknownCA }
 
 var faultCases = []faultCase{
 	{name: "connection refused", origin: refused, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"refused"}},
-	{name: "reset before the first 32 KiB", origin: faults, path: hostile.PathResetEarly, status: 502, code: "upstream_unreachable"},
-	{name: "reset after the status was sent", origin: faults, path: hostile.PathResetLate, broken: true},
+	{name: "reset after 10 KiB of the body", origin: faults, path: hostile.PathResetEarly, status: 502, code: "upstream_response_incomplete"},
+	{name: "reset after 96 KiB of the body", origin: faults, path: hostile.PathResetLate, broken: true},
 	{name: "slow headers", origin: faults, path: hostile.PathSlowHeaders, status: 504, code: "upstream_timeout"},
-	{name: "slow body before the first 32 KiB", origin: faults, path: hostile.PathSlowBodyEarly, status: 504, code: "upstream_timeout"},
-	{name: "slow body after the status was sent", origin: faults, path: hostile.PathSlowBodyLate, broken: true},
+	{name: "slow body, stalls after 10 KiB", origin: faults, path: hostile.PathSlowBodyEarly, status: 504, code: "upstream_timeout"},
+	{name: "slow body, stalls after 96 KiB", origin: faults, path: hostile.PathSlowBodyLate, broken: true},
 	{name: "certificate for another name", origin: wrongName, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"certificate"}},
 	{name: "expired certificate", origin: expired, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"certificate"}},
 	{name: "certificate from an unknown CA", origin: unknownCA, path: hostile.PathOK, status: 502, code: "upstream_unreachable", mentions: []string{"certificate"}},
@@ -54,7 +54,7 @@ var faultCases = []faultCase{
 	{name: "redirect loop", origin: faults, path: hostile.PathRedirectLoop, status: 502, code: "upstream_redirect_blocked"},
 	{name: "oversized body, length announced", origin: faults, path: hostile.PathOversizedDeclared, status: 502, code: "upstream_response_too_large"},
 	{name: "oversized body, streamed", origin: faults, path: hostile.PathOversizedStreamed, broken: true},
-	{name: "truncated small body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedSmall, status: 502},
+	{name: "truncated small body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedSmall, status: 502, code: "upstream_response_incomplete"},
 	{name: "truncated large body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedLarge, broken: true},
 	{name: "truncated chunk", origin: faults, path: hostile.PathTruncatedChunk, broken: true},
 	// Past the plugin's whole-body bound (16 MiB) only JSON is streamed; a

@@ -313,6 +313,17 @@ func isClearError(a answer, status int, code string) (bool, string) {
 	return true, ""
 }
 
+// isGrafanaError: Grafana's own error body ({"messageId":...}) with status.
+func isGrafanaError(a answer, status int, messageID string) (bool, string) {
+	var e struct {
+		MessageID string `json:"messageId"`
+	}
+	if a.err != nil || a.status != status || json.Unmarshal(a.body, &e) != nil || e.MessageID != messageID {
+		return false, fmt.Sprintf("want Grafana's %d %s; got %s", status, messageID, a)
+	}
+	return true, ""
+}
+
 // isVisiblyBroken: a caller can tell the answer is not the whole body. Either
 // a clear error status, or a body that cannot be read to its end (a cut
 // connection or chunked stream). A 2xx that reads to a clean end is the

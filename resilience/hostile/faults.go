@@ -10,11 +10,12 @@ import (
 	"time"
 )
 
-// Sizes the fault paths use. EarlyBytes is less than the 32 KiB the plugin
-// reads before it sends the status (plugin/pkg/plugin/stream.go, chunkSize),
-// LateBytes more, so each fault is tried both before and after the caller
-// has seen a status. OversizeBytes is what the oversized paths send; the
-// suite sets maxResponseBytes to half of it.
+// Sizes the fault paths use. EarlyBytes and LateBytes straddle the first
+// message the plugin sends to Grafana (32 KiB when it streamed from the
+// start; it now holds answers whole up to a bound, plugin/pkg/plugin/stream.go,
+// wholeBodyLimit), so a fault is tried on both sides of any such boundary.
+// OversizeBytes is what the oversized paths send; the suite sets
+// maxResponseBytes to half of it.
 const (
 	EarlyBytes    = 10 << 10
 	LateBytes     = 96 << 10

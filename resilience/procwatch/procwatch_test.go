@@ -43,8 +43,12 @@ func TestParseStatus(t *testing.T) {
 }
 
 func TestReadSelfAndChildren(t *testing.T) {
-	end := time.Now().Add(30 * time.Millisecond)
-	for time.Now().Before(end) { // spend some CPU so that utime moves
+	// Spend CPU until utime moves (it counts in 10 ms ticks; on a busy
+	// machine wall time says little about CPU time).
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if c, err := CPUTime(os.Getpid()); err != nil || c > 0 {
+			break
+		}
 	}
 	s, err := Read(os.Getpid())
 	if err != nil {
