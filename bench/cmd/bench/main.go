@@ -29,6 +29,7 @@ func main() {
 	out := flag.String("out", "", "output directory for the report, profiles and logs (required)")
 	quick := flag.Bool("quick", false, "shorter runs: a smoke test of the bench itself, not numbers to quote")
 	skipStacks := flag.Bool("skip-stacks", false, "skip synth/plan/apply of the stacks")
+	compare := flag.String("compare", "", "A/B mode: a plugin module dir (pkg/, src/plugin.json) to run beside this repo's plugin, in alternating rounds")
 	onlySmall := flag.Bool("only-small", false, "A/B mode: only the 64 B rows and the profiles (no handshakes, memory, start, rotation, stacks)")
 	deadline := flag.Duration("deadline", 15*time.Minute, "give up after this long")
 	flag.Parse()
@@ -38,6 +39,13 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *deadline)
 	defer cancel()
+	if *compare != "" {
+		if err := runCompare(ctx, *repo, *out, *compare); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *onlySmall {
 		bench.BodySizes = bench.BodySizes[:1]
 	}
@@ -150,6 +158,29 @@ func run(ctx context.Context, repo, out string, quick, skipStacks, onlySmall boo
 	if len(hits) > 0 {
 		return fmt.Errorf("the key is in %s", strings.Join(hits, ", "))
 	}
+	return nil
+}
+
+// runCompare is the A/B mode: this repo's plugin against another build.
+func runCompare(ctx context.Context, repo, out, other string) error {
+	const rounds = 7
+	d := bench.Durations{Single: 2 * time.Second, Concurrent: 3 * time.Second, Warmup: time.Second}
+	bins, err := bench.Build(ctx, repo, out)
+	if err != nil {
+		return err
+	}
+	env, err := bench.Start(ctx, out, bins)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	progress("A/B: %d rounds of 64 B at c=1 and c=64, alternating", rounds)
+	res, err := env.CompareBuilds(ctx, filepath.Join(repo, "bench", "wrk-report.lua"), other, rounds, d)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("bench A/B %s, %s\n", time.Now().UTC().Format(time.RFC3339), machine())
+	bench.PrintAB(os.Stdout, res, rounds)
 	return nil
 }
 
