@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/platformkit/apibridge/bench"
+	"github.com/platformkit/apibridge/resilience/procwatch"
 )
 
 func main() {
@@ -149,6 +150,9 @@ func run(ctx context.Context, repo, out string, quick, skipStacks, onlySmall boo
 	bench.PrintTargets(w, bench.Targets(rows, hs, x, st.SynthKit, st.SynthBase))
 	fmt.Fprintln(w)
 
+	if api, err := procwatch.Read(env.API.PID()); err == nil {
+		fmt.Fprintf(w, "API double at the end: RSS %.0f MiB, peak %.0f MiB (it records every request it received)\n\n", float64(api.RSS)/(1<<20), float64(api.PeakRSS)/(1<<20))
+	}
 	env.Close() // stop everything before scanning what it wrote
 	files, hits, err := env.ScanForKey()
 	if err != nil {
