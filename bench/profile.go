@@ -34,9 +34,9 @@ const runtimeOwner = "Go runtime: GC, scheduler (no caller of ours)"
 // PluginOwners split the plugin process: our package by concern, then what
 // it runs on. Order matters only when one function matches two patterns.
 var PluginOwners = []Owner{
-	{"ours: redaction (key search and copy per chunk)", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.(\(\*keyRedactor\)|newKeyRedactor|redactHeaders)`)},
-	{"ours: routing and policy (route, path, headers)", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.(resolve|NormalizePath|pathAllowed|cleanQuery|checkRawURL|upstreamRequestHeaders|downstreamResponseHeaders|upstreamURL|roleOf|neverForwarded|\(\*App\)\.routes|methodsOf)`)},
-	{"ours: settings and instance build", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.(LoadSettings|NewApp|newUpstreamClient|parseAPIURL|validate)`)},
+	{"ours: redaction (key search and copy per chunk)", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.(\(\*keyRedactor\)|newKeyRedactor|redact[A-Z]|keyForms|percentAll|base64Core)`)},
+	{"ours: routing and policy (route, path, headers)", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.(resolve|NormalizePath|pathAllowed|cleanQuery|checkRawURL|checkRawPathBytes|checkNonASCII|checkSegment|withoutMarks|hasSchemePrefix|upstreamRequestHeaders|downstreamResponseHeaders|bodyContentType|upstreamURL|roleOf|neverForwarded|\(\*App\)\.routes|\(\*App\)\.ruleFor|methodsOf|hopRule|nextHop|exactPath|addressPolicy|guardedDial)`)},
+	{"ours: settings and instance build", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.(LoadSettings|NewApp|newUpstreamClient|parse[A-Z]|validate|LoadOperatorSettings)`)},
 	{"ours: streaming and errors (forward, send)", regexp.MustCompile(`apibridge/plugin/pkg/plugin\.`)},
 	{"SDK logging (JSON log lines to Grafana)", regexp.MustCompile(`go-hclog|grafana-plugin-sdk-go/backend/log\.|backend\.\(\*loggerMiddleware\)`)},
 	{"SDK tracing and metrics middlewares", regexp.MustCompile(`go\.opentelemetry\.io|prometheus|backend\.\(\*(tracing|metrics)Middleware\)`)},
@@ -196,6 +196,11 @@ func (e *Env) Profile(ctx context.Context, script string, seconds int) (*Profile
 		return nil, err
 	}
 	return run, nil
+}
+
+// BreakdownFile is Breakdown of a saved CPU profile.
+func BreakdownFile(file string, owners []Owner) ([]Share, time.Duration, error) {
+	return breakdownFile(file, owners)
 }
 
 func breakdownFile(file string, owners []Owner) ([]Share, time.Duration, error) {

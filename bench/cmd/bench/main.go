@@ -30,10 +30,18 @@ func main() {
 	out := flag.String("out", "", "output directory for the report, profiles and logs (required)")
 	quick := flag.Bool("quick", false, "shorter runs: a smoke test of the bench itself, not numbers to quote")
 	skipStacks := flag.Bool("skip-stacks", false, "skip synth/plan/apply of the stacks")
+	breakdown := flag.String("breakdown", "", "print the owner breakdown of a saved profile: plugin=FILE or double=FILE, then exit")
 	compare := flag.String("compare", "", "A/B mode: a plugin module dir (pkg/, src/plugin.json) to run beside this repo's plugin, in alternating rounds")
 	onlySmall := flag.Bool("only-small", false, "A/B mode: only the 64 B rows and the profiles (no handshakes, memory, start, rotation, stacks)")
 	deadline := flag.Duration("deadline", 15*time.Minute, "give up after this long")
 	flag.Parse()
+	if *breakdown != "" {
+		if err := printBreakdown(*breakdown); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *repo == "" || *out == "" {
 		fmt.Fprintln(os.Stderr, "bench: --repo and --out are required (bench/run.sh sets them)")
 		os.Exit(2)
@@ -185,6 +193,24 @@ func runCompare(ctx context.Context, repo, out, other string) error {
 	}
 	fmt.Printf("bench A/B %s, %s\n", time.Now().UTC().Format(time.RFC3339), machine())
 	bench.PrintAB(os.Stdout, res, rounds)
+	return nil
+}
+
+// printBreakdown charges a saved profile's samples to their owners.
+func printBreakdown(spec string) error {
+	kind, file, ok := strings.Cut(spec, "=")
+	owners := map[string][]bench.Owner{"plugin": bench.PluginOwners, "double": bench.DoubleOwners}[kind]
+	if !ok || owners == nil {
+		return fmt.Errorf("--breakdown %q: want plugin=FILE or double=FILE", spec)
+	}
+	shares, total, err := bench.BreakdownFile(file, owners)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s CPU\n", file, total)
+	for _, s := range shares {
+		fmt.Printf("  %5.1f%%  %s\n", s.Percent, s.Owner)
+	}
 	return nil
 }
 
