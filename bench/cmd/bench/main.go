@@ -167,6 +167,7 @@ func run(ctx context.Context, repo, out string, quick, skipStacks, onlySmall boo
 		return err
 	}
 	fmt.Fprintf(w, "key scan: the run's canary key found in %d of %d files under %s (plugin logs, profiles, report)\n", len(hits), files, out)
+	removeBuilds(out)
 	if len(hits) > 0 {
 		return fmt.Errorf("the key is in %s", strings.Join(hits, ", "))
 	}
@@ -191,6 +192,7 @@ func runCompare(ctx context.Context, repo, out, other string) error {
 	if err != nil {
 		return err
 	}
+	defer removeBuilds(out)
 	fmt.Printf("bench A/B %s, %s\n", time.Now().UTC().Format(time.RFC3339), machine())
 	bench.PrintAB(os.Stdout, res, rounds)
 	return nil
@@ -212,6 +214,14 @@ func printBreakdown(spec string) error {
 		fmt.Printf("  %5.1f%%  %s\n", s.Percent, s.Owner)
 	}
 	return nil
+}
+
+// removeBuilds deletes the binaries a run built (tens of MB each); the
+// report, profiles (symbolized, readable without them) and logs stay.
+func removeBuilds(out string) {
+	for _, d := range []string{"bin", "dist", "dist-b", "dist-profiled"} {
+		_ = os.RemoveAll(filepath.Join(out, d))
+	}
 }
 
 func errText(err error) string {
