@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/platformkit/apibridge/testkit/grafanadouble"
 	"github.com/platformkit/apibridge/testkit/plugintest"
@@ -49,6 +50,7 @@ func canary(t *testing.T) string {
 type grafana struct {
 	t      *testing.T
 	host   *grafanadouble.Host
+	clock  *grafanadouble.ManualClock
 	bodies [][]byte
 }
 
@@ -90,8 +92,12 @@ func (g *grafana) do(method, path, bearer string, body any, header http.Header) 
 	return res.StatusCode, b
 }
 
+// saveSettings saves as a person or pipeline does, each save in a later
+// second of Grafana's clock: Grafana stores Updated in whole seconds and
+// the plugin SDK rebuilds its instance only when Updated changes.
 func (g *grafana) saveSettings(jsonData map[string]any, secure map[string]string) {
 	g.t.Helper()
+	g.clock.Advance(time.Second)
 	body := map[string]any{"enabled": true, "pinned": true, "jsonData": jsonData}
 	if secure != nil {
 		body["secureJsonData"] = secure
@@ -149,12 +155,14 @@ const (
 func startStack(t *testing.T, key string, forwardCallerAuth bool) (*grafana, *upstreamdouble.Server) {
 	t.Helper()
 	up := upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: key})
+	clock := grafanadouble.NewManualClock(time.Now())
 	host := grafanadouble.StartT(t, grafanadouble.Options{
+		Clock:                    clock,
 		PluginDir:                pluginDist(t),
 		Tokens:                   map[string]grafanadouble.Role{viewerToken: grafanadouble.RoleViewer, editorToken: grafanadouble.RoleEditor},
 		ForwardCallerAuthHeaders: forwardCallerAuth,
 	})
-	return &grafana{t: t, host: host}, up
+	return &grafana{t: t, host: host, clock: clock}, up
 }
 
 func apiSettings(up *upstreamdouble.Server) map[string]any {
@@ -168,8 +176,14 @@ func TestKeyPathAndRotationThroughGrafana(t *testing.T) {
 	key1, key2 := canary(t), canary(t)
 	g, up := startStack(t, key1, false)
 
-	// Before any settings: the app says what is missing.
+	// Before the first save Grafana itself answers 404 (checkAppEnabled);
+	// once enabled without an apiUrl the app says what is missing.
 	status, body := g.resource(http.MethodGet, "status", viewerToken, nil, nil)
+	if status != http.StatusNotFound || !strings.Contains(string(body), "Plugin setting not found") {
+		t.Fatalf("status before the first save: %d %s", status, body)
+	}
+	g.saveSettings(nil, nil)
+	status, body = g.resource(http.MethodGet, "status", viewerToken, nil, nil)
 	if status != http.StatusOK || !strings.Contains(string(body), `"configured":false`) || !strings.Contains(string(body), "not configured: apiUrl") {
 		t.Fatalf("status before settings: %d %s", status, body)
 	}

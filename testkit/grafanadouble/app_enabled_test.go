@@ -52,6 +52,11 @@ func TestAutoEnabledAppPassesWithoutASettingsRow(t *testing.T) {
 	if res, health, msg := appState(t, h, admin, nil); res != 200 || health != 200 {
 		t.Errorf("auto-enabled app before any save: resources %d, health %d, %q; want 200", res, health, msg)
 	}
+	// The same binary without autoEnabled is refused.
+	plain := startEcho(t)
+	if res, health, _ := appState(t, plain, admin, nil); res != 404 || health != 404 {
+		t.Errorf("the same app without autoEnabled: resources %d, health %d; want 404", res, health)
+	}
 	r := do(t, h, call{method: http.MethodPost, path: settingsPath(echoID), auth: admin, body: `{"enabled":false}`})
 	if r.status != http.StatusBadRequest || r.json(t)["message"] != "Cannot disable auto-enabled plugin" {
 		t.Errorf("disabling an auto-enabled app: %d %s", r.status, r.body)

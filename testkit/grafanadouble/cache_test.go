@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -140,5 +141,36 @@ func TestPluginContextCacheHoldsOneOrgPerPlugin(t *testing.T) {
 	do(t, b, call{path: resourcesPath("context"), auth: org2, header: map[string][]string{"X-Grafana-Org-Id": {"2"}}})
 	if inUse(b) != sha(k2) || instanceKeyHash(t, b, admin) != sha(k2) {
 		t.Error("an org 2 plugin context did not evict b's org 1 cache entry")
+	}
+}
+
+func TestSecretInUseEndpointAnswersBooleansToTheServerAdmin(t *testing.T) {
+	clock := NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	h := startEcho(t, func(o *Options) { o.Clock = clock })
+	key := canary(t, "introspect")
+	ask := func(auth, query string) reply {
+		return do(t, h, call{path: introspectPath + query, auth: auth})
+	}
+	saveKey(t, h, key)
+	pluginSees(t, h, admin)
+	clock.Advance(100 * time.Millisecond)
+	saveKey(t, h, canary(t, "same-second"))
+	r := ask(admin, "?orgId=1&key=apiKey")
+	mustNotContain(t, "the introspection answer", r.body, key)
+	if got := r.json(t); r.status != 200 || got["stored"] != true || got["inUse"] != true || got["current"] != false {
+		t.Errorf("after a same-second rotation: %d %s, want current=false", r.status, r.body)
+	}
+	clock.Advance(time.Second)
+	saveKey(t, h, key)
+	if got := ask(admin, "?orgId=1&key=apiKey").json(t); got["current"] != true {
+		t.Errorf("after a write in a new second: %v, want current=true", got)
+	}
+	if r := ask("bearer:tok-admin", "?orgId=1&key=apiKey"); r.status != 403 {
+		t.Errorf("org admin token: %d, want 403 (server admin only)", r.status)
+	}
+	for _, q := range []string{"", "?orgId=x&key=apiKey", "?orgId=1", "?orgId=-1&key=apiKey"} {
+		if r := ask(admin, q); r.status != 400 || !strings.Contains(r.json(t)["message"].(string), "Fix:") {
+			t.Errorf("%q: %d %s, want 400 with a fix", q, r.status, r.body)
+		}
 	}
 }

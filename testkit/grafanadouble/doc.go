@@ -2,24 +2,25 @@
 // that the kit uses. It is test code: product code must never import it.
 //
 // What is real: the plugin backend binary and its protocol. The double
-// launches the binary from a plugin dist directory exactly the way Grafana
-// does (hashicorp/go-plugin, handshake ProtocolVersion 2 with magic cookie
+// launches the binary from a plugin dist directory the way Grafana does
+// (hashicorp/go-plugin, handshake ProtocolVersion 2 with magic cookie
 // grafana_plugin_type=datasource, gRPC only, the SDK's pluginv2 clients) and
 // talks to it with CallResource (streamed) and CheckHealth.
 //
-// What is a double: the HTTP API in front of it, which implements the
-// documented contract of Grafana's pkg/api/plugins.go for one org:
+// What is a double: the HTTP API in front of it, which models Grafana 13's
+// source by default - checkAppEnabled, the one-second Updated column, the
+// per-replica plugin-context and decrypted-secrets caches, replicas sharing
+// one settings table, the response and CSRF middleware, Grafana's error
+// bodies, the plugin's environment and log level - for these routes:
 //
 //   - GET  /api/health
-//   - GET  /api/plugins/<id>/settings   (any signed-in role; secure values never returned)
-//   - POST /api/plugins/<id>/settings   (org Admin; jsonData replaced whole,
-//     secureJsonData merged key by key, any value sent, even "", overwrites)
-//   - ANY  /api/plugins/<id>/resources/* (any signed-in role, forwarded over gRPC)
-//   - GET  /api/plugins/<id>/health     (200 for OK, 400 otherwise, like Grafana 11+)
-//   - POST /login, GET /logout          (grafana_session cookie for browser tests)
+//   - GET  /api/plugins/<id>/settings   (plugins.app:access; secure values never returned)
+//   - POST /api/plugins/<id>/settings   (plugins:write; application/json; jsonData replaced
+//     whole, secureJsonData merged key by key)
+//   - ANY  /api/plugins/<id>/resources/* (plugins.app:access, app enabled; forwarded over gRPC)
+//   - GET  /api/plugins/<id>/health     (app enabled)
+//   - POST /login, GET /logout, GET /api/user
 //
-// secureJsonData is encrypted at rest with AES-GCM under a key derived from
-// Options.SecretKey and is decrypted only into the PluginContext sent to the
-// plugin (AppInstanceSettings.DecryptedSecureJSONData). AtRestStore and
-// StoredSecret exist so tests can prove both halves of that promise.
+// testkit/README.md holds the fidelity table: each behaviour, the Grafana
+// source it comes from, the code here and the test that proves it.
 package grafanadouble

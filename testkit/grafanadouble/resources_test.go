@@ -30,6 +30,9 @@ func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
 			"User-Agent":       {"browser/1.0"},
 			"Connection":       {"X-Hop"},
 			"X-Hop":            {"dropped"},
+			// Listed by contexthandler.WithAuthHTTPHeaders, cleared by the
+			// clear-auth-headers middleware.
+			"X-Grafana-Device-Id": {"device-1"},
 		},
 	})
 	if r.status != http.StatusOK {
@@ -48,7 +51,7 @@ func TestResourceRequestIsForwardedLikeGrafana(t *testing.T) {
 	if got.Method != "POST" || got.Path != "request/items" || got.URL != "request/items?x=1&y=a%20b" || got.Body != `{"hello":"plugin"}` {
 		t.Errorf("forwarded request = %+v", got)
 	}
-	for _, k := range []string{"Authorization", "Cookie", "Origin", "Referer", "X-Forwarded-Host", "User-Agent", "Connection", "X-Hop"} {
+	for _, k := range []string{"Authorization", "Cookie", "Origin", "Referer", "X-Forwarded-Host", "User-Agent", "Connection", "X-Hop", "X-Grafana-Device-Id", "X-Grafana-Id"} {
 		if _, ok := got.Headers[k]; ok {
 			t.Errorf("header %s reached the plugin; Grafana strips it", k)
 		}
@@ -162,6 +165,15 @@ func TestEveryRoutedMethodReachesThePlugin(t *testing.T) {
 	if want := append(methods, http.MethodGet); strings.Join(got.Methods, ",") != strings.Join(want, ",") {
 		t.Errorf("plugin saw %v, want %v", got.Methods, want)
 	}
+	// Grafana's Get registers HEAD too: settings and health answer it.
+	for _, p := range []string{settingsPath(echoID), "/api/plugins/" + echoID + "/health"} {
+		if r := do(t, h, call{method: http.MethodHead, path: p, auth: admin}); r.status != http.StatusOK || len(r.body) != 0 {
+			t.Errorf("HEAD %s: %d %q, want 200 without a body", p, r.status, r.body)
+		}
+	}
+	if r := do(t, h, call{method: http.MethodPut, path: settingsPath(echoID), auth: admin, body: "{}"}); r.status != http.StatusNotFound {
+		t.Errorf("PUT settings: %d, want 404 (no such route)", r.status)
+	}
 	// A method Grafana's router does not know matches no route: 404.
 	if r := do(t, h, call{method: "PROPFIND", path: resourcesPath("seen"), auth: admin}); r.status != http.StatusNotFound {
 		t.Errorf("PROPFIND: %d %s, want 404", r.status, r.body)
@@ -174,7 +186,7 @@ func TestEveryRoutedMethodReachesThePlugin(t *testing.T) {
 
 func TestForwardCallerAuthHeadersKeepsThemForThePlugin(t *testing.T) {
 	h := startEnabledEcho(t, func(o *Options) { o.ForwardCallerAuthHeaders = true })
-	r := do(t, h, call{path: resourcesPath("request"), auth: "bearer:tok-viewer", header: http.Header{"Cookie": {"a=b"}}})
+	r := do(t, h, call{path: resourcesPath("request"), auth: "bearer:tok-viewer", header: http.Header{"Cookie": {"a=b"}, "X-Grafana-Device-Id": {"d"}}})
 	var got struct{ Headers map[string][]string }
 	if err := json.Unmarshal(r.body, &got); err != nil {
 		t.Fatal(err)
@@ -184,6 +196,9 @@ func TestForwardCallerAuthHeadersKeepsThemForThePlugin(t *testing.T) {
 	}
 	if c := got.Headers["Cookie"]; len(c) != 1 || c[0] != "a=b" {
 		t.Errorf("Cookie = %v, want the caller's", c)
+	}
+	if d := got.Headers["X-Grafana-Device-Id"]; len(d) != 1 || d[0] != "d" {
+		t.Errorf("X-Grafana-Device-Id = %v, want the caller's", d)
 	}
 }
 

@@ -40,6 +40,8 @@ func (h *Host) routes() http.Handler {
 			h.handleLogout(w, r)
 		case p == "/api/user" && isGetOrHead(r):
 			h.signedIn(h.handleCurrentUser)(w, r)
+		case p == introspectPath && isGetOrHead(r):
+			h.signedIn(h.handleSecretInUse)(w, r)
 		case strings.HasPrefix(p, "/api/plugins/"):
 			h.routePlugin(w, r)
 		default:

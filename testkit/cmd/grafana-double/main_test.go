@@ -25,6 +25,10 @@ func TestParseFlagsRejectsBadInput(t *testing.T) {
 		"no plugin dir":  {nil, "--plugin-dir is required"},
 		"bad admin":      {[]string{"--plugin-dir", ".", "--admin", "nopass"}, "want user:pass"},
 		"bad user":       {[]string{"--plugin-dir", ".", "--user", "a:b"}, "want login:pass:Role"},
+		"bad org":        {[]string{"--plugin-dir", ".", "--org", "1=Main"}, "ID >= 2"},
+		"org no name":    {[]string{"--plugin-dir", ".", "--org", "2"}, "want ID=NAME"},
+		"bad setting":    {[]string{"--plugin-dir", ".", "--plugin-setting", "=x"}, "want KEY=VALUE"},
+		"bad replicas":   {[]string{"--plugin-dir", ".", "--replicas", "0"}, "want 1 to 8"},
 		"bad user role":  {[]string{"--plugin-dir", ".", "--user", "a:b:Boss"}, "unknown role"},
 		"bad token":      {[]string{"--plugin-dir", ".", "--token", "tok"}, "want TOKEN=Role"},
 		"bad token role": {[]string{"--plugin-dir", ".", "--token", "tok=King"}, "unknown role"},
@@ -33,28 +37,39 @@ func TestParseFlagsRejectsBadInput(t *testing.T) {
 		"stray arg":      {[]string{"--plugin-dir", ".", "extra"}, "unexpected argument"},
 	}
 	for name, c := range cases {
-		_, _, err := parseFlags(c.args, io.Discard)
+		_, err := parseFlags(c.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to say %q", name, err, c.want)
 		}
 	}
-	// A token's value must not be echoed back in errors.
-	_, _, err := parseFlags([]string{"--plugin-dir", ".", "--token", "glsa_secret=King"}, io.Discard)
-	if err == nil || strings.Contains(err.Error(), "glsa_secret") {
-		t.Errorf("token error %v leaks the token", err)
+	// No credential or setting value is echoed back in errors.
+	for _, args := range [][]string{
+		{"--token", "glsa_secret=King"}, {"--token", "glsa_secret"},
+		{"--admin", "glsa_secret"}, {"--user", "u:glsa_secret"}, {"--user", "u:glsa_secret:King"},
+		{"--plugin-setting", "glsa_secret"},
+	} {
+		_, err := parseFlags(append([]string{"--plugin-dir", "."}, args...), io.Discard)
+		if err == nil || strings.Contains(err.Error(), "glsa_secret") {
+			t.Errorf("%v: error %v leaks the value", args, err)
+		}
 	}
 }
 
 func TestParseFlagsBuildsOptions(t *testing.T) {
-	opts, logPath, err := parseFlags([]string{
+	cfg, err := parseFlags([]string{
 		"--plugin-dir", "dist", "--admin", "root:pw", "--user", "v:vp:viewer", "--token", "a=b=Editor",
-		"--static", "/h/=" + t.TempDir(), "--plugin-log", "/tmp/x.log",
+		"--static", "/h/=" + t.TempDir(), "--plugin-log", "/tmp/x.log", "--org", "2=Second",
+		"--plugin-setting", "allowed_hosts=a.example=b", "--skip-host-env-vars", "--grafana-log-level", "debug", "--replicas", "2",
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if opts.AdminUser != "root" || opts.AdminPassword != "pw" || opts.Users["v"].Role != "Viewer" || opts.Tokens["a=b"] != "Editor" || logPath != "/tmp/x.log" || len(opts.StaticDirs) != 1 {
-		t.Errorf("options = %+v, log %q", opts, logPath)
+	opts := cfg.opts
+	if opts.AdminUser != "root" || opts.AdminPassword != "pw" || opts.Users["v"].Role != "Viewer" || opts.Tokens["a=b"] != "Editor" || cfg.pluginLog != "/tmp/x.log" || len(opts.StaticDirs) != 1 {
+		t.Errorf("options = %+v, log %q", opts, cfg.pluginLog)
+	}
+	if opts.Orgs[2] != "Second" || opts.PluginSettings["allowed_hosts"] != "a.example=b" || !opts.SkipHostEnvVars || opts.GrafanaLogLevel != "debug" || cfg.replicas != 2 {
+		t.Errorf("orgs %v, settings %v, skip %v, level %q, replicas %d", opts.Orgs, opts.PluginSettings, opts.SkipHostEnvVars, opts.GrafanaLogLevel, cfg.replicas)
 	}
 }
 
@@ -72,7 +87,7 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.Command(bin, "--plugin-dir", dist, "--admin", "admin:cmd-pw", "--token", "tok=Viewer", "--plugin-log", filepath.Join(dir, "plugin.log"))
+	cmd := exec.Command(bin, "--plugin-dir", dist, "--admin", "admin:cmd-pw", "--token", "tok=Viewer", "--plugin-log", filepath.Join(dir, "plugin.log"), "--replicas", "2")
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -87,9 +102,14 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 	var ready struct {
 		URL, AdminUser, PluginID string
 		PluginPid                int
+		URLs                     []string
+		PluginPids               []int
 	}
 	if err := json.Unmarshal([]byte(line), &ready); err != nil || !strings.HasPrefix(ready.URL, "http://127.0.0.1:") || ready.PluginID != "platformkit-echo-app" || ready.PluginPid <= 0 {
 		t.Fatalf("ready line %q: %v", line, err)
+	}
+	if len(ready.URLs) != 2 || ready.URLs[0] != ready.URL || len(ready.PluginPids) != 2 || ready.PluginPids[0] == ready.PluginPids[1] {
+		t.Fatalf("two replicas expected in the ready line %q", line)
 	}
 	// Grafana answers an app's resources only once its settings row is
 	// enabled (checkAppEnabled): save first, as the admin.
@@ -104,7 +124,8 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 	if saved.StatusCode != 200 {
 		t.Fatalf("POST settings: %d", saved.StatusCode)
 	}
-	req, _ := http.NewRequest("GET", ready.URL+"/api/plugins/platformkit-echo-app/resources/context", nil)
+	// The other replica shares the settings table.
+	req, _ := http.NewRequest("GET", ready.URLs[1]+"/api/plugins/platformkit-echo-app/resources/context", nil)
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -117,6 +138,13 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 	}
 
 	_ = cmd.Process.Signal(syscall.SIGTERM)
+	defer func() {
+		for _, pid := range ready.PluginPids[1:] {
+			if err := syscall.Kill(pid, 0); err == nil {
+				t.Errorf("replica plugin process %d still running after the command exited", pid)
+			}
+		}
+	}()
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	select {
