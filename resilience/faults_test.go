@@ -117,7 +117,7 @@ func TestUpstreamFaults(t *testing.T) {
 			if method == http.MethodPost {
 				body = []byte(`{"resilience":"a body that must not follow a redirect"}`)
 			}
-			hitsBefore, otherBefore := s.keyHitCount(), len(u.OtherHits())
+			hitsBefore, otherBefore, logBefore := s.keyHitCount(), len(u.OtherHits()), len(s.grafana.PluginLogs())
 			a := s.resource(method, "proxy"+c.path, token, body)
 
 			o := outcome{group: "upstream faults", name: c.name, tried: 1}
@@ -155,6 +155,10 @@ func TestUpstreamFaults(t *testing.T) {
 			if ok, hwhy := s.healthy(probe); !ok {
 				o.crash, why = true, why+"; "+hwhy
 			}
+			if !o.clear {
+				// What the plugin said about it, for whoever reads the failure.
+				why += "; plugin log: " + lastLines(s.grafana.PluginLogs()[logBefore:], 12)
+			}
 			o.note = strings.TrimPrefix(why, "; ")
 			if o.note == "" {
 				o.note = a.String()
@@ -173,4 +177,13 @@ func TestUpstreamFaults(t *testing.T) {
 		note:    "not back to the start level: " + strings.Join(over, ", "),
 		figures: fmt.Sprintf("plugin before the faults: %s; after: %s", base, after)}
 	record(t, o)
+}
+
+// lastLines is the last n lines of text, on one line.
+func lastLines(text string, n int) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
 }

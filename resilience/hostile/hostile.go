@@ -31,6 +31,7 @@ type Upstreams struct {
 	Refused   string // a port nothing listens on
 
 	servers []*http.Server
+	done    context.Context // ends when Close is called
 	stop    context.CancelFunc
 	wg      sync.WaitGroup
 
@@ -68,7 +69,7 @@ func Start() (*Upstreams, error) {
 	}
 
 	ctx, stop := context.WithCancel(context.Background())
-	u := &Upstreams{CAPEM: trusted.pem, stop: stop}
+	u := &Upstreams{CAPEM: trusted.pem, done: ctx, stop: stop}
 	start := func(cert tls.Certificate, h http.Handler) (string, error) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
