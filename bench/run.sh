@@ -5,8 +5,9 @@
 # smoke run, --skip-stacks to leave out synth/plan/apply.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
-command -v wrk >/dev/null && [ -x /usr/sbin/nginx ] ||
+if ! command -v wrk >/dev/null || [ ! -x /usr/sbin/nginx ]; then
   kit_die "wrk and nginx are needed: bash scripts/bootstrap.sh installs them (scripts/setup/60-bench-tools.sh)"
+fi
 out="$KIT_ROOT/bench/out/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out/bin"
 cd "$KIT_ROOT/bench"
