@@ -20,7 +20,7 @@ func TestNginxConfigIsValidAndPoolsTheUpstream(t *testing.T) {
 		}
 	}
 	if _, err := exec.LookPath(NginxBinary); err != nil {
-		t.Skip("nginx is not installed; bash scripts/bootstrap.sh installs it")
+		t.Fatal("nginx is not installed; bash scripts/bootstrap.sh installs it (scripts/setup/60-bench-tools.sh)")
 	}
 	// nginx -t checks the syntax; it fails only on the missing CA file,
 	// which proves it read every directive before it.

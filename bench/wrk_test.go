@@ -26,10 +26,10 @@ func TestParseWrk(t *testing.T) {
 }
 
 // The reporter script and the header-from-environment path, with the real
-// wrk when it is installed (scripts/setup/60-bench-tools.sh).
+// wrk (installed by scripts/setup/60-bench-tools.sh).
 func TestWrkSendsTheAuthorizationFromTheEnvironment(t *testing.T) {
 	if _, err := exec.LookPath("wrk"); err != nil {
-		t.Skip("wrk is not installed; bash scripts/bootstrap.sh installs it")
+		t.Fatal("wrk is not installed; bash scripts/bootstrap.sh installs it (scripts/setup/60-bench-tools.sh)")
 	}
 	var seen string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
