@@ -8,8 +8,8 @@
 #   BENCH-STACKS {"synthKit":s,"synthBase":s,"planKit":s,"planBase":s,"applyKit":s,"applyBase":s}
 #
 # Needs from cmd/bench: BENCH_GRAFANA_URL, BENCH_API_URL, BENCH_CA_FILE,
-# BENCH_DIST (the plugin dist it built), GRAFANA_AUTH (user:password) and
-# TF_VAR_apibridge_api_key (the run's key).
+# BENCH_DIST (the plugin dist it built), BENCH_OUT (its output directory),
+# GRAFANA_AUTH (user:password) and TF_VAR_apibridge_api_key (the run's key).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$KIT_ROOT"
@@ -24,7 +24,10 @@ printf '%s\n' "$synth_out"
 synth_base="$(printf '%s\n' "$synth_out" | sed -n 's/^  baseline .* \([0-9.]*\) s  (runs.*/\1/p')"
 synth_kit="$(printf '%s\n' "$synth_out" | sed -n 's/^  kit .* \([0-9.]*\) s  (runs.*/\1/p')"
 
-work="$(mktemp -d "$KIT_ROOT/.bench-stacks.XXXXXX")"
+# Inside the repository (the local backend's stateDir must be relative to
+# its root) and inside bench/out/, which git ignores, should a run be cut short.
+work="${BENCH_OUT:-$KIT_ROOT/bench/out}/stacks"
+rm -rf "$work" && mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/state" "$work/tmp"
 state_dir="$(realpath --relative-to="$KIT_ROOT" "$work/state")"

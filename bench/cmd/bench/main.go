@@ -266,7 +266,7 @@ func runStacks(ctx context.Context, repo string, env *bench.Env, quick bool, w i
 	}
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repo, "bench", "stacks.sh"))
 	cmd.Env = append(os.Environ(),
-		"BENCH_GRAFANA_URL="+env.GURL, "BENCH_API_URL="+env.APIURL, "BENCH_CA_FILE="+env.CAFile, "BENCH_SYNTH_RUNS="+runs, "BENCH_DIST="+env.Bins.Dist,
+		"BENCH_GRAFANA_URL="+env.GURL, "BENCH_API_URL="+env.APIURL, "BENCH_CA_FILE="+env.CAFile, "BENCH_SYNTH_RUNS="+runs, "BENCH_DIST="+env.Bins.Dist, "BENCH_OUT="+env.Out,
 		"GRAFANA_AUTH=admin:"+env.Admin, "TF_VAR_apibridge_api_key="+env.Key)
 	outPipe, err := cmd.StdoutPipe()
 	if err != nil {
