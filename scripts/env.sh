@@ -35,4 +35,4 @@ export TF_IN_AUTOMATION=1
 
 # The plugin's identity, shared by the backend, frontend, provider and stacks.
 export KIT_PLUGIN_ID="platformkit-apibridge-app"
-export KIT_PLUGIN_DIST="$KIT_ROOT/plugin/dist"
+export KIT_PLUGIN_DIST="${KIT_PLUGIN_DIST:-$KIT_ROOT/plugin/dist}"
