@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The plugin backend: vet, unit and integration tests (with the race
 # detector), a short fuzz run of the path/header rules, the proxy benchmark
-# beside its baseline, and the Grafana-style build of the linux binary.
+# beside its baseline.
 set -euo pipefail
 source "$(dirname "$0")/../env.sh"
 cd "$KIT_ROOT/plugin"
@@ -22,6 +22,5 @@ go test -run '^$' -fuzz '^FuzzNormalizePath$' -fuzztime 10s ./pkg/plugin
 step "benchmark: plugin CallResource vs a direct http.Client GET (same upstream)"
 go test -run '^$' -bench '^BenchmarkProfile$' -benchmem -benchtime 300ms -count 3 ./pkg/plugin
 
-step "go tool mage -v build:linux"
-go tool mage -v build:linux
-test -x "$KIT_PLUGIN_DIST/gpx_apibridge_linux_amd64" || kit_die "mage build:linux did not produce dist/gpx_apibridge_linux_amd64"
+# The Grafana-style build of dist/ (mage, the SDK's build targets) is the
+# frontend suite's: it owns plugin/dist/, which the suites in its lane read.
