@@ -11,9 +11,12 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
-// The description must say what resolve enforces: for every row and method,
-// a caller with exactly MinRole gets through and one role lower is refused.
-func TestRouteTableDescribesWhatResolveEnforces(t *testing.T) {
+// The description must say what CallResource enforces: for every row and
+// method, a caller with exactly MinRole gets past the route table and one
+// role lower gets 403; a method the row does not list gets 405. It runs on
+// an instance without settings: the table is checked before any handler
+// (which would then answer not_configured), so no upstream is needed.
+func TestRouteTableDescribesWhatCallResourceEnforces(t *testing.T) {
 	table, err := RouteTable()
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +24,13 @@ func TestRouteTableDescribesWhatResolveEnforces(t *testing.T) {
 	if len(table) != len((&App{}).routes()) {
 		t.Fatalf("RouteTable has %d rows, routes() %d", len(table), len((&App{}).routes()))
 	}
+	inst, err := NewApp(context.Background(), backend.AppInstanceSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := inst.(*App)
 	roles := map[string]Role{"None": RoleNone, "Viewer": RoleViewer, "Editor": RoleEditor, "Admin": RoleAdmin}
+	tableVerdicts := []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusForbidden}
 	for _, r := range table {
 		path := r.Exact
 		if path == "" {
@@ -30,21 +39,26 @@ func TestRouteTableDescribesWhatResolveEnforces(t *testing.T) {
 		if len(r.Methods) == 0 || !r.HasHandler {
 			t.Errorf("route %q: methods %v, handler %v", r.Name, r.Methods, r.HasHandler)
 		}
+		listed := map[string]bool{}
 		for _, m := range r.Methods {
+			listed[m.Method] = true
 			need, ok := roles[m.MinRole]
 			if !ok {
 				t.Fatalf("route %q %s: unknown role %q", r.Name, m.Method, m.MinRole)
 			}
-			as := func(role Role) context.Context {
-				return backend.WithUser(context.Background(), &backend.User{Login: "u", Role: role.String()})
-			}
-			if _, _, err := resolve(as(need), (&App{}).routes(), m.Method, path); err != nil {
-				t.Errorf("%s %s as %v (the described minimum): %v", m.Method, path, need, err)
+			if got := mustCall(t, app, need.String(), m.Method, path, callOpts{}); slices.Contains(tableVerdicts, got.Status) {
+				t.Errorf("%s %s as %v (the described minimum): %d %s", m.Method, path, need, got.Status, got.Body)
 			}
 			if need > RoleNone {
-				_, _, err := resolve(as(need-1), (&App{}).routes(), m.Method, path)
-				if err == nil || err.Status != http.StatusForbidden {
-					t.Errorf("%s %s as %v (below the described minimum): got %v, want 403", m.Method, path, need-1, err)
+				if got := mustCall(t, app, (need - 1).String(), m.Method, path, callOpts{}); got.Status != http.StatusForbidden {
+					t.Errorf("%s %s as %v (below the described minimum): %d %s, want 403", m.Method, path, need-1, got.Status, got.Body)
+				}
+			}
+		}
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodTrace, http.MethodConnect, "PROPFIND"} {
+			if !listed[m] {
+				if got := mustCall(t, app, "Admin", m, path, callOpts{}); got.Status != http.StatusMethodNotAllowed {
+					t.Errorf("%s %s (not in the table) as Admin: %d %s, want 405", m, path, got.Status, got.Body)
 				}
 			}
 		}
