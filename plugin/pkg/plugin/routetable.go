@@ -61,6 +61,10 @@ type MethodRule struct {
 // the code does, not what a comment says. The table is the same for every
 // instance; the probe needs a free port on 127.0.0.1 and fails, rather than
 // guessing, when a call does not go through.
+//
+// It calls routes(), the function that builds the table, whether an
+// instance builds it once or per call, and probes an instance made by
+// NewApp, so it sees whatever table that instance keeps.
 func RouteTable() ([]RouteRule, error) {
 	table := (&App{}).routes()
 	rows := describeRoutes(table)
