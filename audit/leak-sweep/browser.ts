@@ -1,9 +1,10 @@
 // The sweep's browser step: Debian's Chromium, driven by the plugin's own
-// playwright-core, opens the plugin's browser harness (built by
-// plugin/.config/build-harness.mjs and served by the Grafana double exactly
-// as plugin/tests/browser/apibridge.browser.test.ts serves it), signs in,
-// and shows the app page (the profile the upstream returned, through the
-// real plugin binary) and the configuration page. It keeps what a browser
+// playwright-core, opens the plugin's browser harness (built by the browser
+// test's own plugin/tests/browser/harness/build.mjs: React and @grafana/ui
+// around the BUILT plugin/dist/module.js, served by the Grafana double
+// exactly as plugin/tests/browser/apibridge.browser.test.ts serves it),
+// signs in, and shows the app page (the profile the upstream returned,
+// through the real plugin binary) and the configuration page. It keeps what a browser
 // keeps: every response body, a HAR of the traffic, the DOM, form values,
 // both web storages, the cookies, and the Chromium profile on disk.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,13 +18,14 @@ export const PLUGIN_ID = "platformkit-apibridge-app";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PLUGIN_DIR = join(REPO_ROOT, "plugin");
 
-/** The harness bundle, built by the plugin's own script (not a copy of it). */
+/** The browser test's harness, built by its own script (not a copy of it); returns its directory. */
 export async function buildHarness(): Promise<string> {
-  const mod = (await import(pathToFileURL(join(PLUGIN_DIR, ".config", "build-harness.mjs")).href)) as { buildHarness(): Promise<string> };
+  const script = join(PLUGIN_DIR, "tests", "browser", "harness", "build.mjs");
+  const mod = (await import(pathToFileURL(script).href)) as { buildHarness(): Promise<string> };
   return mod.buildHarness();
 }
 
-/** --static arguments for the Grafana double: the harness, the built plugin, @grafana/ui's icons. */
+/** --static arguments for the Grafana double, as the browser test passes them: the harness, the built plugin, @grafana/ui's icons. */
 export function harnessStaticArgs(harnessDir: string, dist: string): string[] {
   return [
     "--static", `/harness/=${harnessDir}`,

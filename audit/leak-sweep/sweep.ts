@@ -74,6 +74,13 @@ export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = c
       "--admin", `admin:${adminPassword}`,
       "--plugin-log", join(logs, "plugin.log"),
       ...harnessStaticArgs(harnessDir, PLUGIN_DIST),
+      // The API double listens on 127.0.0.1, which the plugin refuses to
+      // call by default. The server operator allows it ([plugin.<id>]
+      // allowed_networks, passed as GF_PLUGIN_ALLOWED_NETWORKS), as
+      // infra/testing/doubles.ts, scripts/demo.sh and the browser test do;
+      // the deployed jsonData stays as a real deployment's (no
+      // allowInsecureLoopback).
+      "--plugin-setting", "allowed_networks=127.0.0.0/8,::1",
     ]);
     processes.push(["grafana-double", grafana]);
     const { url: grafanaUrl } = await readyLine<{ url: string }>(grafana);
@@ -116,16 +123,32 @@ export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = c
       return { status: res.status, body };
     };
     const base = `/api/plugins/${PLUGIN_ID}`;
+    // Each call must have reached the API double with the key and carried
+    // its answer back: a sweep whose calls stopped at the plugin (address
+    // refused, not configured, key refused) would scan artifacts the key
+    // never went near, and prove nothing.
+    const reached = (what: string, res: { status: number; body: string }, ok: (json: Record<string, unknown>) => boolean) => {
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(res.body) as Record<string, unknown>;
+      } catch {
+        // not JSON: judged below by ok({})
+      }
+      if (res.status !== 200 || !ok(json)) {
+        const code = typeof json.error === "string" ? ` ${json.error}` : "";
+        throw new Error(`leak sweep: ${what} did not return the API double's answer (HTTP ${res.status}${code}), so the key did not go through the plugin to the API and the run proves nothing. The responses are in ${responses}`);
+      }
+    };
     const profile = await call("profile", `${base}/resources/profile`);
-    if (profile.status !== 200 || !profile.body.includes("Ada Lovelace")) {
-      throw new Error(`leak sweep: the plugin did not reach the API with the key (profile: ${profile.status}); the run proves nothing. See ${responses}`);
-    }
+    reached("the profile call", profile, (p) => p.id === "u-1" && p.name === "Ada Lovelace" && p.email === "ada@example.test");
     await call("status", `${base}/resources/status`);
-    await call("health", `${base}/health`);
+    const health = await call("health", `${base}/health`);
+    reached("the health check (healthPath /profile)", health, (h) => h.status === "OK");
     await call("settings", `${base}/settings`);
-    await call("proxy-get", `${base}/resources/proxy/echo/items?q=1`);
+    const got = await call("proxy-get", `${base}/resources/proxy/echo/items?q=1`);
+    reached("GET through the proxy", got, (e) => e.method === "GET" && e.path === "/echo/items" && e.query === "q=1");
     const echoed = await call("proxy-post", `${base}/resources/proxy/echo/items`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ note: "sweep" }) });
-    if (echoed.status !== 200) throw new Error(`leak sweep: POST through the proxy failed (${echoed.status})`);
+    reached("POST through the proxy", echoed, (e) => e.method === "POST" && e.body === JSON.stringify({ note: "sweep" }));
 
     log(`leak sweep: browser: ${CHROMIUM} on the plugin's harness (app page, config page)`);
     const browser = await browse(grafanaUrl, "admin", adminPassword, d("browser"));

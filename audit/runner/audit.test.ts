@@ -33,7 +33,11 @@ describe("the repository", () => {
     const table = JSON.parse(readFileSync(join(real.out, "route-table.json"), "utf8"));
     expect(table.pluginId).toBe("platformkit-apibridge-app");
     expect(table.routes.map((r: { name: string }) => r.name)).toEqual(["status", "profile", "proxy"]);
-    expect(table.routes[2].methods).toContainEqual({ method: "POST", minRole: "Editor" });
+    expect(table.routes[2].methods).toContainEqual({ method: "POST", minRole: "Editor", upstreamMethods: ["POST"] });
+    // Observed, not declared: HEAD goes upstream as HEAD, OPTIONS is answered by the plugin, status calls nothing.
+    expect(table.routes[1].methods).toContainEqual({ method: "HEAD", minRole: "Viewer", upstreamMethods: ["HEAD"] });
+    expect(table.routes[1].methods).toContainEqual({ method: "OPTIONS", minRole: "Viewer", upstreamMethods: [] });
+    expect(table.routes[0].methods).toContainEqual({ method: "GET", minRole: "Viewer", upstreamMethods: [] });
   });
 });
 

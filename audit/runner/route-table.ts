@@ -1,14 +1,17 @@
 // The plugin's route table, read from the plugin's own Go code: the
 // route-table command (plugin/tests/route-table) imports the plugin package
 // and prints plugin.RouteTable(), which is derived from the routes() table
-// CallResource enforces. Not from a document that could say otherwise.
+// CallResource enforces, and says per method what the upstream received
+// when CallResource was called with it (upstreamMethods; empty when the
+// plugin answers the method itself). Not from a document that could say
+// otherwise.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuditError, REPO_ROOT, runTool } from "./tools";
 
 export interface RouteTable {
   pluginId: string;
-  routes: Array<{ name: string; exact: string; prefix: string; hasHandler: boolean; methods: Array<{ method: string; minRole: string }> }>;
+  routes: Array<{ name: string; exact: string; prefix: string; hasHandler: boolean; methods: Array<{ method: string; minRole: string; upstreamMethods: string[] }> }>;
 }
 
 export const ROUTES_SOURCE = "plugin/pkg/plugin/routes.go";

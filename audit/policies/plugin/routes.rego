@@ -3,19 +3,30 @@
 # description: |
 #   The plugin's resource routes as the binary enforces them: input.routeTable
 #   is printed by plugin/tests/route-table from plugin.RouteTable(), which is
-#   derived from routes() in plugin/pkg/plugin/routes.go. Grafana lets every
-#   role that can see the app call /api/plugins/<id>/resources/*, so the
-#   plugin's own table is the only access control on them.
+#   derived from routes() in plugin/pkg/plugin/routes.go, and, per method,
+#   the methods the upstream API received when the plugin was called with it
+#   (upstreamMethods, observed by plugin/pkg/plugin/routetable.go; empty when
+#   the plugin answers the method itself). Grafana lets every role that can
+#   see the app call /api/plugins/<id>/resources/*, so the plugin's own table
+#   is the only access control on them.
 package audit.plugin.routes
 
 # Grafana org roles in the order of what they may do.
 role_rank := {"Viewer": 1, "Editor": 2, "Admin": 3}
 
-# Methods that only read. Every other method (POST, PUT, PATCH, DELETE, and
-# anything unusual such as TRACE or a custom verb) counts as a write.
-read_methods := {"GET", "HEAD"}
+# Methods a caller may use as a Viewer: they only read. OPTIONS is a read
+# only while the plugin answers it itself; GET and HEAD may reach the
+# upstream, as GET or HEAD. Every other method (POST, PUT, PATCH, DELETE,
+# and anything unusual such as TRACE or a custom verb) counts as a write,
+# whether or not it reaches the upstream.
+caller_read_methods := {"GET", "HEAD", "OPTIONS"}
 
-known_methods := {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+# What the upstream may receive on a Viewer's behalf. Any other method sent
+# upstream (OPTIONS, which the API may treat as it likes, included) counts
+# as a write.
+upstream_read_methods := {"GET", "HEAD"}
+
+known_methods := {"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"}
 
 route_label(r) := sprintf("route %q", [r.name]) if r.name != ""
 
@@ -78,6 +89,16 @@ shape_problems contains p if {
 
 shape_problems contains p if {
 	some i, r in input.routeTable.routes
+	some m in r.methods
+	not is_array(object.get(m, "upstreamMethods", null))
+	p := {
+		"message": sprintf("%s: %s does not say what it sends upstream (upstreamMethods is missing or not a list). Fix: print the table with plugin.RouteTable(), which observes it", [route_label(r), m.method]),
+		"location": location(i),
+	}
+}
+
+shape_problems contains p if {
+	some i, r in input.routeTable.routes
 	not r.hasHandler
 	p := {
 		"message": sprintf("%s: has no handler. Fix: wire a handler to the route", [route_label(r)]),
@@ -118,13 +139,16 @@ below_viewer contains p if {
 # METADATA
 # title: Write methods need at least Editor
 # description: |
-#   A method that can change data upstream (anything but GET and HEAD) must
-#   need at least Grafana's Editor role, the role Grafana itself requires to
-#   change dashboards. A Viewer must never write through the API key.
+#   A method that can change data upstream must need at least Grafana's
+#   Editor role, the role Grafana itself requires to change dashboards. A
+#   method writes when it is anything but GET, HEAD or OPTIONS, or when what
+#   it sends upstream is anything but GET or HEAD (so OPTIONS is a read only
+#   while the plugin answers it itself). A Viewer must never write through
+#   the API key.
 # custom:
 #   id: KIT-RT-003
 #   severity: error
-#   help: Set the method's minimum role to Editor or Admin in routes().
+#   help: Set the method's minimum role to Editor or Admin in routes(), or, for OPTIONS, answer it in the plugin without calling the upstream.
 deny contains v if {
 	some p in writes_below_editor
 	v := object.union(p, {"rule": rego.metadata.rule().custom.id})
@@ -133,10 +157,23 @@ deny contains v if {
 writes_below_editor contains p if {
 	some i, r in input.routeTable.routes
 	some m in r.methods
-	not m.method in read_methods
+	not m.method in caller_read_methods
 	role_rank[m.minRole] < role_rank.Editor
 	p := {
 		"message": sprintf("%s: %s writes but needs only %s. Fix: require Editor or Admin for %s", [route_label(r), m.method, m.minRole, m.method]),
+		"location": location(i),
+	}
+}
+
+writes_below_editor contains p if {
+	some i, r in input.routeTable.routes
+	some m in r.methods
+	m.method in caller_read_methods
+	sent := [u | some u in m.upstreamMethods; not u in upstream_read_methods]
+	count(sent) > 0
+	role_rank[m.minRole] < role_rank.Editor
+	p := {
+		"message": sprintf("%s: %s sends %s upstream, which counts as a write, but needs only %s. Fix: require Editor or Admin for %s, or answer it without calling the upstream", [route_label(r), m.method, concat(", ", sent), m.minRole, m.method]),
 		"location": location(i),
 	}
 }

@@ -4,7 +4,10 @@
 // `npm run audit` checks what the binary does, not what a document says.
 //
 // stdout: {"pluginId": "...", "routes": [{"name", "exact", "prefix",
-// "methods": [{"method", "minRole"}], "hasHandler"}, ...]}
+// "methods": [{"method", "minRole", "upstreamMethods"}], "hasHandler"}, ...]}
+//
+// upstreamMethods is observed, not declared: RouteTable calls every method
+// through a real instance against a recording server on 127.0.0.1.
 package main
 
 import (
@@ -16,12 +19,17 @@ import (
 )
 
 func main() {
+	routes, err := plugin.RouteTable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "route-table:", err)
+		os.Exit(1)
+	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
-	err := enc.Encode(struct {
+	err = enc.Encode(struct {
 		PluginID string             `json:"pluginId"`
 		Routes   []plugin.RouteRule `json:"routes"`
-	}{plugin.PluginID, plugin.RouteTable()})
+	}{plugin.PluginID, routes})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "route-table:", err)
 		os.Exit(1)
