@@ -16,16 +16,16 @@ const CONFIG_KEYS: readonly string[] = [...JSON_DATA_KEYS.filter((k) => k !== "c
 /** Checks plugin.jsonData; every problem is reported under plugin.jsonData.<setting>. */
 export function checkPluginJsonData(jsonData: unknown, { add, path }: Checks) {
   const at = (field: string) => `plugin.jsonData.${field}`;
-  if (jsonData === undefined || jsonData === null) {
-    jsonData = {}; // as the plugin reads it: no settings, so apiUrl is empty
-  }
-  if (typeof jsonData !== "object" || Array.isArray(jsonData)) {
+  // No settings read as the plugin reads them: apiUrl is then empty.
+  const given: unknown = jsonData ?? {};
+  if (typeof given !== "object" || given === null || Array.isArray(given)) {
     add("plugin.jsonData", "is not an object", 'give the settings as an object, e.g. { apiUrl: "https://api.example.com/v1" }');
     return;
   }
-  const { caCertificateFile, ...settings } = jsonData as Record<string, unknown>;
-  for (const key of Object.keys(jsonData).filter((k) => !CONFIG_KEYS.includes(k))) {
-    add(at(key), "is not a setting of the plugin", `remove it or correct its spelling; the settings are ${CONFIG_KEYS.join(", ")}`);
+  const { caCertificateFile, ...settings } = given as Record<string, unknown>;
+  for (const key of Object.keys(given).filter((k) => !CONFIG_KEYS.includes(k))) {
+    const fix = key === "caCertificate" ? "give the CA bundle as a file, in caCertificateFile" : `remove it or correct its spelling; the settings are ${CONFIG_KEYS.join(", ")}`;
+    add(at(key), "is not a setting of the plugin", fix);
   }
   let caCertificate: string | undefined;
   if (caCertificateFile !== undefined) {
