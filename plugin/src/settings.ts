@@ -26,7 +26,7 @@ export type SettingsForm = {
   [K in JsonDataKey]: JsonDataSettings[K] extends { type: 'boolean' } ? boolean : string;
 };
 
-export type SettingsErrors = Partial<Record<JsonDataKey, string>>;
+type SettingsErrors = Partial<Record<JsonDataKey, string>>;
 
 // The page's own conveniences, applied before the contract's rules: an
 // emptied field with a placeholder means its default, and so does an empty

@@ -68,7 +68,7 @@ export function apiUrlFinding(value: string, allowInsecureLoopback: boolean): Fi
  * fragment (which can hold a token) cut to "?..." or "#...", and anything
  * up to an "@" (userinfo) replaced by "...".
  */
-export function shownUrl(raw: string): string {
+function shownUrl(raw: string): string {
   let s = raw;
   const cut = s.search(/[?#]/);
   if (cut >= 0) {

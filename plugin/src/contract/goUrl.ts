@@ -8,7 +8,7 @@ import { isHex } from './bytes';
 import { parseIpAddress } from './ipAddress';
 
 /** What url.Parse yields, in the fields the apiUrl rule reads. */
-export interface GoUrl {
+interface GoUrl {
   scheme: string;
   opaque: string;
   /** Any userinfo, even empty ("https://@host"). */

@@ -7,7 +7,7 @@
 import { equalFold } from './bytes';
 
 /** 16 bytes, IPv4 as its IPv4-mapped IPv6 form (::ffff:a.b.c.d), plus the zone. */
-export interface IpAddress {
+interface IpAddress {
   bytes: Uint8Array;
   /** True when written as dotted IPv4 (netip's Is4). */
   is4: boolean;

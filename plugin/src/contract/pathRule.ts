@@ -10,7 +10,7 @@ import { isHex, toByteString, utf8Text } from './bytes';
 
 const MAX_PATH_BYTES = 2048;
 
-export type PathVerdict = { ok: true; path: string } | { ok: false; reason: string };
+type PathVerdict = { ok: true; path: string } | { ok: false; reason: string };
 
 /** NormalizePath: the clean absolute path, or why the path is refused. */
 export function normalizePath(path: string): PathVerdict {

@@ -15,8 +15,7 @@ import { apiKeyFinding, authHeaderFinding, authSchemeFinding } from './headerRul
 import { normalizePath } from './pathRule';
 import type { Finding, SettingProblem } from './problems';
 
-export { formatProblem, type SettingProblem } from './problems';
-export type { CertificateParser } from './caCertificate';
+export { formatProblem } from './problems';
 
 /** What a rule may read besides its own value. */
 interface RuleContext {
@@ -101,7 +100,7 @@ export type JsonDataInput = AppJsonData & { [K in RequiredKey]-?: ValueOf<Settin
 
 export const JSON_DATA_KEYS = Object.keys(JSON_DATA_SETTINGS) as JsonDataKey[];
 
-export interface CheckOptions {
+interface CheckOptions {
   /** A full X.509 parser for caCertificate, where the side has one. */
   parseCertificate?: CertificateParser;
 }
