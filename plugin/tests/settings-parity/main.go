@@ -82,7 +82,11 @@ func instanceVerdict(in backend.AppInstanceSettings) (verdict, bool) {
 		fmt.Fprintln(os.Stderr, "settings-parity: NewApp failed, it never should:", err)
 		return verdict{}, false
 	}
-	app := inst.(*plugin.App)
+	app, isApp := inst.(*plugin.App)
+	if !isApp {
+		fmt.Fprintf(os.Stderr, "settings-parity: NewApp returned a %T, not a *plugin.App\n", inst)
+		return verdict{}, false
+	}
 	defer app.Dispose()
 	v, ok := verdictOf(app.Configured())
 	if !ok {
