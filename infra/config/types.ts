@@ -1,6 +1,7 @@
 // The shape of one deployment, as a platform team writes it in
 // infra/config/deployment.config.ts (or a file named by KIT_CONFIG).
 // It names where secrets live, never their values.
+import type { JsonDataInput } from "../../plugin/src/contract/settingsContract";
 import type { SecretSourceConfig } from "../constructs/secret-sources";
 
 /** Where the plugin's API key comes from. Every source is ephemeral: the key
@@ -12,19 +13,12 @@ export type BackendConfig =
   | { kind: "local"; /** directory for state files, relative to the repository root */ stateDir: string }
   | { kind: "pg"; /** env var holding the PostgreSQL connection string (it may hold a password) */ connStrEnv: string; schemaName: string };
 
-/** The plugin's jsonData (docs/DESIGN.md, "Decisions"); caCertificate is given as a file. */
-export interface PluginJsonDataConfig {
-  apiUrl: string;
-  authHeader?: string;
-  authScheme?: string;
+/** The plugin's jsonData, typed from the plugin's settings contract
+ * (plugin/src/contract/settingsContract.ts); the CA bundle is given as a file. */
+export type PluginJsonDataConfig = Omit<JsonDataInput, "caCertificate"> & {
   /** PEM file whose content becomes jsonData.caCertificate. */
   caCertificateFile?: string;
-  timeoutSeconds?: number;
-  maxResponseBytes?: number;
-  allowInsecureLoopback?: boolean;
-  allowedPaths?: string[];
-  healthPath?: string;
-}
+};
 
 export interface GrafanaTargetConfig {
   /** Grafana root URL the settings stack talks to. */

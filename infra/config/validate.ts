@@ -7,16 +7,15 @@ import { isAbsolute, resolve } from "node:path";
 import { isIP } from "node:net";
 import { findSecretSource, SECRET_SOURCE_KINDS } from "../constructs/secret-sources";
 import { checkFile, checkUrl, ENV_NAME, type Add, type Checks } from "./checks";
+import { checkPluginJsonData } from "./plugin-json-data";
 import { ConfigError, type ConfigProblem } from "./config-error";
 import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from "./grafana-defaults";
-import type { DeploymentConfig, PluginJsonDataConfig, SecretSourceConfig } from "./types";
+import type { DeploymentConfig, SecretSourceConfig } from "./types";
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const PLUGIN_ID = /^[a-z0-9]+(-[a-z0-9]+)*-app$/;
 const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const DIGEST_PINNED = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$/;
-// The plugin's jsonData keys (plugin/README.md); caCertificateFile is read into caCertificate.
-const JSON_DATA_KEYS = ["apiUrl", "authHeader", "authScheme", "caCertificateFile", "timeoutSeconds", "maxResponseBytes", "allowInsecureLoopback", "allowedPaths", "healthPath"] as const;
 // Fields that would hold a secret value: the config names where secrets live, never the values.
 const SECRET_LOOKING_KEYS = /^(apikey|api_key|token|password|secret|secretkey|secret_key|securejsondata)$/i;
 
@@ -70,7 +69,7 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
   if (typeof cfg.plugin?.enabled !== "boolean" || typeof cfg.plugin?.pinned !== "boolean") {
     add("plugin.enabled", "enabled and pinned must be true or false", "set plugin.enabled and plugin.pinned to booleans");
   }
-  checkJsonData(cfg.plugin?.jsonData, path, add);
+  checkPluginJsonData(cfg.plugin?.jsonData, { add, path });
 
   checkSecretSource(cfg.secretSource, { add, path });
 
@@ -89,45 +88,6 @@ function findSecretValues(value: unknown, at: string, add: Add) {
     }
     findSecretValues(v, field, add);
   }
-}
-
-function checkJsonData(j: PluginJsonDataConfig | undefined, path: (p: string) => string, add: Add) {
-  const f = (k: string) => `plugin.jsonData.${k}`;
-  if (!j) {
-    add("plugin.jsonData", "is missing", "set at least plugin.jsonData.apiUrl");
-    return;
-  }
-  // jsonData is sent to Grafana as it stands: a misspelt key would reach it unnoticed.
-  const unknown = Object.keys(j).filter((k) => !(JSON_DATA_KEYS as readonly string[]).includes(k));
-  for (const k of unknown) add(f(k), "is not a setting of the plugin", `remove it or correct its spelling; the settings are ${JSON_DATA_KEYS.join(", ")}`);
-  if (j.allowInsecureLoopback !== undefined && typeof j.allowInsecureLoopback !== "boolean") {
-    add(f("allowInsecureLoopback"), `${JSON.stringify(j.allowInsecureLoopback)} is not true or false`, "set it to true or false (without quotes)");
-  }
-  checkUrl(j.apiUrl, f("apiUrl"), true, add, j.allowInsecureLoopback === true);
-  if (j.timeoutSeconds !== undefined && (!Number.isInteger(j.timeoutSeconds) || j.timeoutSeconds < 1 || j.timeoutSeconds > 300)) {
-    add(f("timeoutSeconds"), `${j.timeoutSeconds} is out of range`, "use a whole number of seconds from 1 to 300");
-  }
-  if (j.maxResponseBytes !== undefined && (!Number.isInteger(j.maxResponseBytes) || j.maxResponseBytes < 1 || j.maxResponseBytes > 1073741824)) {
-    add(f("maxResponseBytes"), `${j.maxResponseBytes} is out of range`, "use a whole number of bytes from 1 to 1073741824 (1 GiB)");
-  }
-  if (j.allowedPaths !== undefined && !Array.isArray(j.allowedPaths)) {
-    add(f("allowedPaths"), `${JSON.stringify(j.allowedPaths)} is not a list`, 'give a list of path prefixes, e.g. ["/v1/items"]');
-  }
-  for (const [i, p] of (Array.isArray(j.allowedPaths) ? j.allowedPaths : []).entries()) {
-    if (typeof p !== "string" || !p.startsWith("/") || p.split("/").includes("..") || /[?#]/.test(p)) {
-      add(`${f("allowedPaths")}[${i}]`, `"${p}" is not a path prefix`, 'start it with "/" and leave out "..", "?" and "#", e.g. "/v1/items"');
-    }
-  }
-  if (j.healthPath !== undefined && !j.healthPath.startsWith("/")) {
-    add(f("healthPath"), `"${j.healthPath}" does not start with "/"`, 'give a path such as "/profile"');
-  }
-  if (j.authHeader !== undefined && !/^[A-Za-z0-9-]+$/.test(j.authHeader)) {
-    add(f("authHeader"), `"${j.authHeader}" is not an HTTP header name`, 'use letters, digits and dashes, e.g. "Authorization" or "X-Api-Key"');
-  }
-  if (j.authScheme !== undefined && !/^[A-Za-z0-9._~+/-]*$/.test(j.authScheme)) {
-    add(f("authScheme"), `"${j.authScheme}" is not an authorization scheme`, 'use one word such as "Bearer" or "Token", or "" to send the raw key');
-  }
-  checkFile(j.caCertificateFile, f("caCertificateFile"), path, add);
 }
 
 function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks) {

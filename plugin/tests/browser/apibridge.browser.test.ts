@@ -259,8 +259,8 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     await page.locator('#apibridge-apiUrl').fill('http://127.1:8443');
     await page.locator('#apibridge-timeoutSeconds').fill('0');
     await page.getByTestId('apibridge-config-save').click();
-    await page.getByText(/API URL must use https:\/\//).waitFor();
-    await page.getByText('Timeout must be a whole number of seconds from 1 to 300').waitFor();
+    await page.getByText(/^apiUrl: "http:\/\/127\.1:8443" uses plain http to a host that is not a loopback address\. Fix: use https:\/\//).waitFor();
+    await page.getByText('timeoutSeconds: is 0, not a whole number from 1 to 300. Fix: set a whole number of seconds from 1 to 300').waitFor();
     expect(await accessibilityViolations()).toEqual([]);
     page.off('request', onRequest);
     expect(posts).toEqual([]);

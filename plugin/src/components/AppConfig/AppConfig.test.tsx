@@ -77,7 +77,7 @@ describe('AppConfig: the API key', () => {
     const { user } = renderConfig();
     await user.click(screen.getByRole('button', { name: 'Reset' }));
     await user.click(save());
-    expect(await screen.findByText('API key is required: type the key the API gave you')).toBeInTheDocument();
+    expect(await screen.findByText('apiKey: is required. Fix: type the key the API gave you')).toBeInTheDocument();
     expect(postedBodies()).toHaveLength(0);
   });
 
@@ -85,7 +85,7 @@ describe('AppConfig: the API key', () => {
     const { user, container } = renderConfig({ apiUrl: API_URL }, false);
     await user.type(apiKeyInput(), `${CANARY} `);
     await user.click(save());
-    expect(await screen.findByText(/API key must not start or end with spaces or line breaks/)).toBeInTheDocument();
+    expect(await screen.findByText(/^apiKey: the API key has spaces or line breaks at its ends/)).toBeInTheDocument();
     expect(postedBodies()).toHaveLength(0);
     expect(document.body.textContent).not.toContain(CANARY);
     expect(container.innerHTML).not.toContain(CANARY);
@@ -94,24 +94,24 @@ describe('AppConfig: the API key', () => {
   it('asks for a key when none is stored and none was typed, and sends nothing', async () => {
     const { user } = renderConfig({ apiUrl: API_URL }, false);
     await user.click(save());
-    expect(await screen.findByText('API key is required: type the key the API gave you')).toBeInTheDocument();
+    expect(await screen.findByText('apiKey: is required. Fix: type the key the API gave you')).toBeInTheDocument();
     expect(postedBodies()).toHaveLength(0);
   });
 });
 
 describe('AppConfig: validation next to each field', () => {
   it.each([
-    ['API URL', 'http://api.example.test', /API URL must use https:\/\//],
-    ['API URL', 'https://me:secret@api.example.test', /must not contain a user name or password/],
-    ['API URL', 'https://api.example.test/?x=1', /must not contain a query string/],
-    ['API URL', 'https://api.example.test/#x', /must not contain a fragment/],
-    ['Auth header', 'Bad Header', /Auth header must be an HTTP header name/],
-    ['Auth scheme', 'two words', /Auth scheme must be a single word/],
-    ['CA certificate', 'hello', /CA certificate must be PEM/],
-    ['Timeout (seconds)', '0', /Timeout must be a whole number of seconds from 1 to 300/],
-    ['Maximum response size (bytes)', '-5', /Maximum response size must be a whole number of bytes/],
-    ['Allowed proxy paths', 'reports', /Allowed path "reports" must start with "\/"/],
-    ['Health check path', 'profile', /Health check path "profile" must start with "\/"/],
+    ['API URL', 'http://api.example.test', /^apiUrl: .* uses plain http to a host that is not a loopback address\. Fix: use https:\/\//],
+    ['API URL', 'https://me:secret@api.example.test', /^apiUrl: must not contain a user name or password\. Fix: /],
+    ['API URL', 'https://api.example.test/?x=1', /^apiUrl: .* has a query string\. Fix: /],
+    ['API URL', 'https://api.example.test/#x', /^apiUrl: .* has a #fragment\. Fix: /],
+    ['Auth header', 'Bad Header', /^authHeader: "Bad Header" is not a valid HTTP header name\. Fix: /],
+    ['Auth scheme', 'two words', /^authScheme: "two words" is not a single word such as Bearer or Token\. Fix: /],
+    ['CA certificate', 'hello', /^caCertificate: contains no PEM certificate\. Fix: /],
+    ['Timeout (seconds)', '0', /^timeoutSeconds: is 0, not a whole number from 1 to 300\. Fix: set a whole number of seconds/],
+    ['Maximum response size (bytes)', '-5', /^maxResponseBytes: is -5, not a whole number from 1 to 1073741824\. Fix: /],
+    ['Allowed proxy paths', '/a/../b', /^allowedPaths\[0\]: "\/a\/\.\.\/b" is not a usable path prefix .*\. Fix: /],
+    ['Health check path', '/me/%2e%2e', /^healthPath: "\/me\/%2e%2e" is not a usable path .*\. Fix: /],
   ])('%s = %j shows its reason and blocks Save', async (label, value, message) => {
     const { user } = renderConfig();
     const field = screen.getByLabelText(new RegExp(`^${label.replace(/[()]/g, '\\$&')}`));
@@ -126,16 +126,44 @@ describe('AppConfig: validation next to each field', () => {
     expect(postedBodies()).toHaveLength(0);
   });
 
-  it('accepts loopback http only with "Allow http:// to loopback" on', async () => {
+  it('accepts loopback http only with "Allow loopback addresses" on', async () => {
     const { user } = renderConfig({ apiUrl: 'http://127.0.0.1:8443' });
     await user.click(save());
-    expect(await screen.findByText(/turn on "Allow http:\/\/ to loopback"/)).toBeInTheDocument();
-    await user.click(screen.getByLabelText(/^Allow http:\/\/ to loopback/));
+    expect(await screen.findByText(/uses plain http\. Fix: use https:\/\/, or turn on allowInsecureLoopback/)).toBeInTheDocument();
+    await user.click(screen.getByLabelText(/^Allow loopback addresses/));
     await user.click(save());
     await screen.findByTestId(testIds.health);
     expect(postedBodies()).toEqual([
       expect.objectContaining({ jsonData: expect.objectContaining({ allowInsecureLoopback: true }) }),
     ]);
+  });
+
+  it('says that "Allow loopback addresses" allows loopback calls at all, https included, and http to them', () => {
+    renderConfig();
+    // Grafana's Field renders the description inside the switch's label.
+    expect(screen.getByLabelText(/^Allow loopback addresses/)).toHaveRole('switch');
+    expect(
+      screen.getByText(
+        /lets the plugin call loopback addresses \(127\.0\.0\.0\/8, ::1, localhost\) at all, over https:\/\/ and over plain http:\/\//
+      )
+    ).toBeInTheDocument();
+  });
+
+  it("advises on an IP address the plugin calls only if the server's operator allows it, without blocking Save", async () => {
+    const { user } = renderConfig();
+    const apiUrl = screen.getByLabelText(/^API URL/);
+    await user.clear(apiUrl);
+    await user.type(apiUrl, 'https://127.0.0.1:8443');
+    await user.tab();
+    const advice = await screen.findByTestId(testIds.apiUrlAdvice);
+    expect(advice).toHaveTextContent(/apiUrl: the plugin does not call 127\.0\.0\.1 unless the Grafana server's operator allows it/);
+    expect(advice).toHaveTextContent(/or turn on allowInsecureLoopback for an API on this machine/);
+    await user.click(screen.getByLabelText(/^Allow loopback addresses/));
+    expect(screen.queryByTestId(testIds.apiUrlAdvice)).toBeNull();
+    await user.click(screen.getByLabelText(/^Allow loopback addresses/));
+    await user.click(save());
+    await screen.findByTestId(testIds.health);
+    expect(postedBodies()).toEqual([expect.objectContaining({ jsonData: expect.objectContaining({ apiUrl: 'https://127.0.0.1:8443' }) })]);
   });
 });
 

@@ -1,0 +1,315 @@
+// The cases the parity test runs through the Go backend, the configuration
+// page and the infra validator. Hand-written ones name what they probe;
+// generated ones cross the parts of a URL and of a path that parsers read
+// differently, so a disagreement the hand-written list misses still shows.
+import type { Case } from './validators';
+
+const URL_OK = 'https://api.example.test';
+
+export const url = (apiUrl: string, allowInsecureLoopback = false): Case => ({
+  jsonData: { apiUrl, allowInsecureLoopback },
+  apiKey: 'k',
+});
+export const withSetting = (jsonData: Record<string, unknown>, apiKey = 'k'): Case => ({
+  jsonData: { apiUrl: URL_OK, ...jsonData },
+  apiKey,
+});
+
+/**
+ * Before the shared contract, the infra validator accepted each of these
+ * (and `npm run deploy` succeeded) while the plugin then said "not
+ * configured" (issue 11). All three sides must now refuse them.
+ */
+export const formerlyDeployable: Case[] = [
+  withSetting({ authHeader: 'Cookie' }),
+  withSetting({ authHeader: 'Host' }),
+  withSetting({ authHeader: 'X-Grafana-User' }),
+  withSetting({ authScheme: 'Bearer/v2' }),
+  withSetting({ authScheme: 'a/b' }),
+  url('http://127.1', true),
+  url('http://0x7f.0.0.1', true),
+  url('http://2130706433', true),
+  url('http://127.000.0.1', true),
+  withSetting({ allowedPaths: ['/a/..;/b'] }),
+  withSetting({ allowedPaths: ['/a/%2e%2e/b'] }),
+  withSetting({ allowedPaths: ['/a/\uff0e\uff0e/b'] }),
+  withSetting({ allowedPaths: ['/a//b'] }),
+  withSetting({ allowedPaths: ['/a\\b'] }),
+  withSetting({ allowedPaths: ['/a;jsessionid=1'] }),
+  withSetting({ allowedPaths: ['/http://evil.test'] }),
+  withSetting({ healthPath: '/me/..' }),
+  withSetting({ healthPath: '/me/%2e%2e' }),
+  withSetting({ healthPath: '/me;x' }),
+  url('https://api.example.test/v1/..;/admin'),
+  url('https://api.example.test:8443:9443'),
+  url('https://[127.0.0.1]'),
+];
+
+/** The same verdict on every side, for every jsonData the page can show. */
+export const agreed: Case[] = [
+  // apiUrl
+  url(URL_OK),
+  url('https://API.example.test:8443/v1/my%20team/'),
+  url('https://api.example.test/v1/items/'),
+  url('https://api.example.test:99999'),
+  url('https://api.example.test:'),
+  url('  https://api.example.test  '),
+  url('http://127.0.0.1:8080/base', true),
+  url('http://127.255.255.254', true),
+  url('http://localhost:3000', true),
+  url('http://LOCALHOST', true),
+  url('http://localho\u017ft', true), // Go's strings.EqualFold folds "ſ" to "s"
+  url('http://[::1]:9000', true),
+  url('http://[0:0:0:0:0:0:0:1]', true),
+  url('http://[::ffff:127.0.0.1]', true),
+  url('http://[::127.0.0.1]', true),
+  url('http://[::1%25eth0]', true),
+  url('https://[fe80::1%25eth0]:8443'),
+  url(''),
+  url('not a url'),
+  url('api.example.test'),
+  url('//api.example.test'),
+  url('https:api.example.test'),
+  url('https:\\\\api.example.test'),
+  url('https://user:pw@api.example.test'),
+  url('https://@api.example.test'),
+  url('https://api.example.test/v1?x=1'),
+  url('https://api.example.test/v1?'),
+  url('https://api.example.test/#top'),
+  url('https://api.example.test/#'),
+  url('http://api.example.test', true),
+  url('http://127.0.0.1:8080'),
+  url('http://[::2]', true),
+  url('http://127.0.0.1.example.test', true),
+  url('ftp://api.example.test'),
+  url('HTTPS://api.example.test'),
+  url('https://api.example.test/v1/../admin'),
+  url('https://api.example.test//v1'),
+  url('https://api.example.test/v1%2f..'),
+  url('https://api.example.test/a\\b'),
+  url('https://api.example.test/a%2Fb c'),
+  url('https://api.example.test/a b'),
+  url('https://api.example.test/caf\u00e9'),
+  url('https://b\u00fccher.example.test'),
+  url('https://exa mple.test'),
+  url('https://exa%20mple.test'),
+  url('https://exa%C3%A9mple.test'),
+  url('https://api.example.test:port'),
+  url('https://:443/v1'),
+  url('https://[::1'),
+  url('https://[zz::1]'),
+  url('https://a[b]'),
+  url('https://api.example.test/v1;x=1'),
+  url('https://api.example.test/v1/%ef%bc%8e%ef%bc%8e'),
+  url('https://api.example.test/%zz'),
+  url('https://api.example.test\u0085'),
+  url('https://api.example.test\ufeff'),
+  // auth header and scheme
+  withSetting({ authHeader: 'X-Api-Key' }),
+  withSetting({ authHeader: 'x-api-key' }),
+  withSetting({ authHeader: ' X-Api-Key ' }),
+  withSetting({ authHeader: 'Bad Header' }),
+  withSetting({ authHeader: 'X-Key:' }),
+  withSetting({ authHeader: 'cookie' }),
+  withSetting({ authHeader: 'Proxy-Authorization' }),
+  withSetting({ authHeader: 'Transfer-Encoding' }),
+  withSetting({ authHeader: 'x-grafana-org-id' }),
+  withSetting({ authHeader: 'X_Grafana-Org' }),
+  withSetting({ authHeader: 'Authorizati\u00f6n' }),
+  withSetting({ authScheme: '' }),
+  withSetting({ authScheme: 'Token' }),
+  withSetting({ authScheme: 'two words' }),
+  withSetting({ authScheme: 'Bearer:' }),
+  withSetting({ authScheme: 'B\u00e9' }),
+  // numbers
+  withSetting({ timeoutSeconds: 1, maxResponseBytes: 1 }),
+  withSetting({ timeoutSeconds: 300, maxResponseBytes: 1073741824 }),
+  withSetting({ timeoutSeconds: 0 }),
+  withSetting({ timeoutSeconds: 301 }),
+  withSetting({ timeoutSeconds: 2.5 }),
+  withSetting({ timeoutSeconds: -1 }),
+  withSetting({ timeoutSeconds: 1e3 }),
+  withSetting({ maxResponseBytes: 0 }),
+  withSetting({ maxResponseBytes: 1073741825 }),
+  // paths
+  withSetting({ allowedPaths: ['/reports', '/v1/items/', '/a%20b', '/', '/caf%C3%A9'], healthPath: '/me/' }),
+  withSetting({ allowedPaths: ['reports', '/a b', '/a?b'], healthPath: 'profile' }),
+  withSetting({ allowedPaths: ['/a/../b'] }),
+  withSetting({ allowedPaths: ['/a/./b'] }),
+  withSetting({ allowedPaths: ['/a/%2F'] }),
+  withSetting({ allowedPaths: ['/a/%25'] }),
+  withSetting({ allowedPaths: ['/a/%zz'] }),
+  withSetting({ allowedPaths: ['/a/%4'] }),
+  withSetting({ allowedPaths: ['/a/%00'] }),
+  withSetting({ allowedPaths: ['/javascript:x'] }),
+  withSetting({ allowedPaths: ['/%3a/x'] }),
+  withSetting({ allowedPaths: ['/' + 'a'.repeat(2047)] }),
+  withSetting({ allowedPaths: ['/' + 'a'.repeat(2048)] }),
+  withSetting({ allowedPaths: ['/' + '\u00e9'.repeat(1023)] }),
+  withSetting({ allowedPaths: ['/' + '\u00e9'.repeat(1024)] }),
+  withSetting({ allowedPaths: ['/ok', '/also-ok', '/a/../b'] }),
+  withSetting({ healthPath: '/a/../b' }),
+  withSetting({ healthPath: '//x' }),
+  withSetting({ healthPath: ' /me ' }),
+  // forms other servers read as dot segments (..;/, Unicode normalization)
+  withSetting({ allowedPaths: ['/a/..;x=1/b'] }),
+  withSetting({ allowedPaths: ['/a/%3b'] }),
+  withSetting({ allowedPaths: ['/a/%ef%bc%8e%ef%bc%8e/b'] }),
+  withSetting({ allowedPaths: ['/a/%e2%80%a5/b'] }),
+  withSetting({ allowedPaths: ['/a%ef%bc%8fb'] }),
+  withSetting({ allowedPaths: ['/a/%c2%bd'] }),
+  withSetting({ allowedPaths: ['/a/%c0%ae%c0%ae/b'] }),
+  withSetting({ allowedPaths: ['/a/%ff'] }),
+  withSetting({ allowedPaths: ['/a/...'] }),
+  withSetting({ allowedPaths: ['/a/. ./b'] }),
+  withSetting({ allowedPaths: ['/a/.%cc%81/b'] }),
+  withSetting({ allowedPaths: ['/a/\u2024\u2024/b'] }),
+  withSetting({ allowedPaths: ['/a/\u2488'] }),
+  withSetting({ allowedPaths: ['/a\u2215b'] }),
+  withSetting({ allowedPaths: ['/caf%C3%A9/\u65e5\u672c/stra\u00dfe', '/v1/items..json', '/v1/.a.'] }),
+  withSetting({ healthPath: '/me/%ef%bc%8e%ef%bc%8e' }),
+  // CA bundle (a real certificate is added by the test, from testdata/ca.pem)
+  withSetting({ caCertificate: 'not pem' }),
+  withSetting({ caCertificate: '-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----' }),
+  withSetting({ caCertificate: '-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQh\n-----END CERTIFICATE-----' }),
+  withSetting({ caCertificate: '-----BEGIN CERTIFICATE-----\nMIIBmTCCAT+gAwIBAg==\n-----END CERTIFICATE-----' }),
+  withSetting({ caCertificate: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----' }),
+  // several problems: every side names the first the backend finds
+  withSetting({ apiUrl: 'http://api.example.test', authHeader: 'Cookie', timeoutSeconds: 0 }),
+  withSetting({ authScheme: 'a b', healthPath: '/..' }),
+  withSetting({ maxResponseBytes: 0, allowedPaths: ['/..'] }),
+  withSetting({ healthPath: '/..', allowedPaths: ['/%2e'] }),
+];
+
+/** The stored key: the backend and the page check it; a deployment never holds it. */
+export const keys: Case[] = [
+  withSetting({}, 'key-with.only_token~chars'),
+  withSetting({}, 'key with inner spaces'),
+  withSetting({}, 'tab\tinside'),
+  withSetting({}, '\u043a\u043b\u044e\u0447'),
+  withSetting({}, ''),
+  withSetting({}, '   '),
+  withSetting({}, ' leading-space'),
+  withSetting({}, 'trailing-newline\n'),
+  withSetting({}, 'trailing-nel\u0085'),
+  withSetting({}, 'header\r\ninjection: yes'),
+  withSetting({}, 'nul\u0000byte'),
+  withSetting({}, 'del\u007fbyte'),
+];
+
+/**
+ * jsonData of the wrong JSON type: Grafana stores what the settings API is
+ * given, and a deployment's config may be JSON (KIT_CONFIG). The page never
+ * sends these: its controls are typed.
+ */
+export const mistyped: Case[] = [
+  withSetting({ timeoutSeconds: '30' }),
+  withSetting({ allowInsecureLoopback: 'true' }),
+  withSetting({ allowedPaths: '/items' }),
+  withSetting({ allowedPaths: ['/a', 1] }),
+  withSetting({ authHeader: 7 }),
+  withSetting({ healthPath: ['/profile'] }),
+  withSetting({ apiUrl: { href: URL_OK } }),
+  withSetting({ healthPath: '/..', timeoutSeconds: '1' }),
+  withSetting({ timeoutSeconds: null, authHeader: null, allowedPaths: null }),
+  withSetting({ allowedPaths: [null] }),
+  { jsonData: null, apiKey: 'k' },
+  { jsonData: [URL_OK], apiKey: 'k' },
+  { jsonData: 'https://api.example.test', apiKey: 'k' },
+];
+
+/**
+ * The page repairs these as it shows them (an emptied field with a
+ * placeholder means its default, a list's lines are trimmed), so what it
+ * would save differs from what is stored: the test checks that what it
+ * saves is what the backend accepts.
+ */
+export const pageRepairs: Case[] = [
+  withSetting({ authHeader: '' }),
+  withSetting({ healthPath: '' }),
+  withSetting({ allowedPaths: [' /a', '', '/b '] }),
+];
+
+// A generated cross of URL parts: schemes, hosts (names, every IPv4 and
+// IPv6 spelling parsers disagree on), ports and base paths.
+const SCHEMES = ['https://', 'http://', 'HTTP://', 'https:/', 'https:///'];
+const HOSTS = [
+  'api.example.test',
+  'localhost',
+  'LocalHost',
+  '127.0.0.1',
+  '127.1',
+  '127.0.1',
+  '0177.0.0.1',
+  '0x7f000001',
+  '127.0.0.01',
+  '10.0.0.5',
+  '169.254.169.254',
+  '0.0.0.0',
+  '8.8.8.8',
+  '[::1]',
+  '[::]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:7f00:1]',
+  '[::ffff:10.0.0.5]',
+  '[64:ff9b::7f00:1]',
+  '[64:ff9b::808:808]',
+  '[fe80::1%25en0]',
+  '[fe80::1%en0]',
+  '[fc00::1]',
+  '[2001:db8::1]',
+  '[2606:4700::1111]',
+  '[::1:2:3:4:5:6:7]',
+  '[1:2:3:4:5:6:7:8:9]',
+  '[1::2::3]',
+  '[::ffff:127.0.0.256]',
+  '[00001::1]',
+  '[1:2:3:4:5:6:1.2.3.4]',
+  '[1:2:3:4:5:6:7:1.2.3.4]',
+  '::1',
+  'a_b.example.test',
+  'a~b.example.test',
+  'a{b}.example.test',
+  'a|b.example.test',
+  'a"b.example.test',
+  'xn--bcher-kva.example',
+  'b\u00fccher.example',
+  'ex%41mple.test',
+  'ex%C3%A4mple.test',
+  '',
+];
+const PORTS = ['', ':443', ':', ':0', ':65536', ':8x', '::443'];
+const PATHS = ['', '/', '/v1/', '/v1;x', '/v1/%2e', '/%7e', '/~', '/a%2Fb', '/a b', '/a"b', '/a|b', '/%C3%A9', '/\u00e9', '/a/..', '/a//b', '/a?x', '/a#x'];
+
+export function generatedUrls(): Case[] {
+  const out: Case[] = [];
+  // allowInsecureLoopback on for half the cases, spread over every part.
+  const add = (text: string) => out.push(url(text, text.length % 2 === 0));
+  for (const host of HOSTS) {
+    for (const scheme of SCHEMES) {
+      for (const port of PORTS) {
+        add(scheme + host + port);
+      }
+    }
+    for (const base of PATHS) {
+      add('https://' + host + base);
+    }
+  }
+  return out;
+}
+
+// A generated cross of path segments and escapes for allowedPaths and healthPath.
+const SEGMENTS = ['a', '.', '..', '...', '.a', 'a.', '%2e', '%2E%2e', '.%2e', '%2f', '%5c', '%25', '%3b', ';', '..;', '%3a', ':', '%41', '%c3%a9', '\u00e9', 'e\u0301', '.\u0301', '\uff0e', '\u2024', '\u00bd', '\u2082', '%c0%ae', '%e2%80%ae', ' ', '. .', '~', '%7e', '@', '$', "'", '%20', 'a b', '?', '#', '%3f', '%23', ''];
+
+export function generatedPaths(): Case[] {
+  const out: Case[] = [];
+  for (const first of SEGMENTS) {
+    for (const second of ['', 'b', '..', '%2e%2e']) {
+      const path = second === '' ? `/${first}` : `/${first}/${second}`;
+      out.push(withSetting({ allowedPaths: [path] }));
+      out.push(withSetting({ healthPath: path }));
+      out.push(url(`${URL_OK}${path}`));
+    }
+  }
+  return out;
+}
