@@ -28,7 +28,8 @@ import { PLUGIN_DIST, PLUGIN_ID, profile, requirePluginBuilt } from "../testing/
 const STACK = "apibridge-plugin-settings";
 const SECRET = "grafana/apibridge";
 
-describe("pipeline plans: placeholder key for pull requests, saved plan for apply, drift check (real OpenBao, Grafana double, terraform)", () => {
+// Several real cdktn/terraform runs per test: minutes on a loaded machine.
+describe("pipeline plans: placeholder key for pull requests, saved plan for apply, drift check (real OpenBao, Grafana double, terraform)", { timeout: 900_000 }, () => {
   const key1 = canary("pipe-v1");
   const key2 = canary("pipe-v2");
   const viewerToken = "glsa_viewer_" + randomBytes(12).toString("hex");

@@ -37,10 +37,10 @@ while read -r kind dir; do
   ours=() others=()
   while read -r source; do
     case "$source" in platformkit/*) ours+=("registry.terraform.io/$source") ;; *) others+=("registry.terraform.io/$source") ;; esac
-  done < <(node -e 'for (const p of Object.values(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).terraform.required_providers ?? {})) console.log(p.source)' "$dir/cdk.tf.json")
+  done < <(node </dev/null -e 'for (const p of Object.values(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).terraform.required_providers ?? {})) console.log(p.source)' "$dir/cdk.tf.json")
 
   rm -f "$dir/.terraform.lock.hcl"
-  lock() { terraform -chdir="$dir" providers lock -no-color "$@" >"$work/lock.log" 2>&1 || { cat "$work/lock.log" >&2; kit_die "terraform providers lock failed for $kind"; }; }
+  lock() { terraform -chdir="$dir" providers lock -no-color "$@" </dev/null >"$work/lock.log" 2>&1 || { cat "$work/lock.log" >&2; kit_die "terraform providers lock failed for $kind"; }; }
   if [ ${#ours[@]} -gt 0 ]; then
     lock -fs-mirror="$KIT_TF_MIRROR" "${platforms[@]/#/-platform=}" "${ours[@]}"
   fi

@@ -21,7 +21,8 @@ import { PLUGIN_DIST, PLUGIN_ID, profile, requirePluginBuilt } from "../testing/
 const STACK = "apibridge-plugin-settings";
 const LOCK = join(__dirname, "locks", "plugin-settings.terraform.lock.hcl");
 
-describe("plain cdktn and terraform on the kit (README: Use it with plain cdktn / terraform)", () => {
+// Several real cdktn/terraform runs per test: minutes on a loaded machine.
+describe("plain cdktn and terraform on the kit (README: Use it with plain cdktn / terraform)", { timeout: 900_000 }, () => {
   const key = canary("plain");
   let dir: string;
   let home: string;

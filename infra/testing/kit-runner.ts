@@ -33,7 +33,7 @@ export function kit(command: "synth" | "diff" | "deploy" | "destroy" | "plan" | 
   return run(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["infra/bin/kit.ts", command, ...stacks, "--output", ws.outdir, ...args], {
     cwd: REPO_ROOT,
     env: withoutUndefined({ ...process.env, CI: "true", KIT_CONFIG: ws.configFile, TMPDIR: join(ws.dir, "tmp"), ...env }),
-    timeoutMs: 240_000,
+    timeoutMs: 480_000,
   });
 }
 

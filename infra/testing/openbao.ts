@@ -3,7 +3,7 @@
 // TLS with the test CA the dev server generates (-dev-tls), and with
 // namespaces, AppRole and JWT auth set up through its HTTP API.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requestJson, type JsonResponse } from "../constructs/secret-sources/http-json";
 import { freePort, startProcess, waitFor, type Started } from "./processes";
@@ -38,7 +38,10 @@ export async function startOpenBao(home: string, opts: { tls?: boolean } = {}): 
   const certDir = join(home, "bao-tls");
   const bao = join(REPO_ROOT, ".tools", "venv", "bin", "bao");
   const args = ["server", "-dev", `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`];
-  if (opts.tls) args.push("-dev-tls", `-dev-tls-cert-dir=${certDir}`);
+  if (opts.tls) {
+    mkdirSync(certDir, { recursive: true });
+    args.push("-dev-tls", `-dev-tls-cert-dir=${certDir}`);
+  }
   const p = startProcess(bao, args, { env: { ...process.env, HOME: home } });
   const caFile = opts.tls ? join(certDir, "vault-ca.pem") : undefined;
   const ca = () => (caFile ? readFileSync(caFile, "utf8") : undefined);

@@ -113,11 +113,14 @@ export async function readField(cfg: OpenBaoKvSourceConfig, ep: BaoEndpoint, tok
   const res = await call(ep, `${cfg.mount}/data/${cfg.path}${pinned ? `?version=${pinned}` : ""}`, { headers: { "X-Vault-Token": token } });
   const data = (res.body as { data?: { data?: Record<string, unknown> | null; metadata?: { version?: number; deletion_time?: string; destroyed?: boolean } } })?.data;
   if (res.status === 403) throw new SecretSourceError(`OpenBao at ${ep.base} refused to read ${where} (403): give the token or role a policy with "read" on ${cfg.mount}/data/${cfg.path}${ep.namespace ? ` in namespace ${ep.namespace}` : ""}`);
-  if (pinned && (res.status === 404 || data?.data === null)) {
-    const gone = data?.metadata?.destroyed ? "was destroyed" : data?.metadata?.deletion_time ? "was deleted" : "does not exist";
-    throw new SecretSourceError(`OpenBao has no version ${pinned} of ${where}: it ${gone}. Fix: pin a version that exists (secretSource.version or KIT_SECRET_VERSION; \`bao kv metadata get -mount=${cfg.mount} ${cfg.path}\` lists them)`);
+  if (res.status === 404 || data?.data === null) {
+    const meta = data?.metadata;
+    const gone = meta?.destroyed ? "was destroyed" : meta?.deletion_time ? "was deleted" : "does not exist";
+    const fix = `pin a version that exists (secretSource.version or KIT_SECRET_VERSION; \`bao kv metadata get -mount=${cfg.mount} ${cfg.path}\` lists them)`;
+    if (pinned) throw new SecretSourceError(`OpenBao has no version ${pinned} of ${where}: it ${gone}. Fix: ${fix}`);
+    if (meta?.version) throw new SecretSourceError(`the current version ${meta.version} of ${where} ${gone}. Fix: undelete it (\`bao kv undelete -mount=${cfg.mount} -versions=${meta.version} ${cfg.path}\`), write a new version, or ${fix}`);
+    throw new SecretSourceError(`OpenBao at ${ep.base} has no secret ${where} (404): check secretSource.mount and secretSource.path (KV version 2, path without "data/")${ep.namespace ? ` and the namespace ${ep.namespace}` : ""}`);
   }
-  if (res.status === 404) throw new SecretSourceError(`OpenBao at ${ep.base} has no secret ${where} (404): check secretSource.mount and secretSource.path (KV version 2, path without "data/")${ep.namespace ? ` and the namespace ${ep.namespace}` : ""}`);
   if (res.status !== 200) throw new SecretSourceError(withStoreSays(`OpenBao at ${ep.base} answered ${res.status} reading ${where}`, res, [token]));
   const value = data?.data?.[cfg.field];
   if (typeof value !== "string" || value === "") {

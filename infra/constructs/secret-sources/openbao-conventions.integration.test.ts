@@ -145,20 +145,23 @@ describe("openbao-kv2 source: JWT login, namespace, CA, pinned versions (real Op
     const v3 = await bao.put(PATH, { apiKey: canary("bao-v3") }, NS);
     await bao.api("POST", `secret/delete/${PATH}`, { versions: [v3] }, NS);
     await expect(resolveWith("pinned deleted", jwtCfg({ version: v3 }), { ...baoEnv(), CI_ID_TOKEN: mainJwt() })).rejects.toThrow(new RegExp(`no version ${v3} of secret/grafana/apibridge: it was deleted`));
+    await expect(resolveWith("current deleted", jwtCfg(), { ...baoEnv(), CI_ID_TOKEN: mainJwt() })).rejects.toThrow(
+      new RegExp(`the current version ${v3} of secret/grafana/apibridge was deleted\\. Fix: undelete it`),
+    );
   });
 
   it("takes VAULT_ADDR, VAULT_CACERT and VAULT_NAMESPACE when the BAO_* ones are unset, and prefers BAO_* over VAULT_*", async () => {
     const vault = { VAULT_ADDR: bao.address, VAULT_CACERT: bao.caFile as string, VAULT_NAMESPACE: NS, CI_ID_TOKEN: mainJwt() };
-    const r = await resolveWith("vault env", jwtCfg(), vault);
+    const r = await resolveWith("vault env", jwtCfg({ version: 2 }), vault);
     expect(r.env.TF_VAR_apibridge_api_key).toBe(key2);
     expect(r.lines[0]).toContain(`(VAULT_ADDR), namespace ${NS} (VAULT_NAMESPACE), CA from VAULT_CACERT`);
-    const both = await resolveWith("bao over vault", jwtCfg(), { ...vault, BAO_ADDR: bao.address, VAULT_ADDR: "https://127.0.0.1:1", CI_ID_TOKEN: mainJwt() });
+    const both = await resolveWith("bao over vault", jwtCfg({ version: 2 }), { ...vault, BAO_ADDR: bao.address, VAULT_ADDR: "https://127.0.0.1:1", CI_ID_TOKEN: mainJwt() });
     expect(both.lines[0]).toContain("(BAO_ADDR)");
   });
 
   it("refuses an unknown CA, a missing CA file, a wrong namespace and userinfo in the address, each with its fix", async () => {
     const env = { ...baoEnv(), CI_ID_TOKEN: mainJwt() };
-    await expect(resolveWith("no CA", jwtCfg(), { ...env, BAO_CACERT: undefined })).rejects.toThrow(
+    await expect(resolveWith("no CA", jwtCfg({ version: 2 }), { ...env, BAO_CACERT: undefined })).rejects.toThrow(
       new RegExp(`cannot reach OpenBao at ${bao.address}: .*(self-signed|certificate|issuer).*Check the address .* and the CA \\(secretSource\\.caCertFile, BAO_CACERT or VAULT_CACERT\\)`),
     );
     await expect(resolveWith("missing CA file", jwtCfg(), { ...env, BAO_CACERT: join(dir, "nope.pem") })).rejects.toThrow(/BAO_CACERT: cannot read ".*nope\.pem" \(ENOENT\): give the path of the PEM file/);
