@@ -130,7 +130,8 @@ main(process.argv.slice(2)).then(
       console.error(`error: ${e.message}`);
       process.exit(64);
     }
-    console.error(e instanceof ConfigError || e instanceof SecretSourceError ? `error: ${e.message}` : e);
+    // Message and stack only: printing the error object would also print its properties (a URL's input, a request's options).
+    console.error(e instanceof ConfigError || e instanceof SecretSourceError ? `error: ${e.message}` : `error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exit(2);
   },
 );

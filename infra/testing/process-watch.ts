@@ -5,7 +5,7 @@
 // It also keeps each process's parent, so a test can tell the kit's own
 // process (which holds the store credentials) from its children (which must
 // not get them).
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { basename } from "node:path";
 
 export interface ProcessWatch {
@@ -23,6 +23,8 @@ export interface SeenProcess {
   inEnviron: Set<string>;
   /** Names of its environment variables (first poll). */
   envNames: Set<string>;
+  /** Its working directory ("" when unreadable). */
+  cwd: string;
 }
 
 export interface ProcessReport {
@@ -83,7 +85,13 @@ export function watchProcesses(canaries: string[], everyMs = 40): ProcessWatch {
         const stat = read(`/proc/${pid}/stat`)?.toString("utf8") ?? "";
         const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
         const envNames = new Set((environ?.toString("utf8") ?? "").split("\0").filter(Boolean).map((kv) => kv.slice(0, kv.indexOf("="))));
-        seen = { pid, ppid, command, argv, inEnviron: new Set(), envNames };
+        let cwd = "";
+        try {
+          cwd = readlinkSync(`/proc/${pid}/cwd`);
+        } catch {
+          /* ended, or another user's */
+        }
+        seen = { pid, ppid, command, argv, inEnviron: new Set(), envNames, cwd };
         processes.set(pid, seen);
       }
       for (const c of canaries) {
@@ -105,11 +113,15 @@ export function watchProcesses(canaries: string[], everyMs = 40): ProcessWatch {
   };
 }
 
-/** The processes the kit's runner (infra/bin/kit.ts) started, directly or not: cdktn, terraform, providers, sops. */
-export function kitChildren(report: ProcessReport): SeenProcess[] {
+/**
+ * The processes the kit's runner (infra/bin/kit.ts) started, directly or not: cdktn, terraform,
+ * providers, sops. Only runs whose command line holds `marker` (e.g. the test's output directory)
+ * count: other tests on the same machine run the kit too.
+ */
+export function kitChildren(report: ProcessReport, marker: string): SeenProcess[] {
   const isKit = (p: SeenProcess) => p.argv.some((a) => a.endsWith("infra/bin/kit.ts"));
   const out = new Map<number, SeenProcess>();
-  for (const kitProcess of [...report.processes.values()].filter(isKit)) {
+  for (const kitProcess of [...report.processes.values()].filter((p) => isKit(p) && p.argv.includes(marker))) {
     for (const d of report.descendantsOf(kitProcess.pid)) if (!isKit(d)) out.set(d.pid, d);
   }
   return [...out.values()];

@@ -89,7 +89,7 @@ export function describeStoreSource(title: string, label: string, store: StoreUn
       expect([...seen.inArgv]).toEqual([]);
 
       // Issue 9, item 10: each child gets only what it needs (/proc/<pid>/environ of every child of the kit).
-      const children = kitChildren(seen);
+      const children = kitChildren(seen, d.ws.outdir);
       const names = children.map(processName);
       expect(names).toEqual(expect.arrayContaining(["node cdktn", "terraform", "terraform-provider-grafanaapp_v0.1.0"]));
       for (const child of children) {
@@ -101,7 +101,7 @@ export function describeStoreSource(title: string, label: string, store: StoreUn
       const terraform = children.filter((c) => c.command === "terraform");
       expect(terraform.some((t) => t.inEnviron.has(key1) && t.inEnviron.has(d.grafana.auth))).toBe(true);
       // The control: the kit's own process did hold them.
-      const kitProcess = [...seen.processes.values()].find((p) => p.argv.some((a) => a.endsWith("infra/bin/kit.ts")) && p.envNames.has("GITHUB_TOKEN"));
+      const kitProcess = [...seen.processes.values()].find((p) => p.argv.some((a) => a.endsWith("infra/bin/kit.ts")) && p.argv.includes(d.ws.outdir));
       expect(kitProcess?.inEnviron.has(unrelated.GITHUB_TOKEN)).toBe(true);
 
       // Progress and record: what the kit did, which key version went where, never the key.
