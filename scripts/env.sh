@@ -36,6 +36,10 @@ export KIT_PROVIDER_GO="go1.26.8"
 KIT_PROVIDER_MODE="${KIT_PROVIDER_MODE:-$(cat "$KIT_TOOLS/provider-mode" 2>/dev/null || echo offline)}"
 export KIT_PROVIDER_MODE
 export TF_CLI_CONFIG_FILE="$KIT_TOOLS/terraform-$KIT_PROVIDER_MODE.rc"
+# cdktn otherwise shares ~/.terraform.d/plugin-cache between every checkout on
+# the machine: two builds of grafanaapp 0.1.0 would replace each other there
+# while one runs ("text file busy"). One cache per checkout.
+export TF_PLUGIN_CACHE_DIR="$KIT_TOOLS/terraform-plugin-cache"
 # terraform-plugin-testing must use this Terraform, never download one.
 TF_ACC_TERRAFORM_PATH="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}"
 export TF_ACC_TERRAFORM_PATH

@@ -61,6 +61,13 @@ describe("placeProviderFiles", () => {
     expect(message).toMatch(/Fix: if the provider's source changed on purpose, run `npm run providers:lock` and commit infra\/stacks\/locks\/; otherwise rebuild it as pinned with `npm run provider:install`/);
   });
 
+  it("does not let its hash cache hide a rebuilt provider", () => {
+    commitLock([host()]);
+    placeProviderFiles([{ name: "apibridge-plugin-settings", kind: "plugin-settings" }], where());
+    writeFileSync(join(mirror, "registry.terraform.io", "platformkit", "dummy", "0.1.0", hostPlatform(), "terraform-provider-dummy_v0.1.0"), "another build");
+    expect(problems(() => placeProviderFiles([{ name: "apibridge-plugin-settings", kind: "plugin-settings" }], where()))).toMatch(/is not the one .* pins/);
+  });
+
   it("says what to run when the provider is not built at all, or not in the lock", () => {
     commitLock([host()]);
     rmSync(join(mirror, "registry.terraform.io"), { recursive: true });

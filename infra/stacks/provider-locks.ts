@@ -17,7 +17,7 @@
 // 3. The mirror's build for this machine is checked against the lock: a
 //    build the lock does not pin stops synth with the command that fixes it,
 //    before terraform init refuses it with a bare checksum error.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ConfigError } from "../config/config-error";
 import { h1OfDirectory, h1OfZip } from "./provider-hash";
@@ -124,8 +124,8 @@ function checkAgainstLock(p: Required, lockFile: string, where: ProviderPlacemen
     ? "if the provider's source changed on purpose, run `npm run providers:lock` and commit infra/stacks/locks/; otherwise rebuild it as pinned with `npm run provider:install` (scripts/env.sh pins the Go version)"
     : "run `npm run providers:lock` on this machine and commit infra/stacks/locks/ (this provider is built here from source, so its hash depends on the Go version: infra/README.md, \"Provider mirror\")";
   let h1: string;
-  if (existsSync(packed)) h1 = h1OfZip(packed);
-  else if (existsSync(unpacked)) h1 = h1OfDirectory(unpacked);
+  if (existsSync(packed)) h1 = cachedH1(packed, where.mirror, h1OfZip);
+  else if (existsSync(unpacked)) h1 = cachedH1(unpacked, where.mirror, h1OfDirectory);
   else return { field, problem: `is not in the provider mirror ${where.mirror} for ${platform}`, fix: "run `bash scripts/bootstrap.sh` (it builds the providers into the mirror)" };
   const pinned = lockedHashes(readFileSync(lockFile, "utf8"), p.source);
   if (pinned === undefined) return { field, problem: `is not in ${lockName}`, fix: "run `npm run providers:lock` and commit infra/stacks/locks/" };
@@ -139,4 +139,38 @@ export function lockedHashes(lock: string, source: string): string[] | undefined
   if (start === -1) return undefined;
   const block = lock.slice(start, lock.indexOf("\n}", start));
   return [...block.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]);
+}
+
+/**
+ * Hashing a provider takes a second for the docker one on a loaded machine, at every synth: remember
+ * each hash beside the mirror, keyed by path, size, inode and modification time (a rebuild changes them).
+ */
+function cachedH1(path: string, mirror: string, hash: (p: string) => string): string {
+  const file = join(mirror, "..", ".provider-h1-cache.json");
+  const stamp = stampOf(path);
+  let cache: Record<string, { stamp: string; h1: string }> = {};
+  try {
+    cache = JSON.parse(readFileSync(file, "utf8")) as typeof cache;
+  } catch {
+    /* no cache yet, or unreadable: start afresh */
+  }
+  if (cache[path]?.stamp === stamp) return cache[path].h1;
+  const h1 = hash(path);
+  cache[path] = { stamp, h1 };
+  try {
+    writeFileSync(file, JSON.stringify(cache));
+  } catch {
+    /* a read-only mirror: no cache, same result */
+  }
+  return h1;
+}
+
+/** Size, inode and modification time of a file, or of every file in a directory. */
+function stampOf(path: string): string {
+  const st = statSync(path);
+  if (!st.isDirectory()) return `${st.size}:${st.ino}:${st.mtimeMs}`;
+  return readdirSync(path)
+    .sort()
+    .map((e) => `${e}=${stampOf(join(path, e))}`)
+    .join(",");
 }

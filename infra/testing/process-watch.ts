@@ -121,8 +121,14 @@ export function watchProcesses(canaries: string[], everyMs = 40): ProcessWatch {
 export function kitChildren(report: ProcessReport, marker: string): SeenProcess[] {
   const isKit = (p: SeenProcess) => p.argv.some((a) => a.endsWith("infra/bin/kit.ts"));
   const out = new Map<number, SeenProcess>();
-  for (const kitProcess of [...report.processes.values()].filter((p) => isKit(p) && p.argv.includes(marker))) {
-    for (const d of report.descendantsOf(kitProcess.pid)) if (!isKit(d)) out.set(d.pid, d);
+  const kitPids = new Set([...report.processes.values()].filter((p) => isKit(p) && p.argv.includes(marker)).map((p) => p.pid));
+  for (const pid of kitPids) {
+    for (const d of report.descendantsOf(pid)) {
+      // tsx's esbuild service compiles the runner's own TypeScript: the runner's Node process starts
+      // it before any kit code runs, so it is part of the runner, not a child the kit hands work to.
+      const runnersCompiler = d.command === "esbuild" && kitPids.has(d.ppid);
+      if (!isKit(d) && !runnersCompiler) out.set(d.pid, d);
+    }
   }
   return [...out.values()];
 }

@@ -60,7 +60,7 @@ describeStoreSource(
       const cfg = { kind: "openbao-kv2" as const, address: bao.address, mount: "secret", path: "grafana/apibridge", field: "apiKey", auth: { method: "token" as const, tokenEnv: "T" } };
       const ctx = (token: string) => ({ env: { T: token }, baseDir: process.cwd() });
       expect((await openBaoKv2Source.resolve(cfg, ctx(bao.rootToken))).env).toEqual({ TF_VAR_apibridge_api_key: s.key1, TF_VAR_apibridge_api_key_version: "1" });
-      await expect(openBaoKv2Source.resolve(cfg, ctx("wrong-token"))).rejects.toThrow(/refused to read secret\/grafana\/apibridge \(403\): give the token or AppRole a policy with "read" on secret\/data\/grafana\/apibridge/);
+      await expect(openBaoKv2Source.resolve(cfg, ctx("wrong-token"))).rejects.toThrow(/refused to read secret\/grafana\/apibridge \(403\): give the token or role a policy with "read" on secret\/data\/grafana\/apibridge/);
       await expect(openBaoKv2Source.resolve({ ...cfg, path: "grafana/none" }, ctx(bao.rootToken))).rejects.toThrow(/has no secret secret\/grafana\/none \(404\): check secretSource\.mount and secretSource\.path/);
       const noField = await openBaoKv2Source.resolve({ ...cfg, field: "apikey" }, ctx(bao.rootToken)).catch((e: Error) => e.message);
       expect(noField).toMatch(/has no non-empty string field "apikey" \(its fields: apiKey, owner\): fix secretSource\.field/);
