@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploymentIn } from "../testing/fixture-config";
 import { REPO_ROOT } from "../testing/doubles";
-import { kit, stateDirFor, workspace, type Workspace } from "../testing/kit-runner";
+import { kit, stateDirFor, withoutUndefined, workspace, type Workspace } from "../testing/kit-runner";
 import { run } from "../testing/processes";
 import { h1OfZip } from "./provider-hash";
 import { hostPlatform, lockedHashes } from "./provider-locks";
@@ -84,7 +84,8 @@ describe("committed provider lock files (real terraform, the kit's mirror)", { t
       const stackCopy = join(dir, "stack-copy");
       cpSync(stack("apibridge-plugin-settings"), stackCopy, { recursive: true, filter: (src) => !src.includes(".terraform/") && !src.endsWith("terraform.d") });
       rmSync(join(stackCopy, ".terraform"), { recursive: true, force: true });
-      const init = await run("terraform", [`-chdir=${stackCopy}`, "init", "-input=false", "-no-color"], { env: { ...process.env, TF_CLI_CONFIG_FILE: rc }, timeoutMs: 120_000 });
+      // No plugin cache: it holds the pinned build, which terraform would take instead of the mirror's.
+      const init = await run("terraform", [`-chdir=${stackCopy}`, "init", "-input=false", "-no-color"], { env: withoutUndefined({ ...process.env, TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: undefined }), timeoutMs: 120_000 });
       expect(init.code).not.toBe(0);
       // Terraform wraps its message at 80 columns.
       expect((init.stdout + init.stderr).replace(/\s+/g, " ")).toMatch(/platformkit\/grafanaapp 0\.1\.0 doesn't match any of the checksums previously recorded in the dependency lock file/);
