@@ -53,6 +53,17 @@ describe("committed provider lock files (real terraform, the kit's mirror)", { t
     expect(readFileSync(join(stack(name), ".terraform.lock.hcl"), "utf8")).toBe(committed);
   });
 
+  it("registry mode's CLI config installs our provider from the mirror (no registry needed for it, so this runs offline too)", async () => {
+    const rc = join(process.env.KIT_TOOLS as string, "terraform-registry.rc");
+    expect(readFileSync(rc, "utf8")).toMatch(/filesystem_mirror[\s\S]*include = \["registry\.terraform\.io\/platformkit\/\*"\][\s\S]*direct[\s\S]*exclude = \["registry\.terraform\.io\/platformkit\/\*"\]/);
+    const copy = join(dir, "registry-mode");
+    cpSync(stack("apibridge-plugin-settings"), copy, { recursive: true, filter: (src) => !src.includes(".terraform/") && !src.endsWith("terraform.d") });
+    rmSync(join(copy, ".terraform"), { recursive: true, force: true });
+    const init = await run("terraform", [`-chdir=${copy}`, "init", "-input=false", "-no-color"], { env: withoutUndefined({ ...process.env, TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: undefined }), timeoutMs: 120_000 });
+    expect(init.code, init.stdout + init.stderr).toBe(0);
+    expect(init.stdout).toContain("Installed platformkit/grafanaapp v0.1.0 (unauthenticated)");
+  });
+
   it("pins grafanaapp for all five platforms", () => {
     const hashes = lockedHashes(readFileSync(join(LOCKS, "plugin-settings.terraform.lock.hcl"), "utf8"), "registry.terraform.io/platformkit/grafanaapp");
     expect(hashes).toHaveLength(5);

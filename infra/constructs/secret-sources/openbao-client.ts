@@ -72,6 +72,7 @@ export async function login(cfg: OpenBaoKvSourceConfig, ep: BaoEndpoint, env: En
   if (auth.method === "token") {
     const token = env[auth.tokenEnv];
     if (!token) throw new SecretSourceError(`${auth.tokenEnv} is not set: export the OpenBao token there (secretSource.auth.tokenEnv)`);
+    progress(`store login: OpenBao ${ep.describe}, the token in ${auth.tokenEnv} (the caller's: used as given, not revoked)`);
     return { token, obtained: false };
   }
   if (auth.method === "approle") {
