@@ -14,6 +14,9 @@ describe("parseKitArgs", () => {
     });
     expect(parseKitArgs(["apply", "s", "p.tfplan", "--output", "o"])).toMatchObject({ command: "apply", stacks: ["s"], planFile: "p.tfplan", output: "o" });
     expect(parseKitArgs(["deploy", "a", "b"])).toMatchObject({ stacks: ["a", "b"], placeholderKey: false });
+    // cdktn's own --output after -- (how earlier versions took it) is the kit's output, passed to cdktn once.
+    expect(parseKitArgs(["synth", "--", "--output", "o", "--hcl"])).toMatchObject({ output: "o", extra: ["--hcl"] });
+    expect(parseKitArgs(["deploy", "--", "--output=o"])).toMatchObject({ output: "o", extra: [] });
   });
 
   const refusals: [string[], RegExp][] = [
@@ -29,6 +32,8 @@ describe("parseKitArgs", () => {
     [["deploy", "--out", "f"], /--out is for plan only/],
     [["synth", "s"], /synth takes no stack names/],
     [["deploy", "--auto-approve"], /Unknown option '--auto-approve'/],
+    [["synth", "--output", "a", "--", "--output", "b"], /--output is given twice \("a" and, after --, "b"\)/],
+    [["synth", "--", "-o"], /-o after -- needs a directory/],
   ];
   it.each(refusals)("refuses %j with a usage message", (argv, message) => {
     expect(() => parseKitArgs(argv)).toThrow(message);

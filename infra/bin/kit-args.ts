@@ -40,6 +40,9 @@ export function parseKitArgs(argv: string[]): KitArgs {
   const dash = argv.indexOf("--");
   const own = dash === -1 ? argv : argv.slice(0, dash);
   const extra = dash === -1 ? [] : argv.slice(dash + 1);
+  // `-- --output DIR` (cdktn's own flag, the way earlier versions of the kit took it) becomes the kit's
+  // --output: the kit passes it to cdktn once and also needs it for terraform's -chdir.
+  const passedOutput = takeOutput(extra);
   let parsed;
   try {
     parsed = parseArgs({
@@ -68,6 +71,10 @@ export function parseKitArgs(argv: string[]): KitArgs {
     detailedExitcode: v["detailed-exitcode"] ?? false,
     extra,
   };
+  if (passedOutput !== undefined) {
+    if (v.output !== undefined && v.output !== passedOutput) throw new UsageError(`--output is given twice ("${v.output}" and, after --, "${passedOutput}"): give it once`);
+    args.output = passedOutput;
+  }
   if (args.placeholderKey && !["diff", "plan"].includes(args.command)) {
     throw new UsageError(`--placeholder-key is for diff and plan only: ${args.command} must never run with a placeholder in place of the key`);
   }
@@ -83,4 +90,17 @@ export function parseKitArgs(argv: string[]): KitArgs {
     args.planFile = positionals[1];
   }
   return args;
+}
+
+/** Removes cdktn's --output DIR / --output=DIR / -o DIR from `extra` and returns DIR. */
+function takeOutput(extra: string[]): string | undefined {
+  for (let i = 0; i < extra.length; i++) {
+    const a = extra[i];
+    if (a.startsWith("--output=")) return extra.splice(i, 1)[0].slice("--output=".length);
+    if (a === "--output" || a === "-o") {
+      if (i + 1 >= extra.length) throw new UsageError(`${a} after -- needs a directory`);
+      return extra.splice(i, 2)[1];
+    }
+  }
+  return undefined;
 }
