@@ -14,8 +14,8 @@ bash scripts/bootstrap.sh
 
 demo="$KIT_ROOT/.demo"
 demo_stack="apibridge-demo-plugin-settings"
-# A fresh start: the demo's state, and its stack's working directory, whose
-# provider lock file would pin an older build of our provider.
+# A fresh start: the demo's state and its stack's working directory (synth
+# puts the committed provider lock file back into it).
 rm -rf "$demo" "cdktf.out/stacks/$demo_stack" && mkdir -p "$demo/run" && chmod 700 "$demo"
 pids=()
 key_file="$demo/run/api.key"
@@ -75,8 +75,9 @@ cat >"$demo/deployment.json" <<JSON
 }
 JSON
 
-kit_log "npm run deploy (CDK Terrain + terraform, key from OpenBao)"
+kit_log "npm run deploy (CDK Terrain + terraform, key from OpenBao; providers verified against infra/stacks/locks/)"
 CI=true KIT_CONFIG=.demo/deployment.json GRAFANA_AUTH="admin:$admin_password" npm run --silent deploy 2>&1 | tee "$demo/deploy.log"
+grep -q '^\[kit\] deployed key version 1 from OpenBao' "$demo/deploy.log" || kit_die "the deploy printed no record of the key version it deployed"
 
 kit_log "calling the plugin's profile route through Grafana"
 profile="$(curl -sS -u "admin:$admin_password" "$grafana_url/api/plugins/$KIT_PLUGIN_ID/resources/profile")"

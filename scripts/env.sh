@@ -23,11 +23,23 @@ kit_die() { printf '\033[31m[kit] error:\033[0m %s\n' "$*" >&2; exit 1; }
 # kit_version_ge A B: true when version A >= version B (dotted numbers).
 kit_version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
-# Terraform providers are installed from a local filesystem mirror (these
-# machines reach no provider registry); every terraform and cdktn call reads
-# this CLI config. scripts/setup/ fills the mirror.
+# Terraform providers. Our grafanaapp provider always comes from the kit's
+# filesystem mirror (built reproducibly by scripts/setup/30-grafanaapp-provider.sh
+# with the pinned Go toolchain below). The others come, by provider mode:
+#   registry  directly from registry.terraform.io (machines with registry access)
+#   offline   from the same mirror, built from source by scripts/setup/40-infra.sh
+#             (machines without it, such as these; the default)
+# The set-up records the mode in .tools/provider-mode; KIT_PROVIDER_MODE overrides
+# it. Every terraform and cdktn call of the kit reads the mode's CLI config.
 export KIT_TF_MIRROR="$KIT_TOOLS/terraform-mirror"
-export TF_CLI_CONFIG_FILE="$KIT_TOOLS/terraform.rc"
+export KIT_PROVIDER_GO="go1.26.8"
+KIT_PROVIDER_MODE="${KIT_PROVIDER_MODE:-$(cat "$KIT_TOOLS/provider-mode" 2>/dev/null || echo offline)}"
+export KIT_PROVIDER_MODE
+export TF_CLI_CONFIG_FILE="$KIT_TOOLS/terraform-$KIT_PROVIDER_MODE.rc"
+# cdktn otherwise shares ~/.terraform.d/plugin-cache between every checkout on
+# the machine: two builds of grafanaapp 0.1.0 would replace each other there
+# while one runs ("text file busy"). One cache per checkout.
+export TF_PLUGIN_CACHE_DIR="$KIT_TOOLS/terraform-plugin-cache"
 # terraform-plugin-testing must use this Terraform, never download one.
 TF_ACC_TERRAFORM_PATH="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}"
 export TF_ACC_TERRAFORM_PATH

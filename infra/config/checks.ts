@@ -2,6 +2,7 @@
 // own validation (constructs/secret-sources/*): each problem names the field,
 // what is wrong and the fix.
 import { existsSync, statSync } from "node:fs";
+import { withoutUserinfo } from "../constructs/secret-sources/redact";
 
 export type Add = (field: string, problem: string, fix: string) => void;
 
@@ -22,20 +23,22 @@ function isLoopback(host: string): boolean {
 }
 
 export function checkUrl(raw: string | undefined, field: string, allowPath: boolean, add: Add, allowLoopbackHttp = true): URL | undefined {
+  // A message quotes the URL without its user:password (issue: no credential in any error).
+  const shown = withoutUserinfo(raw);
   let u: URL;
   try {
     u = new URL(raw ?? "");
   } catch {
-    add(field, `"${raw}" is not a URL`, "give an absolute https:// URL");
+    add(field, `"${shown}" is not a URL`, "give an absolute https:// URL");
     return undefined;
   }
   if (u.username || u.password) {
     add(field, "contains credentials", "remove user:password from the URL; credentials come from an environment variable or secrets store");
   }
   if (u.protocol === "http:" && !(allowLoopbackHttp && isLoopback(u.hostname))) {
-    add(field, `"${raw}" uses plain http to a non-loopback host`, "use https:// (plain http is accepted only for 127.0.0.1, ::1 or localhost)");
+    add(field, `"${shown}" uses plain http to a non-loopback host`, "use https:// (plain http is accepted only for 127.0.0.1, ::1 or localhost)");
   } else if (u.protocol !== "http:" && u.protocol !== "https:") {
-    add(field, `"${raw}" uses the ${u.protocol} scheme`, "use https://");
+    add(field, `"${shown}" uses the ${u.protocol} scheme`, "use https://");
   }
   if (u.search || u.hash) add(field, "has a query or fragment", "remove everything after ? or #");
   if (!allowPath && u.pathname !== "/") add(field, "has a path", "give only scheme, host and port");

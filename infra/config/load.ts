@@ -17,7 +17,9 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
     try {
       mod = file.endsWith(".json") ? { default: JSON.parse(readFileSync(file, "utf8")) } : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
     } catch (e) {
-      throw new ConfigError([{ field: "KIT_CONFIG", problem: `cannot load "${env.KIT_CONFIG}": ${(e as Error).message}`, fix: "point KIT_CONFIG at a .ts or .json file that exports `deployment` (or a default export)" }]);
+      // JSON.parse's message quotes the file's text, which may hold what must not be printed: say only where.
+      const why = e instanceof SyntaxError && file.endsWith(".json") ? "it is not valid JSON" : (e as Error).message;
+      throw new ConfigError([{ field: "KIT_CONFIG", problem: `cannot load "${env.KIT_CONFIG}": ${why}`, fix: "point KIT_CONFIG at a .ts or .json file that exports `deployment` (or a default export)" }]);
     }
     const found = (mod.deployment ?? (mod.default as Record<string, unknown> | undefined)?.deployment ?? mod.default) as DeploymentConfig | undefined;
     if (!found || typeof found !== "object") {

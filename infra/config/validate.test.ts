@@ -55,14 +55,18 @@ describe("validateConfig", () => {
     [
       "OpenBao path with data/ and a bad auth method",
       (c) => (c.secretSource = { kind: "openbao-kv2", address: "https://bao.example.test:8200", mount: "secret", path: "/data/x/", field: "apiKey", auth: { method: "userpass" } as never }),
-      /secretSource\.path: "\/data\/x\/" is not a secret path[\s\S]*secretSource\.auth\.method: "userpass" is not an auth method\. Fix: choose "token" or "approle"/,
+      /secretSource\.path: "\/data\/x\/" is not a secret path[\s\S]*secretSource\.auth\.method: "userpass" is not an auth method\. Fix: choose "token", "approle" or "jwt"/,
     ],
-    ["OpenBao token env var in lower case", (c) => (c.secretSource = { kind: "openbao-kv2", address: "https://bao.example.test:8200", mount: "secret", path: "x", field: "apiKey", auth: { method: "token", tokenEnv: "bao_token" } }), /secretSource\.auth\.tokenEnv: "bao_token" is not an environment variable name/],
+    ["OpenBao token env var in lower case", (c) => (c.secretSource = { kind: "openbao-kv2", address: "https://bao.example.test:8200", mount: "secret", path: "x", field: "apiKey", auth: { method: "token", tokenEnv: "bao_token" } }), /secretSource\.auth\.tokenEnv: is not an environment variable name \(its value is not repeated here: it may be the secret itself\)\. Fix: name the variable that holds it, e.g\. "BAO_TOKEN"/],
+    ["a JWT login without a role, and an audience with spaces", (c) => (c.secretSource = { kind: "openbao-kv2", mount: "secret", path: "x", field: "apiKey", auth: { method: "jwt", role: "", audience: "a b" } }), /secretSource\.auth\.role: "" is not a role name[\s\S]*secretSource\.auth\.audience: "a b" is not an audience/],
+    ["an OpenBao namespace with dots", (c) => (c.secretSource = { kind: "openbao-kv2", namespace: "../admin", mount: "secret", path: "x", field: "apiKey", auth: { method: "jwt", role: "r" } }), /secretSource\.namespace: "\.\.\/admin" is not a namespace path/],
+    ["an OpenBao address with a password", (c) => (c.secretSource = { kind: "openbao-kv2", address: "https://ops:pw-in-url@bao.example.test", mount: "secret", path: "x", field: "apiKey", auth: { method: "jwt", role: "r" } }), /secretSource\.address: contains credentials/],
     ["a missing SOPS file", (c) => (c.secretSource = { kind: "sops-age", file: "secrets/none.yaml", key: "k" }), /secretSource\.file: "secrets\/none\.yaml" is not an existing \.yaml, \.yml or \.json SOPS file/],
-    ["a Docker host with credentials or no scheme", (c) => (c.docker.dockerHost = "tcp://user:pw@docker.example.test:2376"), /docker\.dockerHost: "tcp:\/\/user:pw@docker\.example\.test:2376" is not a Docker daemon address\. Fix: use unix:\/\/\/var\/run\/docker\.sock/],
+    ["a Docker host with credentials or no scheme", (c) => (c.docker.dockerHost = "tcp://user:pw@docker.example.test:2376"), /docker\.dockerHost: "tcp:\/\/\*\*\*@docker\.example\.test:2376" is not a Docker daemon address\. Fix: use unix:\/\/\/var\/run\/docker\.sock/],
+    ["a Grafana credential written where its variable's name belongs", (c) => (c.grafana.authEnv = "admin:s3cret-pw"), /grafana\.authEnv: is not an environment variable name \(its value is not repeated here: it may be the secret itself\)/],
     ["a Docker host without a scheme", (c) => (c.docker.dockerHost = "docker.example.test:2376"), /docker\.dockerHost: "docker\.example\.test:2376" is not a Docker daemon address/],
     ["an absolute local state dir", (c) => (c.backend = { kind: "local", stateDir: "/var/state" }), /backend\.stateDir: "\/var\/state" is not a relative directory\. Fix: give a path relative to the repository root/],
-    ["a pg backend whose connection string is a URL, not a variable", (c) => (c.backend = { kind: "pg", connStrEnv: "postgres://u:p@db/x", schemaName: "s" }), /backend\.connStrEnv: "postgres:\/\/u:p@db\/x" is not an environment variable name/],
+    ["a pg backend whose connection string is a URL, not a variable", (c) => (c.backend = { kind: "pg", connStrEnv: "postgres://u:p@db/x", schemaName: "s" }), /backend\.connStrEnv: is not an environment variable name \(its value is not repeated here: it may be the secret itself\)/],
     ["Grafana URL with credentials", (c) => (c.grafana.url = "https://admin:admin@grafana.example.test"), /grafana\.url: contains credentials/],
     ["org id 0", (c) => (c.grafana.orgId = 0), /grafana\.orgId: 0 is not an organization id/],
     ["a deployment name with capitals", (c) => (c.name = "ApiBridge"), /name: "ApiBridge" is not a valid deployment name/],
@@ -104,5 +108,14 @@ describe("validateConfig", () => {
   it("never prints the content of a refused secret file", () => {
     const msg = problemsOf((c, d) => worldReadable(join(d, "secret_key"), "canary-b7f1e0-world-readable"));
     expect(msg).not.toContain("canary-b7f1e0");
+  });
+
+  it("never quotes a URL's user:password, whatever else is wrong with the URL (issue 9, item 8)", () => {
+    const pw = "hunter2-in-url";
+    for (const url of [`ftp://admin:${pw}@grafana.example.test`, `http://admin:${pw}@grafana.example.test:3000`, `https://admin:${pw}@grafana.example.test:99999`, `https://admin:${pw}@grafana.example.test/x?y=1`, `admin:${pw}@nowhere`]) {
+      const message = problemsOf((c) => (c.grafana.url = url));
+      expect(message).toMatch(/grafana\.url: /);
+      expect(message, url).not.toContain(pw);
+    }
   });
 });

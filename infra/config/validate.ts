@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { isIP } from "node:net";
 import { findSecretSource, SECRET_SOURCE_KINDS } from "../constructs/secret-sources";
+import { withoutUserinfo } from "../constructs/secret-sources/redact";
 import { checkFile, checkUrl, ENV_NAME, type Add, type Checks } from "./checks";
 import { checkPluginJsonData } from "./plugin-json-data";
 import { ConfigError, type ConfigProblem } from "./config-error";
@@ -46,7 +47,7 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
     }
   } else if (b?.kind === "pg") {
     if (!ENV_NAME.test(b.connStrEnv ?? "")) {
-      add("backend.connStrEnv", `"${b.connStrEnv}" is not an environment variable name`, "name the variable that holds the PostgreSQL connection string, e.g. \"KIT_PG_CONN_STR\" (the string may hold a password, so it is never written into config)");
+      add("backend.connStrEnv", `is not an environment variable name (its value is not repeated here: it may be the secret itself)`, "name the variable that holds the PostgreSQL connection string, e.g. \"KIT_PG_CONN_STR\" (the string may hold a password, so it is never written into config)");
     }
     if (!PG_SCHEMA.test(b.schemaName ?? "")) {
       add("backend.schemaName", `"${b.schemaName}" is not a PostgreSQL schema name`, "use lower-case letters, digits and underscores, e.g. \"apibridge_state\"");
@@ -61,7 +62,7 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
     add("grafana.orgId", `${cfg.grafana?.orgId} is not an organization id`, "use a whole number >= 1 (1 is Grafana's default org)");
   }
   if (!ENV_NAME.test(cfg.grafana?.authEnv ?? "")) {
-    add("grafana.authEnv", `"${cfg.grafana?.authEnv}" is not an environment variable name`, 'name the variable holding a service-account token or "user:password", e.g. "GRAFANA_AUTH"');
+    add("grafana.authEnv", `is not an environment variable name (its value is not repeated here: it may be the secret itself)`, 'name the variable holding a service-account token or "user:password", e.g. "GRAFANA_AUTH"');
   }
   checkFile(cfg.grafana?.caCertFile, "grafana.caCertFile", path, add);
 
@@ -126,7 +127,7 @@ function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Ad
   checkSecretFile(d.adminPasswordFile, "docker.adminPasswordFile", GRAFANA_DEFAULT_ADMIN_PASSWORD, "Grafana's default admin password", "write a random password: `head -c 24 /dev/urandom | base64 > <file> && chmod 640 <file>`", path, add);
   if (!/^[a-zA-Z0-9._@-]+$/.test(d.adminUser ?? "")) add("docker.adminUser", `"${d.adminUser}" is not a login name`, 'use e.g. "admin"');
   if (d.dockerHost !== undefined && (!/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(d.dockerHost) || /^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(d.dockerHost))) {
-    add("docker.dockerHost", `"${d.dockerHost}" is not a Docker daemon address`, "use unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, with no password in it (or leave it out to use DOCKER_HOST)");
+    add("docker.dockerHost", `"${withoutUserinfo(d.dockerHost)}" is not a Docker daemon address`, "use unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, with no password in it (or leave it out to use DOCKER_HOST)");
   }
 }
 

@@ -35,7 +35,7 @@ for _ in $(seq "$runs"); do
   npx cdktn synth -a "npx tsx infra/scripts/bench-baseline-app.ts" -o "$work/base-out" >/dev/null
   base_times+=("$(elapsed "$t0")")
   t0=$(date +%s.%N)
-  KIT_CONFIG="$work/config.json" npx tsx infra/bin/kit.ts synth -- --output "$work/out" >/dev/null
+  KIT_CONFIG="$work/config.json" npx tsx infra/bin/kit.ts synth --output "$work/out" >/dev/null
   kit_times+=("$(elapsed "$t0")")
 done
 printf 'bench synth, median of %d runs:\n' "$runs"

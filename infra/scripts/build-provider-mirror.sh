@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the third-party Terraform providers the stacks use from the Go module
-# proxy into the kit's filesystem mirror ($KIT_TF_MIRROR), because these
-# machines reach no provider registry. Idempotent: a provider whose binary is
-# already in the mirror is skipped. Nothing built here is ever committed.
+# Offline provider mode (scripts/env.sh): builds the third-party Terraform
+# providers the stacks use from the Go module proxy into the kit's filesystem
+# mirror ($KIT_TF_MIRROR), because these machines reach no provider registry.
+# In registry mode they come from registry.terraform.io instead and nothing is
+# built. Idempotent: a provider whose binary is already in the mirror is
+# skipped. Nothing built here is ever committed.
 #
 # Usage: build-provider-mirror.sh            build every provider below
 #        build-provider-mirror.sh --report   print which providers are present
@@ -25,6 +27,11 @@ PROVIDERS=(
 #   hashicorp/vault  - go.mod lacks /v5, only v1.x tags are listed; every
 #                      commit pseudo-version tried answers 403 "not available".
 #   carlpett/sops    - the proxy answers 403 "not available" for the module.
+
+if [ "$KIT_PROVIDER_MODE" = registry ] && [ "${1:-}" != "--report" ]; then
+  kit_log "providers: registry mode, third-party providers come from registry.terraform.io (nothing to build)"
+  exit 0
+fi
 
 build_dir="$KIT_TOOLS/provider-build"
 mkdir -p "$build_dir" "$KIT_TF_MIRROR"
@@ -58,7 +65,9 @@ for p in "${PROVIDERS[@]}"; do
   work="$build_dir/$ns-$type-$ver"
   rm -rf "$work" && cp -r "$dir" "$work" && chmod -R u+w "$work"
   mkdir -p "$(dirname "$target")"
-  (cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$ver" -o "$target.tmp" "./$pkg")
+  # Same flags on every machine, with the kit's pinned Go: the committed offline
+  # lock (infra/stacks/locks/*.offline.terraform.lock.hcl) holds this build's hash.
+  (cd "$work" && CGO_ENABLED=0 GOTOOLCHAIN="$KIT_PROVIDER_GO" GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w -X main.version=$ver" -o "$target.tmp" "./$pkg")
   mv "$target.tmp" "$target"
   rm -rf "$work"
   kit_log "provider $ns/$type $ver: built in $((SECONDS - start)) s"

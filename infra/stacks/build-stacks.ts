@@ -9,7 +9,13 @@ export const pluginSettingsStackName = (cfg: DeploymentConfig) => `${cfg.name}-p
 export const grafanaDockerStackName = (cfg: DeploymentConfig) => `${cfg.name}-grafana-docker`;
 
 export function stackNames(cfg: DeploymentConfig): string[] {
-  return cfg.docker.enabled ? [grafanaDockerStackName(cfg), pluginSettingsStackName(cfg)] : [pluginSettingsStackName(cfg)];
+  return stacksOf(cfg).map((s) => s.name);
+}
+
+/** Each stack with its kind, which names its committed provider lock file (infra/stacks/locks/). */
+export function stacksOf(cfg: DeploymentConfig): { name: string; kind: "grafana-docker" | "plugin-settings" }[] {
+  const settings = { name: pluginSettingsStackName(cfg), kind: "plugin-settings" as const };
+  return cfg.docker.enabled ? [{ name: grafanaDockerStackName(cfg), kind: "grafana-docker" as const }, settings] : [settings];
 }
 
 export function buildStacks(app: App, cfg: DeploymentConfig, where: StackPlacement): void {

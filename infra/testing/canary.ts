@@ -1,9 +1,11 @@
 // Test helper: a unique canary value per test, and a scan of every file and
 // text an operation produced. A hit names where the key leaked.
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { inflateRawSync } from "node:zlib";
+import { zipEntries } from "../stacks/provider-hash";
+
+export { zipEntries };
 
 export function canary(label: string): string {
   return `canary-${label}-${randomBytes(12).toString("hex")}`;
@@ -17,7 +19,8 @@ export function findCanaries(canaries: string[], dirs: string[], texts: Record<s
   };
   const walk = (p: string) => {
     if (!existsSync(p)) return;
-    const st = statSync(p);
+    // lstat: links (a stack's terraform.d/plugins -> the provider mirror) point outside what the operation wrote.
+    const st = lstatSync(p);
     if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
     else if (st.isFile() && st.size < 512 * 1024 * 1024) {
       const content = readFileSync(p);
@@ -37,8 +40,9 @@ export function listFiles(dirs: string[]): string[] {
   const out: string[] = [];
   const walk = (p: string) => {
     if (!existsSync(p)) return;
-    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
-    else out.push(p);
+    const st = lstatSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+    else if (st.isFile()) out.push(p);
   };
   dirs.forEach(walk);
   return out;
@@ -54,7 +58,7 @@ export function filesChangedSince(since: number, roots: string[], skip = ["node_
   const walk = (p: string) => {
     let st;
     try {
-      st = statSync(p);
+      st = lstatSync(p);
     } catch {
       return; // removed while we walked
     }
@@ -70,42 +74,5 @@ export function filesChangedSince(since: number, roots: string[], skip = ["node_
     } else if (st.isFile() && st.mtimeMs >= since) out.push(p);
   };
   roots.forEach(walk);
-  return out;
-}
-
-/**
- * The entries of a zip archive (Terraform's saved plan format), unpacked; an
- * empty list for anything that is not a zip. Only what a canary scan needs:
- * stored and deflated entries, read through the central directory.
- */
-export function zipEntries(buf: Buffer): Array<[string, Buffer]> {
-  if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) return [];
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("zip without an end-of-central-directory record: cannot scan its entries");
-  const count = buf.readUInt16LE(eocd + 10);
-  let at = buf.readUInt32LE(eocd + 16);
-  const out: Array<[string, Buffer]> = [];
-  for (let n = 0; n < count; n++) {
-    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error("malformed zip central directory");
-    const method = buf.readUInt16LE(at + 10);
-    const size = buf.readUInt32LE(at + 20);
-    const nameLen = buf.readUInt16LE(at + 28);
-    const extraLen = buf.readUInt16LE(at + 30);
-    const commentLen = buf.readUInt16LE(at + 32);
-    const local = buf.readUInt32LE(at + 42);
-    const name = buf.subarray(at + 46, at + 46 + nameLen).toString("utf8");
-    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(dataAt, dataAt + size);
-    if (method === 0) out.push([name, raw]);
-    else if (method === 8) out.push([name, inflateRawSync(raw)]);
-    else throw new Error(`zip entry ${name} uses compression method ${method}: cannot scan it`);
-    at += 46 + nameLen + extraLen + commentLen;
-  }
   return out;
 }

@@ -26,10 +26,11 @@ export interface GrafanaDouble extends Started {
   auth: string;
 }
 
-export async function startGrafanaDouble(pluginDir: string, adminPassword: string, addr = "127.0.0.1:0"): Promise<GrafanaDouble> {
+/** `extraArgs`: more of the double's flags, e.g. ["--token", "glsa_x=Viewer"] for a read-only service-account token. */
+export async function startGrafanaDouble(pluginDir: string, adminPassword: string, addr = "127.0.0.1:0", extraArgs: string[] = []): Promise<GrafanaDouble> {
   const bin = join(await buildDoubles(), "grafana-double");
   // The API double listens on loopback: the operator's allowed_networks lets the plugin call it.
-  const p = startProcess(bin, ["--addr", addr, "--plugin-dir", pluginDir, "--admin", `admin:${adminPassword}`, "--plugin-setting", "allowed_networks=127.0.0.0/8,::1"]);
+  const p = startProcess(bin, ["--addr", addr, "--plugin-dir", pluginDir, "--admin", `admin:${adminPassword}`, "--plugin-setting", "allowed_networks=127.0.0.0/8,::1", ...extraArgs]);
   const { url } = await readyLine<{ url: string }>(p);
   return { ...p, url, auth: `admin:${adminPassword}` };
 }

@@ -25,11 +25,19 @@ export function stateDirFor(dir: string): string {
   return relative(REPO_ROOT, join(dir, "state"));
 }
 
-/** Runs the kit as a pipeline would; its temporary files (cdktn's, terraform's) go to <dir>/tmp, inside what the canary scans read. */
-export function kit(command: "synth" | "diff" | "deploy", ws: Workspace, env: Record<string, string>, stacks: string[] = []) {
-  return run(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["infra/bin/kit.ts", command, ...stacks, "--", "--output", ws.outdir], {
+/**
+ * Runs the kit as a pipeline would; its temporary files (cdktn's, terraform's) go to <dir>/tmp, inside
+ * what the canary scans read. `args` are the kit's own options after the stacks (e.g. --placeholder-key).
+ */
+export function kit(command: "synth" | "diff" | "deploy" | "destroy" | "plan" | "apply", ws: Workspace, env: Record<string, string | undefined>, stacks: string[] = [], args: string[] = []) {
+  return run(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["infra/bin/kit.ts", command, ...stacks, "--output", ws.outdir, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, CI: "true", KIT_CONFIG: ws.configFile, TMPDIR: join(ws.dir, "tmp"), ...env },
-    timeoutMs: 240_000,
+    env: withoutUndefined({ ...process.env, CI: "true", KIT_CONFIG: ws.configFile, TMPDIR: join(ws.dir, "tmp"), ...env }),
+    timeoutMs: 480_000,
   });
+}
+
+/** An environment with the variables set to undefined removed (how a test unsets one). */
+export function withoutUndefined(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
 }

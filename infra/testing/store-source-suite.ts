@@ -17,7 +17,7 @@ import type { SecretSourceConfig } from "../config/types";
 import { canary, filesChangedSince, findCanaries, listFiles } from "./canary";
 import { REPO_ROOT } from "./doubles";
 import { kit } from "./kit-runner";
-import { watchProcesses } from "./process-watch";
+import { kitChildren, processName, watchProcesses } from "./process-watch";
 import { planAndShow, profile, settingsDeployment, type SettingsDeployment } from "./settings-deployment";
 
 export interface StoreUnderTest {
@@ -74,8 +74,12 @@ export function describeStoreSource(title: string, label: string, store: StoreUn
 
     it("deploys the key from the store; the plugin's profile route reaches the API with it; the key is in terraform's environment only, never in argv or a file", async () => {
       const since = Date.now() - 1000; // file times have coarse resolution on some filesystems
-      const watch = watchProcesses([key1]);
-      const r = await kit("deploy", d.ws, env);
+      // Credentials the kit's own process holds or inherits; none may reach a child (cdktn, terraform, a provider).
+      const unrelated = { GITHUB_TOKEN: canary("github-token"), ACTIONS_ID_TOKEN_REQUEST_TOKEN: canary("id-request"), ACTIONS_RUNTIME_TOKEN: canary("runtime"), VAULT_TOKEN: canary("vault-token"), AWS_SECRET_ACCESS_KEY: canary("aws") };
+      const storeCredentials = Object.values(env).filter((v) => v !== d.grafana.auth);
+      // (Not the Grafana credential: the Grafana double takes its admin password on its command line.)
+      const watch = watchProcesses([key1, ...storeCredentials, ...Object.values(unrelated)]);
+      const r = await kit("deploy", d.ws, { ...env, ...unrelated });
       const seen = watch.stop();
       outputs["deploy 1"] = r.stdout + r.stderr;
       expect(r.code, outputs["deploy 1"]).toBe(0);
@@ -84,6 +88,26 @@ export function describeStoreSource(title: string, label: string, store: StoreUn
       expect(seen.commands).toContain("terraform"); // the watch saw the deploy
       expect(seen.inEnviron).toContain("terraform"); // ... and the key where the kit put it
       expect([...seen.inArgv]).toEqual([]);
+
+      // Issue 9, item 10: each child gets only what it needs (/proc/<pid>/environ of every child of the kit).
+      const children = kitChildren(seen, d.ws.outdir);
+      const names = children.map(processName);
+      expect(names).toEqual(expect.arrayContaining(["node cdktn", "terraform", "terraform-provider-grafanaapp_v0.1.0"]));
+      for (const child of children) {
+        const allowed = processName(child) === "sops" ? storeCredentials.filter((c) => c.endsWith(".age.key")) : [];
+        const leaked = [...storeCredentials, ...Object.values(unrelated)].filter((c) => child.inEnviron.has(c) && !allowed.includes(c));
+        expect(leaked, `${processName(child)} (pid ${child.pid}) got a store or unrelated credential`).toEqual([]);
+        expect([...child.envNames].filter((n) => /^(BAO_|VAULT_|SOPS_|GITHUB_TOKEN|ACTIONS_|AWS_)/.test(n) && !(processName(child) === "sops" && n.startsWith("SOPS_AGE_"))), processName(child)).toEqual([]);
+      }
+      const terraform = children.filter((c) => c.command === "terraform");
+      expect(terraform.some((t) => t.inEnviron.has(key1) && t.envNames.has("GRAFANA_AUTH"))).toBe(true);
+      // The control: the kit's own process did hold them.
+      const kitProcess = [...seen.processes.values()].find((p) => p.argv.some((a) => a.endsWith("infra/bin/kit.ts")) && p.argv.includes(d.ws.outdir));
+      expect(kitProcess?.inEnviron.has(unrelated.GITHUB_TOKEN)).toBe(true);
+
+      // Progress and record: what the kit did, which key version went where, never the key.
+      expect(r.stderr).toMatch(new RegExp(`\\[kit\\] deployed key version ${store.version()} from .* to Grafana ${d.grafana.url.replace(/[.]/g, "\\.")} org 1 \\(plugin platformkit-apibridge-app\\)`));
+
       // Outside the deployment's own directory (scanned at the end): the repository, cdktn's and terraform's homes.
       const written = filesChangedSince(since, [REPO_ROOT, join(homedir(), ".cdktf"), join(homedir(), ".terraform.d")]);
       expect(findCanaries([key1], written, {})).toEqual([]);

@@ -16,10 +16,20 @@ command -v terraform >/dev/null || kit_die "Terraform $KIT_TERRAFORM_MIN+ is req
 tf_version="$(terraform version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')"
 kit_version_ge "$tf_version" "$KIT_TERRAFORM_MIN" || kit_die "Terraform $KIT_TERRAFORM_MIN+ is required; found $tf_version"
 
-# One Terraform CLI config for the whole kit: providers come only from the
-# local filesystem mirror (these machines reach no provider registry).
-mkdir -p "$KIT_TF_MIRROR"
-cat >"$TF_CLI_CONFIG_FILE" <<RC
+# The Terraform CLI configs of the two provider modes (scripts/env.sh), and
+# the mode this machine uses. Plain `terraform -chdir=cdktf.out/stacks/<stack>`
+# run from the repository root, without any CLI config, finds the mirror
+# through ./terraform.d/plugins (one of Terraform's implied local mirror
+# directories, resolved from where terraform is started); every provider not
+# found there comes from its registry.
+case "$KIT_PROVIDER_MODE" in
+  registry | offline) ;;
+  *) kit_die "KIT_PROVIDER_MODE=\"$KIT_PROVIDER_MODE\" is not a provider mode: use registry or offline" ;;
+esac
+mkdir -p "$KIT_TF_MIRROR" "$TF_PLUGIN_CACHE_DIR"
+printf '%s\n' "$KIT_PROVIDER_MODE" >"$KIT_TOOLS/provider-mode"
+cat >"$KIT_TOOLS/terraform-offline.rc" <<RC
+# Offline: every provider from the kit's filesystem mirror.
 provider_installation {
   filesystem_mirror {
     path    = "$KIT_TF_MIRROR"
@@ -27,3 +37,19 @@ provider_installation {
   }
 }
 RC
+cat >"$KIT_TOOLS/terraform-registry.rc" <<RC
+# Registry: our provider from the kit's filesystem mirror, every other one from its registry.
+provider_installation {
+  filesystem_mirror {
+    path    = "$KIT_TF_MIRROR"
+    include = ["registry.terraform.io/platformkit/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/platformkit/*"]
+  }
+}
+RC
+rm -f "$KIT_TOOLS/terraform.rc" # the single offline config of earlier set-ups
+mkdir -p "$KIT_ROOT/terraform.d"
+[ "$(readlink "$KIT_ROOT/terraform.d/plugins" 2>/dev/null)" = "../.tools/terraform-mirror" ] || ln -sfn ../.tools/terraform-mirror "$KIT_ROOT/terraform.d/plugins"
+kit_log "providers: $KIT_PROVIDER_MODE mode (TF_CLI_CONFIG_FILE=${TF_CLI_CONFIG_FILE#"$KIT_ROOT"/})"

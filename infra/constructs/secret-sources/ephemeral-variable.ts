@@ -3,7 +3,7 @@
 // ephemeral input variable.
 import { Construct } from "constructs";
 import { checkVersion, TF_VAR_NAME } from "../../config/checks";
-import { ephemeralStringVariable, SecretSourceError, type SecretSourceDefinition, type SecretSourceOutputs } from "./secret-source";
+import { ephemeralStringVariable, PLACEHOLDER_KEY, SecretSourceError, type SecretSourceDefinition, type SecretSourceOutputs } from "./secret-source";
 
 /** A pipeline passes the key as TF_VAR_<variableName>. */
 export interface EphemeralVariableSourceConfig {
@@ -39,6 +39,7 @@ export const ephemeralVariableSource: SecretSourceDefinition<EphemeralVariableSo
     if (!env[`TF_VAR_${cfg.variableName}`]) {
       throw new SecretSourceError(`TF_VAR_${cfg.variableName} is not set: the pipeline must export it from its secret store (secretSource.kind is "ephemeral-variable")`);
     }
-    return {};
+    return { env: {}, version: String(cfg.version), from: `TF_VAR_${cfg.variableName} (set by the caller)` };
   },
+  placeholder: (cfg) => ({ env: { [`TF_VAR_${cfg.variableName}`]: PLACEHOLDER_KEY }, version: String(cfg.version), from: "a placeholder (no key read)" }),
 };

@@ -43,11 +43,24 @@ describeStoreSource(
       expect((await profile(s.d.grafana)).status).toBe(200);
     });
 
+    it("revokes the token its AppRole login obtained, and leaves a token it was given alone", async () => {
+      const before = await bao.tokenCount();
+      const { roleId, secretId } = await bao.appRole("grafana/apibridge");
+      const cfg = { kind: "openbao-kv2" as const, address: bao.address, mount: "secret", path: "grafana/apibridge", field: "apiKey", auth: { method: "approle" as const, roleIdEnv: "R", secretIdEnv: "S" } };
+      const lines: string[] = [];
+      await openBaoKv2Source.resolve(cfg, { env: { R: roleId, S: secretId }, baseDir: process.cwd(), progress: (l) => lines.push(l) });
+      expect(lines).toEqual([`store login: OpenBao ${bao.address} (secretSource.address), AppRole at auth/approle`, "store read: secret/grafana/apibridge field apiKey, current version", "store token revoked"]);
+      expect(await bao.tokenCount()).toBe(before);
+      const given = { ...cfg, auth: { method: "token" as const, tokenEnv: "T" } };
+      await openBaoKv2Source.resolve(given, { env: { T: bao.rootToken }, baseDir: process.cwd() });
+      expect((await bao.api("GET", "auth/token/lookup-self")).status).toBe(200); // the root token still works
+    });
+
     it("reads with token auth too, and names the fix when the store says no, without the key in any message", async () => {
       const cfg = { kind: "openbao-kv2" as const, address: bao.address, mount: "secret", path: "grafana/apibridge", field: "apiKey", auth: { method: "token" as const, tokenEnv: "T" } };
       const ctx = (token: string) => ({ env: { T: token }, baseDir: process.cwd() });
-      expect(await openBaoKv2Source.resolve(cfg, ctx(bao.rootToken))).toEqual({ TF_VAR_apibridge_api_key: s.key1, TF_VAR_apibridge_api_key_version: "1" });
-      await expect(openBaoKv2Source.resolve(cfg, ctx("wrong-token"))).rejects.toThrow(/refused to read secret\/grafana\/apibridge \(403\): give the token or AppRole a policy with "read" on secret\/data\/grafana\/apibridge/);
+      expect((await openBaoKv2Source.resolve(cfg, ctx(bao.rootToken))).env).toEqual({ TF_VAR_apibridge_api_key: s.key1, TF_VAR_apibridge_api_key_version: "1" });
+      await expect(openBaoKv2Source.resolve(cfg, ctx("wrong-token"))).rejects.toThrow(/refused to read secret\/grafana\/apibridge \(403\): give the token or role a policy with "read" on secret\/data\/grafana\/apibridge/);
       await expect(openBaoKv2Source.resolve({ ...cfg, path: "grafana/none" }, ctx(bao.rootToken))).rejects.toThrow(/has no secret secret\/grafana\/none \(404\): check secretSource\.mount and secretSource\.path/);
       const noField = await openBaoKv2Source.resolve({ ...cfg, field: "apikey" }, ctx(bao.rootToken)).catch((e: Error) => e.message);
       expect(noField).toMatch(/has no non-empty string field "apikey" \(its fields: apiKey, owner\): fix secretSource\.field/);

@@ -16,21 +16,48 @@ export interface SecretSourceOutputs {
   readonly version: number;
 }
 
-/** Environment variables the cdktn process needs for this source (e.g. TF_VAR_...). */
-export type ResolvedSecretEnv = Record<string, string>;
+/** What a source read at deploy time: the TF_VAR_* values for Terraform, and a record of which key it was. */
+export interface ResolvedSecret {
+  /** TF_VAR_* variables for the Terraform child process only (the key among them). */
+  env: Record<string, string>;
+  /** The key's version as deployed (the rotation version), for the kit's record line. */
+  version: string;
+  /** Where the key came from, without any secret, e.g. "OpenBao secret/grafana/apibridge". */
+  from: string;
+}
 
 export interface SecretSourceDefinition<C extends { kind: string }> {
   readonly kind: C["kind"];
   /** Reports every bad field of this source's config (as secretSource.<field>), before synth. */
   validate(cfg: C, checks: Checks): void;
   build(scope: Construct, cfg: C): SecretSourceOutputs;
-  resolve(cfg: C, ctx: ResolveContext): Promise<ResolvedSecretEnv>;
+  resolve(cfg: C, ctx: ResolveContext): Promise<ResolvedSecret>;
+  /**
+   * The same inputs with PLACEHOLDER_KEY instead of the key, without touching the store: for a
+   * pull request's plan (write-only values are not in plans, so the plan is the same) and for
+   * destroy (which sends no key). A plan needs the version the apply will deploy; destroy does not.
+   */
+  placeholder(cfg: C, ctx: ResolveContext, purpose: "plan" | "destroy"): ResolvedSecret;
+}
+
+/** What a placeholder plan or a destroy gives Terraform instead of the key; never a valid key. */
+export const PLACEHOLDER_KEY = "placeholder-not-the-api-key";
+
+/** The version input for a placeholder: the pinned one, or for destroy (which sends no key) any. */
+export function placeholderVersion(pinned: number | undefined, purpose: "plan" | "destroy", kind: string): string {
+  if (pinned !== undefined) return String(pinned);
+  if (purpose === "destroy") return "1";
+  throw new SecretSourceError(
+    `a plan with a placeholder key needs the key's version pinned (secretSource.kind "${kind}" takes it from the store, which a pull request's plan must not read). Fix: set secretSource.version (or KIT_SECRET_VERSION) to the version the apply will deploy, and raise it in the change that rotates the key`,
+  );
 }
 
 export interface ResolveContext {
   env: Record<string, string | undefined>;
   /** Repository root that relative file paths in the config are resolved against. */
   baseDir: string;
+  /** Says what a long step is doing (store login, store read, sops decrypt); never given a secret. */
+  progress?: (line: string) => void;
 }
 
 /** Error while reading a secret store: says what to fix, never includes a secret. */

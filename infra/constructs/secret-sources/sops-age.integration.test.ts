@@ -49,7 +49,7 @@ describeStoreSource(
     it("names the fix for a key the file does not have", async () => {
       const ctx = { env: { ...process.env, ...sops.env }, baseDir: process.cwd() };
       await expect(sopsAgeSource.resolve({ kind: "sops-age", file: sops.file, key: "apiKey" }, ctx)).rejects.toThrow(/sops could not decrypt .*: it has no key "apiKey": fix secretSource\.key/);
-      expect(await sopsAgeSource.resolve({ kind: "sops-age", file: sops.file, key: "apibridge_api_key" }, ctx)).toMatchObject({ TF_VAR_apibridge_api_key: s.key1 });
+      expect((await sopsAgeSource.resolve({ kind: "sops-age", file: sops.file, key: "apibridge_api_key" }, ctx)).env).toMatchObject({ TF_VAR_apibridge_api_key: s.key1 });
     });
   },
 );

@@ -15,6 +15,7 @@ import { Construct } from "constructs";
 import { checkVersion } from "../../config/checks";
 import {
   ephemeralStringVariable,
+  PLACEHOLDER_KEY,
   SecretSourceError,
   STORE_KEY_VARIABLE,
   STORE_VERSION_VARIABLE,
@@ -56,12 +57,18 @@ export const sopsAgeSource: SecretSourceDefinition<SopsAgeSourceConfig> = {
     checkVersion(s.version, "secretSource.version", false, add);
   },
   build: (scope, cfg) => new SopsAgeSecret(scope, "api-key", cfg),
-  async resolve(cfg, { env, baseDir }) {
+  async resolve(cfg, { env, baseDir, progress }) {
     const file = resolve(baseDir, cfg.file);
     const version = cfg.version ?? lastModifiedVersion(readFileSync(file, "utf8"), cfg.file);
-    const value = await sopsExtract(file, cfg, env);
+    progress?.(`sops decrypt: ${cfg.file} key ${cfg.key} (age identity from ${env.SOPS_AGE_KEY_FILE ? "SOPS_AGE_KEY_FILE" : env.SOPS_AGE_KEY ? "SOPS_AGE_KEY" : "sops' default key file"})`);
+    const value = await sopsExtract(file, cfg, sopsEnv(env));
     if (value === "") throw new SecretSourceError(`${cfg.file}: key "${cfg.key}" is empty: write the API key there with \`sops set\``);
-    return { [`TF_VAR_${STORE_KEY_VARIABLE}`]: value, [`TF_VAR_${STORE_VERSION_VARIABLE}`]: String(version) };
+    return { env: { [`TF_VAR_${STORE_KEY_VARIABLE}`]: value, [`TF_VAR_${STORE_VERSION_VARIABLE}`]: String(version) }, version: String(version), from: `SOPS file ${cfg.file} key ${cfg.key}` };
+  },
+  placeholder(cfg, { baseDir }) {
+    // sops.lastmodified is clear metadata: the version is known without decrypting anything.
+    const version = cfg.version ?? lastModifiedVersion(readFileSync(resolve(baseDir, cfg.file), "utf8"), cfg.file);
+    return { env: { [`TF_VAR_${STORE_KEY_VARIABLE}`]: PLACEHOLDER_KEY, [`TF_VAR_${STORE_VERSION_VARIABLE}`]: String(version) }, version: String(version), from: "a placeholder (the file was not decrypted)" };
   },
 };
 
@@ -71,6 +78,16 @@ export function lastModifiedVersion(content: string, name: string): number {
   const t = m ? Date.parse(m[1]) : NaN;
   if (Number.isNaN(t)) throw new SecretSourceError(`${name} has no sops.lastmodified: is it a file encrypted by sops?`);
   return Math.floor(t / 1000);
+}
+
+/**
+ * What the sops child gets: where to find itself and its age identity, and
+ * nothing else of the kit's environment (no Grafana credential, no store
+ * token, no other variable the pipeline happens to set).
+ */
+export function sopsEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const keep = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR", "XDG_CONFIG_HOME", "SOPS_AGE_KEY_FILE", "SOPS_AGE_KEY", "SOPS_AGE_KEY_CMD", "SOPS_AGE_SSH_PRIVATE_KEY_FILE"];
+  return Object.fromEntries(keep.filter((k) => env[k] !== undefined && env[k] !== "").map((k) => [k, env[k] as string]));
 }
 
 /** Bounds on the sops run: it is local, but a hung agent or a wrong file must not stall a pipeline. */
