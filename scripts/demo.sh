@@ -52,7 +52,9 @@ kit_log "starting the Grafana double with plugin/dist"
 admin_password="$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 # The API double listens on loopback, which the plugin calls only when the
 # server's operator allows it ([plugin.<id>] allowed_networks in grafana.ini).
-"$KIT_TOOLS/doubles/grafana-double" --addr 127.0.0.1:0 --plugin-dir plugin/dist --admin "admin:$admin_password" \
+# Grafana hands its whole environment to the plugin process, and a real
+# Grafana never holds the store's token: start it without the demo's.
+env -u BAO_TOKEN "$KIT_TOOLS/doubles/grafana-double" --addr 127.0.0.1:0 --plugin-dir plugin/dist --admin "admin:$admin_password" \
   --plugin-setting allowed_networks=127.0.0.0/8 \
   >"$demo/run/grafana.ready" 2>"$demo/run/grafana.ready.err" & pids+=($!)
 grafana_url="$(wait_ready "$demo/run/grafana.ready" | json_field url)"
