@@ -216,7 +216,7 @@ func TestAccCLIFromMirror(t *testing.T) {
 
 	// Installed exactly as a user would, into a fresh mirror.
 	mirror, _ := sharedMirror(t)
-	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io/platformkit/grafanaapp/0.1.0/linux_amd64/terraform-provider-grafanaapp_v0.1.0")); err != nil {
+	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io/platformkit/grafanaapp/terraform-provider-grafanaapp_0.1.0_linux_amd64.zip")); err != nil {
 		t.Fatalf("the mirror lacks the provider binary at the documented path: %v", err)
 	}
 	c, logFile := newCLIRun(t, cliConfig,
