@@ -5,10 +5,10 @@ provider "registry.terraform.io/platformkit/grafanaapp" {
   version     = "0.1.0"
   constraints = "0.1.0"
   hashes = [
-    "h1:7wad6lPt5OxmJ0j6CuW9VFfEWv/d9TuE3HwEiM4tZAk=",
-    "h1:KhifIDA3zK8IPwx+OelQ/K6HMlEdQR5jaUAjhGkdKd0=",
-    "h1:arW6ky+N7gG7uUqomY+KcNit/1crGVnj8PmrqDMCd00=",
-    "h1:dEBG6aEg1dv3rvh/DsVETJYUD5bKu56S2JJyfbgzMrQ=",
-    "h1:y+kNk8aCzpSj8W+KyEqpqoGj3n4EZ9zgNDOno0Uuu9c=",
+    "h1:0gJPxT5ZIkuX7UJeVBaQof6D5Gw6oWjwKmyEE0PmXoY=",
+    "h1:1ihZA7jpipKM6x0395K168cHmBCIuJ1EcctACAZx4JA=",
+    "h1:FZTOJVegt8O/hH5xN8hl5jkiibTLlRyI2nO8fyXWUdU=",
+    "h1:TZRTHKzyupuHesetKBCxtylWe2Wg8lA+gDtgdwvWJjY=",
+    "h1:UGn1dgwSx+HLpcgTq+S/Etk03wwkElwkNwM7nSThAz4=",
   ]
 }
