@@ -22,7 +22,7 @@ describe("Grafana Docker stack without a Docker engine", () => {
   let dir: string;
   let ws: Workspace;
   let cfg: DeploymentConfig;
-  let planJson: { planned_values: { root_module: { resources: { type: string; values: Record<string, any> }[] } } };
+  let planJson: { planned_values: { root_module: { resources: { type: string; values: Record<string, unknown> }[] } } };
   const outputs: Record<string, string> = {};
   const tf = (args: string[]) => run("terraform", args, { cwd: join(ws.outdir, "stacks", STACK), timeoutMs: 120_000 });
 
@@ -65,7 +65,7 @@ describe("Grafana Docker stack without a Docker engine", () => {
       ports: [{ internal: 3000, external: 3000, ip: "127.0.0.1", protocol: "tcp" }],
     });
     // The plugin and both secret files, all read-only (an empty list would not do).
-    expect(c.mounts.map((m: { target: string; read_only: boolean }) => [m.target, m.read_only]).sort()).toEqual([
+    expect((c.mounts as { target: string; read_only: boolean }[]).map((m) => [m.target, m.read_only]).sort()).toEqual([
       ["/run/secrets/grafana_admin_password", true],
       ["/run/secrets/grafana_secret_key", true],
       ["/var/lib/grafana/plugins/platformkit-apibridge-app", true],

@@ -19,7 +19,7 @@ function synth(bend: (cfg: DeploymentConfig) => void = () => {}) {
   const app = testApp();
   const stack = new GrafanaDockerStack(app, "apibridge-grafana-docker", cfg, { outdir: app.outdir, baseDir: dir });
   const json = Testing.synth(stack);
-  const container = Object.values(JSON.parse(json).resource.docker_container)[0] as Record<string, any>;
+  const container = Object.values(JSON.parse(json).resource.docker_container)[0] as Record<string, unknown>;
   return { dir, stack, json, container };
 }
 

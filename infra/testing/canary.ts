@@ -64,7 +64,7 @@ export function filesChangedSince(since: number, roots: string[], skip = ["node_
     }
     if (st.isDirectory()) {
       if (skip.includes(basename(p))) return;
-      let entries: string[] = [];
+      let entries: string[];
       try {
         entries = readdirSync(p);
       } catch {

@@ -21,11 +21,23 @@ import (
 	"github.com/platformkit/apibridge/testkit/upstreamdouble"
 )
 
+// rawResponse is the status and header of a response whose body raw has
+// already read to its end and closed.
+type rawResponse struct {
+	StatusCode int
+	Header     http.Header
+}
+
+// Cookies parses the Set-Cookie headers, as http.Response.Cookies does.
+func (r rawResponse) Cookies() []*http.Cookie {
+	return (&http.Response{Header: r.Header}).Cookies()
+}
+
 // raw makes a request through Grafana and returns the whole response, the
 // body read to its end (or to the error that cut it).
-func (g *grafana) raw(method, path, token string, body []byte) (*http.Response, []byte, error) {
+func (g *grafana) raw(method, path, token string, body []byte) (rawResponse, []byte, error) {
 	g.t.Helper()
-	req, err := http.NewRequest(method, g.host.URL()+"/api/plugins/"+pluginID+"/resources/"+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(g.t.Context(), method, g.host.URL()+"/api/plugins/"+pluginID+"/resources/"+path, bytes.NewReader(body))
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -43,7 +55,7 @@ func (g *grafana) raw(method, path, token string, body []byte) (*http.Response, 
 	for name, vs := range res.Header {
 		g.bodies = append(g.bodies, []byte(name+": "+strings.Join(vs, ", ")))
 	}
-	return res, b, readErr
+	return rawResponse{StatusCode: res.StatusCode, Header: res.Header}, b, readErr
 }
 
 // assertNoKeyForm checks every body and header the caller got for the
@@ -288,8 +300,17 @@ func errorMessage(t *testing.T, b []byte) string {
 	return e.Message
 }
 
-func apiURLOf(g *grafana) string { return storedJSON(g)["apiUrl"].(string) }
-func caOf(g *grafana) string     { return storedJSON(g)["caCertificate"].(string) }
+func apiURLOf(g *grafana) string { return storedString(g, "apiUrl") }
+func caOf(g *grafana) string     { return storedString(g, "caCertificate") }
+
+func storedString(g *grafana, field string) string {
+	g.t.Helper()
+	s, ok := storedJSON(g)[field].(string)
+	if !ok {
+		g.t.Fatalf("stored jsonData has no string %s", field)
+	}
+	return s
+}
 
 func storedJSON(g *grafana) map[string]any {
 	g.t.Helper()

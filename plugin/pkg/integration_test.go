@@ -64,7 +64,7 @@ func (g *grafana) do(method, path, bearer string, body any, header http.Header) 
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, g.host.URL()+path, rd)
+	req, err := http.NewRequestWithContext(g.t.Context(), method, g.host.URL()+path, rd)
 	if err != nil {
 		g.t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestRolesAndHeaderRulesThroughGrafana(t *testing.T) {
 	settings := apiSettings(up)
 	settings["allowedPaths"] = []string{"/set-cookie", "/redirect-away", "/redirect-same", "/echo"}
 	g.saveSettings(settings, nil)
-	req, _ := http.NewRequest(http.MethodGet, g.host.URL()+"/api/plugins/"+pluginID+"/resources/proxy/set-cookie", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, g.host.URL()+"/api/plugins/"+pluginID+"/resources/proxy/set-cookie", nil)
 	req.Header.Set("Authorization", "Bearer "+viewerToken)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -37,13 +37,6 @@ export interface PluginSettingsBody {
   secureJsonData?: { apiKey: string };
 }
 
-export interface StoredSettings {
-  enabled?: boolean;
-  pinned?: boolean;
-  jsonData?: AppJsonData;
-  secureJsonFields?: Record<string, boolean>;
-}
-
 export interface HealthVerdict {
   status: 'OK' | 'ERROR' | string;
   message: string;
@@ -74,7 +67,6 @@ export function toApiError(err: unknown): ApiError {
 
 export const getStatus = () => request<PluginStatus>('GET', `${RESOURCES_API}/status`);
 export const getProfile = () => request<Profile | null>('GET', `${RESOURCES_API}/profile`);
-export const getSettings = () => request<StoredSettings>('GET', SETTINGS_API);
 export const saveSettings = (body: PluginSettingsBody) => request<unknown>('POST', SETTINGS_API, body);
 
 /**

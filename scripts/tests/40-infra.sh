@@ -37,4 +37,5 @@ KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts --rep
 kit_log "infra: all tests passed in $((SECONDS - start)) s"
 bash "$KIT_ROOT/infra/scripts/bench-synth.sh" 3
 # One plain summary line over both runs.
+# shellcheck disable=SC2016 # ${...} is a JavaScript template literal, for node, not the shell
 node -e 'const r=process.argv.slice(1).map(f=>require(f));const n=k=>r.reduce((a,x)=>a+x[k],0);console.log(`infra: ${n("numPassedTests")} passed, ${n("numFailedTests")} failed`)' "$results/unit.json" "$results/integration.json"

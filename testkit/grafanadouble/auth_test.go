@@ -58,7 +58,8 @@ func TestSettingsWriteNeedsOrgAdmin(t *testing.T) {
 	for _, auth := range []string{"basic:viv:viewer-pw", "basic:eddie:editor-pw", "bearer:tok-viewer", "bearer:tok-editor"} {
 		r := do(t, h, call{method: http.MethodPost, path: settingsPath(echoID), auth: auth, body: `{"enabled":true}`})
 		got := r.json(t)
-		if r.status != http.StatusForbidden || !strings.Contains(got["message"].(string), "plugins:write") || got["title"] != "Access denied" {
+		message, _ := got["message"].(string)
+		if r.status != http.StatusForbidden || !strings.Contains(message, "plugins:write") || got["title"] != "Access denied" {
 			t.Errorf("%s: POST settings = %d %s; want 403 naming plugins:write", auth, r.status, r.body)
 		}
 		// Grafana's accesscontrol deny() logs and returns an access error id.

@@ -16,7 +16,7 @@ func benchGet(b *testing.B, url, user, pass string) {
 	client := &http.Client{}
 	b.ResetTimer()
 	for b.Loop() {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req, _ := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
 		if user != "" {
 			req.SetBasicAuth(user, pass)
 		}
@@ -40,7 +40,7 @@ func BenchmarkAPIHealth(b *testing.B) {
 func BenchmarkResourceCall(b *testing.B) {
 	h := StartT(b, Options{PluginDir: echoDist, AdminPassword: "pw"})
 	// checkAppEnabled: resources answer only once the app is enabled.
-	req, _ := http.NewRequest(http.MethodPost, h.URL()+"/api/plugins/"+echoID+"/settings", strings.NewReader(`{"enabled":true}`))
+	req, _ := http.NewRequestWithContext(b.Context(), http.MethodPost, h.URL()+"/api/plugins/"+echoID+"/settings", strings.NewReader(`{"enabled":true}`))
 	req.SetBasicAuth("admin", "pw")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)

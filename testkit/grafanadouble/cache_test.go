@@ -15,11 +15,11 @@ func sha(s string) string {
 }
 
 // instanceKeyHash is the SHA-256 of the apiKey the echo plugin's SDK
-// instance was built with.
-func instanceKeyHash(t *testing.T, h *Host, auth string) string {
+// instance was built with, asked as the admin.
+func instanceKeyHash(t *testing.T, h *Host) string {
 	t.Helper()
 	var v struct{ SecureSha256 map[string]string }
-	r := do(t, h, call{path: resourcesPath("instance"), auth: auth})
+	r := do(t, h, call{path: resourcesPath("instance"), auth: admin})
 	if err := json.Unmarshal(r.body, &v); err != nil {
 		t.Fatalf("instance route: %d %s", r.status, r.body)
 	}
@@ -48,7 +48,7 @@ func TestSameSecondRotationKeepsServingTheOldKey(t *testing.T) {
 		t.Error("SecretInUse reports a key before any save")
 	}
 	saveKey(t, h, k1)
-	if got := pluginSees(t, h, admin).SecureSha256["apiKey"]; got != sha(k1) || instanceKeyHash(t, h, admin) != sha(k1) {
+	if got := pluginSees(t, h, admin).SecureSha256["apiKey"]; got != sha(k1) || instanceKeyHash(t, h) != sha(k1) {
 		t.Fatal("the first key did not reach the plugin")
 	}
 
@@ -65,18 +65,18 @@ func TestSameSecondRotationKeepsServingTheOldKey(t *testing.T) {
 	if got := pluginSees(t, h, admin).SecureSha256["apiKey"]; got != sha(k1) {
 		t.Error("the plugin context after a same-second rotation does not carry the cached old key")
 	}
-	if instanceKeyHash(t, h, admin) != sha(k1) {
+	if instanceKeyHash(t, h) != sha(k1) {
 		t.Error("the SDK instance was rebuilt although Updated did not change")
 	}
 	// Time alone does not help: the row's Updated never changes.
 	clock.Advance(time.Minute)
-	if inUse(h) != sha(k1) || instanceKeyHash(t, h, admin) != sha(k1) {
+	if inUse(h) != sha(k1) || instanceKeyHash(t, h) != sha(k1) {
 		t.Error("the stale key went away without a new write")
 	}
 
 	// A write in a later second gives a new Updated: the new key everywhere.
 	saveKey(t, h, k2)
-	if inUse(h) != sha(k2) || pluginSees(t, h, admin).SecureSha256["apiKey"] != sha(k2) || instanceKeyHash(t, h, admin) != sha(k2) {
+	if inUse(h) != sha(k2) || pluginSees(t, h, admin).SecureSha256["apiKey"] != sha(k2) || instanceKeyHash(t, h) != sha(k2) {
 		t.Error("a write with a new Updated did not put the new key in use")
 	}
 }
@@ -90,22 +90,22 @@ func TestReplicasSeeAWriteWithinTheCacheLifetime(t *testing.T) {
 	}
 	k1, k2 := canary(t, "k1"), canary(t, "k2")
 	saveKey(t, a, k1)
-	if instanceKeyHash(t, b, admin) != sha(k1) { // b caches the row now
+	if instanceKeyHash(t, b) != sha(k1) { // b caches the row now
 		t.Fatal("replica b did not get the first key")
 	}
 	clock.Advance(time.Second)
 	saveKey(t, a, k2)
 	// a invalidated its own cache: new key at once.
-	if inUse(a) != sha(k2) || instanceKeyHash(t, a, admin) != sha(k2) {
+	if inUse(a) != sha(k2) || instanceKeyHash(t, a) != sha(k2) {
 		t.Error("the replica that took the write is not on the new key")
 	}
 	// b serves its cached row until 5 s after it cached it.
 	clock.Advance(3900 * time.Millisecond)
-	if inUse(b) != sha(k1) || instanceKeyHash(t, b, admin) != sha(k1) {
+	if inUse(b) != sha(k1) || instanceKeyHash(t, b) != sha(k1) {
 		t.Error("replica b left its cached row before the 5 s cache lifetime")
 	}
 	clock.Advance(200 * time.Millisecond)
-	if inUse(b) != sha(k2) || instanceKeyHash(t, b, admin) != sha(k2) {
+	if inUse(b) != sha(k2) || instanceKeyHash(t, b) != sha(k2) {
 		t.Error("replica b still serves the old key after its cache expired")
 	}
 }
@@ -120,7 +120,7 @@ func TestPluginContextCacheHoldsOneOrgPerPlugin(t *testing.T) {
 	org2 := "basic:admin:admin-pw"
 	k1, k2 := canary(t, "k1"), canary(t, "k2")
 	saveKey(t, a, k1)
-	if instanceKeyHash(t, b, admin) != sha(k1) {
+	if instanceKeyHash(t, b) != sha(k1) {
 		t.Fatal("org 1 key did not reach b")
 	}
 	clock.Advance(time.Second)
@@ -139,7 +139,7 @@ func TestPluginContextCacheHoldsOneOrgPerPlugin(t *testing.T) {
 		t.Fatalf("enable org 2: %d %s", r.status, r.body)
 	}
 	do(t, b, call{path: resourcesPath("context"), auth: org2, header: map[string][]string{"X-Grafana-Org-Id": {"2"}}})
-	if inUse(b) != sha(k2) || instanceKeyHash(t, b, admin) != sha(k2) {
+	if inUse(b) != sha(k2) || instanceKeyHash(t, b) != sha(k2) {
 		t.Error("an org 2 plugin context did not evict b's org 1 cache entry")
 	}
 }
@@ -169,7 +169,8 @@ func TestSecretInUseEndpointAnswersBooleansToTheServerAdmin(t *testing.T) {
 		t.Errorf("org admin token: %d, want 403 (server admin only)", r.status)
 	}
 	for _, q := range []string{"", "?orgId=x&key=apiKey", "?orgId=1", "?orgId=-1&key=apiKey"} {
-		if r := ask(admin, q); r.status != 400 || !strings.Contains(r.json(t)["message"].(string), "Fix:") {
+		r := ask(admin, q)
+		if message, _ := r.json(t)["message"].(string); r.status != 400 || !strings.Contains(message, "Fix:") {
 			t.Errorf("%q: %d %s, want 400 with a fix", q, r.status, r.body)
 		}
 	}

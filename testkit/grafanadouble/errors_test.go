@@ -32,7 +32,7 @@ func TestPluginFailureMidStreamIsAppendedToA200(t *testing.T) {
 	// whose WriteHeader is ignored and whose JSON is appended to the body.
 	// The HTTP response itself ends cleanly.
 	h := startEnabledEcho(t)
-	req, _ := http.NewRequest(http.MethodGet, h.URL()+resourcesPath("fail-midstream"), nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.URL()+resourcesPath("fail-midstream"), nil)
 	req.SetBasicAuth("admin", "admin-pw")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -86,7 +86,9 @@ func TestAuthorizationFailures(t *testing.T) {
 	none := "basic:nobody:none-pw"
 	r := do(t, h, call{path: resourcesPath("request"), auth: none})
 	got := r.json(t)
-	if r.status != http.StatusForbidden || got["title"] != "Access denied" || !strings.HasSuffix(got["message"].(string), "plugins.app:access") || !accessErrorID.MatchString(got["accessErrorId"].(string)) {
+	message, _ := got["message"].(string)
+	errorID, _ := got["accessErrorId"].(string)
+	if r.status != http.StatusForbidden || got["title"] != "Access denied" || !strings.HasSuffix(message, "plugins.app:access") || !accessErrorID.MatchString(errorID) {
 		t.Errorf("resources without plugins.app:access: %d %s", r.status, r.body)
 	}
 	if r := do(t, h, call{path: settingsPath(echoID), auth: none}); r.status != http.StatusForbidden || r.json(t)["message"] != "Access Denied" {

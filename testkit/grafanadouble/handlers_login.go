@@ -26,7 +26,10 @@ func (h *Host) handleLogin(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusUnauthorized, "Invalid username or password")
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
+	// No Secure attribute: Grafana sets it from cookie_secure, false by
+	// default (WriteCookie in pkg/middleware/cookies), and the double serves
+	// plain HTTP on 127.0.0.1.
+	http.SetCookie(w, &http.Cookie{ //nolint:gosec // G124: see above
 		Name:     sessionCookieName,
 		Value:    h.creds.newSession(who),
 		Path:     "/",
@@ -41,6 +44,6 @@ func (h *Host) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if ck, err := r.Cookie(sessionCookieName); err == nil {
 		h.creds.endSession(ck.Value)
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode}) //nolint:gosec // G124: no Secure, as at login
 	http.Redirect(w, r, "/login", http.StatusFound)
 }

@@ -15,7 +15,7 @@ import (
 // build (a bad escape), as the admin, and returns the status code.
 func rawStatus(t *testing.T, h *Host, target string) int {
 	t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(h.URL(), "http://"))
+	conn, err := (&net.Dialer{}).DialContext(t.Context(), "tcp", strings.TrimPrefix(h.URL(), "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func do(t *testing.T, h *Host, c call) reply {
 	if c.method == "" {
 		c.method = http.MethodGet
 	}
-	req, err := http.NewRequest(c.method, h.URL()+c.path, strings.NewReader(c.body))
+	req, err := http.NewRequestWithContext(t.Context(), c.method, h.URL()+c.path, strings.NewReader(c.body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func Start(opts Options) (*Host, error) {
 	}
 	h.creds = newCredentials(opts, h.adminPassword)
 
-	ln, err := net.Listen("tcp", opts.Addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("grafanadouble: cannot listen on %s: %w", opts.Addr, err)
 	}

@@ -55,8 +55,11 @@ func (h *Host) pluginContext(c caller) (backend.PluginContext, error) {
 	}
 	h.instances.sent(c.OrgID, settings.Updated, settings.DecryptedSecureJSONData)
 	ua, _ := useragent.New(h.opts.GrafanaVersion, runtime.GOOS, runtime.GOARCH)
+	// OrgID and NewGrafanaCfg are deprecated in the SDK, and Grafana still
+	// fills both (GetBasePluginContext in
+	// pkg/services/pluginsintegration/plugincontext/base_plugincontext.go).
 	return backend.PluginContext{
-		OrgID:         c.OrgID,
+		OrgID:         c.OrgID, //nolint:staticcheck // SA1019: see above
 		PluginID:      h.meta.ID,
 		PluginVersion: h.meta.version,
 		Namespace:     orgNamespace(c.OrgID),
@@ -67,7 +70,7 @@ func (h *Host) pluginContext(c caller) (backend.PluginContext, error) {
 			Role:  string(c.Role),
 		},
 		AppInstanceSettings: settings,
-		GrafanaConfig:       backend.NewGrafanaCfg(map[string]string{backend.AppURL: h.url + "/"}),
+		GrafanaConfig:       backend.NewGrafanaCfg(map[string]string{backend.AppURL: h.url + "/"}), //nolint:staticcheck // SA1019: see above
 		UserAgent:           ua,
 	}, nil
 }

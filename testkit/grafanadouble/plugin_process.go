@@ -42,7 +42,7 @@ type processConfig struct {
 // stderr copy and the plugin's stdout/stderr streams; the double keeps
 // them in raw so tests can scan everything the plugin printed.
 func startPluginProcess(meta *pluginMeta, pc processConfig) (*pluginProcess, error) {
-	cmd := exec.Command(meta.binaryPath)
+	cmd := exec.Command(meta.binaryPath) //nolint:gosec,noctx // G204: the binary plugin.json names, as Grafana runs it; its lifetime is go-plugin's (client.Kill), not a context's
 	cmd.Env = pc.env
 	logger := hclog.New(&hclog.LoggerOptions{
 		Name:   "plugin." + meta.ID,
@@ -79,7 +79,10 @@ func startPluginProcess(meta *pluginMeta, pc processConfig) (*pluginProcess, err
 	}
 	if err != nil || p.resource == nil || p.diagnostics == nil {
 		client.Kill()
-		return nil, fmt.Errorf("grafanadouble: plugin %s does not offer the resource and diagnostics services: %v", meta.ID, err)
+		if err == nil {
+			err = errors.New("a service of another type was dispensed")
+		}
+		return nil, fmt.Errorf("grafanadouble: plugin %s does not offer the resource and diagnostics services: %w", meta.ID, err)
 	}
 	return p, nil
 }

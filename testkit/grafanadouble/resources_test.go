@@ -97,9 +97,9 @@ func TestResourceStatusAndHeadersComeFromThePlugin(t *testing.T) {
 
 func TestResourceResponseIsStreamed(t *testing.T) {
 	h := startEnabledEcho(t)
-	req, _ := http.NewRequest(http.MethodGet, h.URL()+resourcesPath("stream"), nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.URL()+resourcesPath("stream"), nil)
 	req.SetBasicAuth("admin", "admin-pw")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req) //nolint:bodyclose // closed by the defer below, after the goroutine that reads it
 	if err != nil {
 		t.Fatal(err)
 	}

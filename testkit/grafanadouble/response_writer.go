@@ -60,7 +60,7 @@ func (g *grafanaWriter) Flush() {
 
 func (g *grafanaWriter) applyDefaultHeaders() {
 	h := g.w.Header()
-	if !(isResourcePath(g.r.URL.Path) && allowsPrivateCaching(h)) {
+	if !isResourcePath(g.r.URL.Path) || !allowsPrivateCaching(h) {
 		h.Set("Cache-Control", "no-store")
 		h.Del("Pragma")
 		h.Del("Expires")

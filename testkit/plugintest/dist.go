@@ -50,8 +50,9 @@ func BuildDist(ctx context.Context, distDir, pkgDir, manifestPath string) error 
 		if ctx.Err() != nil {
 			return fmt.Errorf("plugintest: go build in %s did not finish within %s", pkgDir, buildTimeout)
 		}
-		return fmt.Errorf("plugintest: go build in %s failed: %v\n%s", pkgDir, err, out)
+		return fmt.Errorf("plugintest: go build in %s failed: %w\n%s", pkgDir, err, out)
 	}
+	//nolint:gosec // G306: a dist directory's plugin.json is world-readable, as `npm run build` writes it
 	if err := os.WriteFile(filepath.Join(distDir, "plugin.json"), manifest, 0o644); err != nil {
 		return fmt.Errorf("plugintest: writing plugin.json: %w", err)
 	}
@@ -74,7 +75,7 @@ func executableName(manifest []byte) (string, error) {
 		Executable string `json:"executable"`
 	}
 	if err := json.Unmarshal(manifest, &m); err != nil {
-		return "", fmt.Errorf("is not valid JSON (%v)", err)
+		return "", fmt.Errorf("is not valid JSON (%w)", err)
 	}
 	switch {
 	case !m.Backend || m.Executable == "":
@@ -121,7 +122,9 @@ func BuildPluginDist(t testing.TB, pluginModuleDir string) string {
 	}
 	builtMu.Unlock()
 	b.once.Do(func() {
-		b.dir, b.err = os.MkdirTemp("", "plugintest-dist-")
+		// Not t.TempDir: the directory outlives this test, shared by every
+		// test of the binary until RemoveBuiltDists.
+		b.dir, b.err = os.MkdirTemp("", "plugintest-dist-") //nolint:usetesting // see above
 		if b.err != nil {
 			return
 		}

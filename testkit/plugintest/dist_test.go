@@ -29,7 +29,7 @@ func TestBuildPluginDistLaysOutWhatGrafanaLoads(t *testing.T) {
 	if err != nil || st.Mode().Perm()&0o111 == 0 {
 		t.Fatalf("no executable %s (%v)", bin, err)
 	}
-	out, err := exec.Command(bin).Output()
+	out, err := exec.CommandContext(t.Context(), bin).Output()
 	if err != nil || strings.TrimSpace(string(out)) != "mini plugin" {
 		t.Errorf("the built binary is not testdata/miniplugin/pkg: %q %v", out, err)
 	}

@@ -51,7 +51,7 @@ type ConnectProxy struct {
 
 // StartConnectProxy listens on 127.0.0.1 and serves until Close.
 func StartConnectProxy(opts ProxyOptions) (*ConnectProxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("upstreamdouble: proxy cannot listen: %w", err)
 	}

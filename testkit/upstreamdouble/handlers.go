@@ -147,7 +147,7 @@ func (s *Server) handleRedirectSame(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "to must be a path on this origin, like /profile"})
 		return
 	}
-	http.Redirect(w, r, to, http.StatusFound)
+	http.Redirect(w, r, to, http.StatusFound) //nolint:gosec // G710: to was checked above to be a path on this origin
 }
 
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +161,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 
 // handleSetCookie sets a cookie the proxy must not pass to the browser.
 func (s *Server) handleSetCookie(w http.ResponseWriter, _ *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: "upstream_session", Value: "upstream-cookie-value", Path: "/", HttpOnly: true, Secure: true})
+	http.SetCookie(w, &http.Cookie{Name: "upstream_session", Value: "upstream-cookie-value", Path: "/", HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 	writeJSON(w, http.StatusOK, map[string]bool{"cookieSet": true})
 }
 

@@ -21,7 +21,11 @@ import (
 func TestHostileEndpoints(t *testing.T) {
 	s := StartT(t, Options{APIKey: testKey})
 	c := trustingClient(t, s)
-	c.Transport.(*http.Transport).DisableCompression = true
+	transport, ok := c.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("trustingClient's transport is a %T", c.Transport)
+	}
+	transport.DisableCompression = true
 	auth := "Bearer " + testKey
 
 	r := get(t, c, "POST", s.URL()+"/hostile/redirect?status=307&to="+url.QueryEscape("/a/..;/admin"), auth, "x")
@@ -72,7 +76,7 @@ func TestHostileEndpoints(t *testing.T) {
 	}
 
 	for shape, wantErr := range map[string]error{"short": io.ErrUnexpectedEOF, "chunk": io.ErrUnexpectedEOF} {
-		req, _ := http.NewRequest("GET", s.URL()+"/hostile/cut?size=1000&shape="+shape, nil)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/hostile/cut?size=1000&shape="+shape, nil)
 		req.Header.Set("Authorization", auth)
 		resp, err := c.Do(req)
 		if err != nil {
@@ -86,7 +90,7 @@ func TestHostileEndpoints(t *testing.T) {
 	}
 	impatient := trustingClient(t, s)
 	impatient.Timeout = 700 * time.Millisecond
-	req, _ := http.NewRequest("GET", s.URL()+"/hostile/cut?size=1000&shape=trickle", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/hostile/cut?size=1000&shape=trickle", nil)
 	req.Header.Set("Authorization", auth)
 	if resp, err := impatient.Do(req); err == nil {
 		body, err := io.ReadAll(resp.Body)
@@ -128,7 +132,12 @@ func TestConnectProxy(t *testing.T) {
 	refusing := StartConnectProxyT(t, ProxyOptions{Refuse: true, Routes: map[string]string{target: s.Addr()}})
 	refusingURL, _ := url.Parse(refusing.URL())
 	c.Transport = &http.Transport{Proxy: http.ProxyURL(refusingURL), TLSClientConfig: &tls.Config{RootCAs: pool}}
-	if _, err := c.Get(s.ProxyOnlyURL() + "/profile"); err == nil || !strings.Contains(err.Error(), "Forbidden") {
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.ProxyOnlyURL()+"/profile", nil)
+	res, err := c.Do(req)
+	if err == nil {
+		_ = res.Body.Close()
+		t.Errorf("a refusing proxy: the request went through (%d)", res.StatusCode)
+	} else if !strings.Contains(err.Error(), "Forbidden") {
 		t.Errorf("a refusing proxy: %v", err)
 	}
 }

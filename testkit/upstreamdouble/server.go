@@ -88,11 +88,12 @@ func Start(opts Options) (*Server, error) {
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{leaf}, MinVersion: tls.VersionTLS12}
 
 	s := &Server{ca: ca, authHeader: opts.AuthHeader, authScheme: opts.AuthScheme, apiKey: opts.APIKey}
-	mainLn, err := net.Listen("tcp", opts.Addr)
+	var lc net.ListenConfig
+	mainLn, err := lc.Listen(context.Background(), "tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("upstreamdouble: cannot listen on %s: %w", opts.Addr, err)
 	}
-	otherLn, err := net.Listen("tcp", "127.0.0.1:0")
+	otherLn, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		_ = mainLn.Close()
 		return nil, fmt.Errorf("upstreamdouble: cannot listen for the second origin: %w", err)

@@ -36,7 +36,7 @@ type result struct {
 
 func get(t *testing.T, c *http.Client, method, url, authValue string, body string) result {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,11 @@ func TestTLSVerifiesWithTheCAAndFailsWithout(t *testing.T) {
 			t.Errorf("%s with the CA: %d %s", base, r.status, r.body)
 		}
 	}
-	_, err := (&http.Client{Timeout: 10 * time.Second}).Get(s.URL() + "/profile")
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/profile", nil)
+	res, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err == nil {
+		_ = res.Body.Close()
+	}
 	var verr *tls.CertificateVerificationError
 	if !errors.As(err, &verr) {
 		t.Errorf("without the CA the request must fail verification, got %v", err)
@@ -106,7 +110,7 @@ func TestKeyIsChecked(t *testing.T) {
 func TestCustomHeaderAndRawKey(t *testing.T) {
 	s := StartT(t, Options{APIKey: testKey, AuthHeader: "X-Api-Key", AuthScheme: NoScheme})
 	c := trustingClient(t, s)
-	req, _ := http.NewRequest("GET", s.URL()+"/profile", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/profile", nil)
 	req.Header.Set("X-Api-Key", testKey)
 	resp, err := c.Do(req)
 	if err != nil {
@@ -165,7 +169,7 @@ func TestEndpoints(t *testing.T) {
 	}
 	impatient := trustingClient(t, s)
 	impatient.Timeout = 100 * time.Millisecond
-	slowReq, _ := http.NewRequest("GET", s.URL()+"/slow?ms=5000", nil)
+	slowReq, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/slow?ms=5000", nil)
 	slowReq.Header.Set("Authorization", auth)
 	if resp, err := impatient.Do(slowReq); err == nil {
 		resp.Body.Close()
@@ -236,7 +240,7 @@ func TestCloseStopsServingAndEndsSlowRequests(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		req, _ := http.NewRequest("GET", s.URL()+"/slow?ms=60000", nil)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/slow?ms=60000", nil)
 		req.Header.Set("Authorization", "Bearer "+testKey)
 		if resp, err := c.Do(req); err == nil {
 			resp.Body.Close()
@@ -251,7 +255,9 @@ func TestCloseStopsServingAndEndsSlowRequests(t *testing.T) {
 		t.Errorf("Close waited %v for a slow request", time.Since(start))
 	}
 	<-done
-	if _, err := c.Get(s.URL() + "/profile"); err == nil {
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/profile", nil)
+	if res, err := c.Do(req); err == nil {
+		_ = res.Body.Close()
 		t.Error("server still answers after Close")
 	}
 }

@@ -59,7 +59,7 @@ export function requestJson(url: string, opts: RequestJsonOptions): Promise<Json
           settled = true;
           clearTimeout(deadline);
           const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown = undefined;
+          let body: unknown;
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {

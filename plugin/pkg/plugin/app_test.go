@@ -99,7 +99,10 @@ func TestNotConfiguredInstanceNeverPanics(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: NewApp: %v", raw, err)
 		}
-		app := inst.(*App)
+		app, ok := inst.(*App)
+		if !ok {
+			t.Fatalf("%s: NewApp returned %T, want *App", raw, inst)
+		}
 		res := mustCall(t, app, "Admin", http.MethodGet, "profile", callOpts{})
 		if e := res.errorBody(t); res.Status != http.StatusServiceUnavailable || e.Code != codeNotConfigured {
 			t.Errorf("%s: got %d %+v", raw, res.Status, e)

@@ -17,7 +17,8 @@ import (
 // BenchmarkProfile puts the plugin's CallResource path (route, role check,
 // policy, auth header, streaming through the sender) beside a baseline: a
 // plain http.Client GET of the same upstream. The difference is the proxy's
-// overhead. Run: go test -run '^$' -bench Profile -benchmem ./pkg/plugin
+// overhead. Run from plugin/: go test -run '^$' -bench Profile -benchmem ./pkg/plugin (as
+// scripts/tests/10-plugin-backend.sh does).
 func BenchmarkProfile(b *testing.B) {
 	for _, size := range []int{64, 256 << 10} {
 		payload := bytes.Repeat([]byte("x"), size)
@@ -37,7 +38,7 @@ func BenchmarkProfile(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			for b.Loop() {
-				req, _ := http.NewRequest(http.MethodGet, up.URL+"/profile", nil)
+				req, _ := http.NewRequestWithContext(b.Context(), http.MethodGet, up.URL+"/profile", nil)
 				req.Header.Set("Authorization", "Bearer bench-key")
 				res, err := client.Do(req)
 				if err != nil {

@@ -204,7 +204,7 @@ func TestStreamedMessagesOwnTheirBytes(t *testing.T) {
 	up := newUpstream(t, "Authorization", "Bearer "+key, func(w http.ResponseWriter, r *http.Request) {
 		for off := 0; off < len(payload); off += 10000 {
 			_, _ = w.Write(payload[off:min(off+10000, len(payload))])
-			w.(http.Flusher).Flush()
+			_ = http.NewResponseController(w).Flush()
 		}
 	})
 	app := newTestApp(t, settingsFor(up.Server, nil), key)

@@ -75,7 +75,7 @@ func TestNoURLParsingErrorQuotesACredential(t *testing.T) {
 	// password included; the plugin's never does.
 	s := &Settings{APIURL: &url.URL{Scheme: "https", Host: "api.test"}, Timeout: 1e9, MaxResponseBytes: 1}
 	for _, err := range []error{
-		&url.Error{Op: "Get", URL: "https://api.test/x", Err: fmt.Errorf("invalid proxy address %q: %v", "http://user:"+pw+"@proxy:bad", errors.New("invalid port"))},
+		&url.Error{Op: "Get", URL: "https://api.test/x", Err: fmt.Errorf("invalid proxy address %q: %w", "http://user:"+pw+"@proxy:bad", errors.New("invalid port"))},
 		&url.Error{Op: "Get", URL: "https://api.test/x", Err: &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("dial tcp 127.0.0.1:3128: connect: connection refused")}},
 		&url.Error{Op: "Get", URL: "https://api.test/x", Err: &errProxyRefused{status: "403 Forbidden"}},
 	} {

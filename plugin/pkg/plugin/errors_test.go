@@ -41,7 +41,7 @@ func TestBadInputsAndFaults(t *testing.T) {
 	noAllow := newTestApp(t, settingsFor(up.Server, map[string]any{"allowedPaths": nil}), key)
 	untrusted := newTestApp(t, settingsFor(up.Server, map[string]any{"caCertificate": nil}), key)
 
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	closed, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestCheckHealth(t *testing.T) {
 		}
 	})
 	host := strings.TrimPrefix(up.URL, "https://")
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	closed, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,10 @@ func newTestApp(t testing.TB, settings map[string]any, key string) *App {
 	if err != nil {
 		t.Fatalf("NewApp must not fail, even on bad settings: %v", err)
 	}
-	app := inst.(*App)
+	app, ok := inst.(*App)
+	if !ok {
+		t.Fatalf("NewApp returned %T, want *App", inst)
+	}
 	t.Cleanup(app.Dispose)
 	return app
 }

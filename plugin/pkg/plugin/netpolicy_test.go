@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -53,7 +54,8 @@ func TestAddressPolicy(t *testing.T) {
 	policy := addressPolicy{}
 	for addr, what := range refused {
 		err := policy.check(netip.MustParseAddr(addr))
-		if err == nil || !strings.Contains(err.(*errAddressRefused).describe(), what) {
+		var refusal *errAddressRefused
+		if !errors.As(err, &refusal) || !strings.Contains(refusal.describe(), what) {
 			t.Errorf("%s: got %v, want a refusal naming %q", addr, err, what)
 		}
 	}

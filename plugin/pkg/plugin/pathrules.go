@@ -133,7 +133,7 @@ func checkSegment(seg string) error {
 		return errors.New("the path contains a . or .. segment")
 	}
 	if strings.Trim(seg, ". ") == "" {
-		return errors.New("the path contains a segment of only dots and spaces, which some servers read as . or ..")
+		return errors.New("the path contains a segment of only dots and spaces, which some servers read as \".\" or \"..\"")
 	}
 	if folded := withoutMarks(norm.NFKD.String(seg)); strings.Trim(folded, ". ") == "" {
 		return errors.New("the path contains a segment that is only dots once its accents are removed")

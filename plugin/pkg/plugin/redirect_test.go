@@ -17,8 +17,7 @@ import (
 // with upstream_redirect_blocked and never sent.
 func TestRedirectHopsPassTheSameRules(t *testing.T) {
 	key := newCanary(t)
-	var up *recordingUpstream
-	up = newUpstream(t, "Authorization", "Bearer "+key, func(w http.ResponseWriter, r *http.Request) {
+	up := newUpstream(t, "Authorization", "Bearer "+key, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/v1/items/go"): // an open redirect under an allowed prefix

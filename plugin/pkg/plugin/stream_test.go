@@ -47,10 +47,10 @@ func hostileBody(w http.ResponseWriter, r *http.Request) {
 	case "trickle":
 		w.Header().Set("Content-Type", ct)
 		_, _ = w.Write(head)
-		w.(http.Flusher).Flush()
+		_ = http.NewResponseController(w).Flush()
 		for r.Context().Err() == nil {
 			_, _ = w.Write([]byte(" "))
-			w.(http.Flusher).Flush()
+			_ = http.NewResponseController(w).Flush()
 			time.Sleep(300 * time.Millisecond)
 		}
 	case "grow":
@@ -58,7 +58,7 @@ func hostileBody(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(head)
 		for i := 0; i < 64 && r.Context().Err() == nil; i++ {
 			_, _ = w.Write(bytes.Repeat([]byte(" "), 1<<20))
-			w.(http.Flusher).Flush()
+			_ = http.NewResponseController(w).Flush()
 		}
 	default: // whole
 		w.Header().Set("Content-Type", ct)
@@ -72,7 +72,7 @@ func jsonFiller(n int) []byte {
 }
 
 func hijack(w http.ResponseWriter) (interface{ Close() error }, *bufio.ReadWriter) {
-	conn, buf, err := w.(http.Hijacker).Hijack()
+	conn, buf, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(err)
 	}

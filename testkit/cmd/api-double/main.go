@@ -42,6 +42,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	//nolint:gosec // G306: a CA certificate is public; the processes that trust it may run as other users
 	if err := os.WriteFile(caOut, s.CACertPEM(), 0o644); err != nil {
 		return fmt.Errorf("--ca-out: %w", err)
 	}
@@ -78,7 +79,7 @@ func reloadKey(s *upstreamdouble.Server, keyFile string, stderr io.Writer) {
 
 // readKeyFile returns the key in path without its trailing newline.
 func readKeyFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) //nolint:gosec // G703: the path is the operator's own --key-file flag
 	if err != nil {
 		return "", fmt.Errorf("--key-file: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -28,7 +29,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	commandBin = filepath.Join(dir, "api-double")
-	if out, err := exec.Command("go", "build", "-o", commandBin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(context.Background(), "go", "build", "-o", commandBin, ".").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
 		os.RemoveAll(dir)
 		os.Exit(1)
@@ -73,7 +74,7 @@ type running struct {
 func startCommand(t *testing.T, args ...string) *running {
 	t.Helper()
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	r := &running{cmd: exec.Command(commandBin, append(args, "--ca-out", caFile)...), lines: make(chan string, 16)}
+	r := &running{cmd: exec.CommandContext(t.Context(), commandBin, append(args, "--ca-out", caFile)...), lines: make(chan string, 16)}
 	stdout, _ := r.cmd.StdoutPipe()
 	stderr, _ := r.cmd.StderrPipe()
 	if err := r.cmd.Start(); err != nil {
@@ -120,7 +121,7 @@ func (r *running) stderrText() string {
 // profileStatus calls /profile with key; the same client (same CA) every time.
 func (r *running) profileStatus(t *testing.T, key string) int {
 	t.Helper()
-	req, _ := http.NewRequest("GET", r.url+"/profile", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, r.url+"/profile", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	resp, err := r.client.Do(req)
 	if err != nil {

@@ -78,7 +78,7 @@ func TestParseFlagsBuildsOptions(t *testing.T) {
 func TestCommandServesUntilSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "grafana-double")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	dist := filepath.Join(dir, "dist")
@@ -87,7 +87,7 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.Command(bin, "--plugin-dir", dist, "--admin", "admin:cmd-pw", "--token", "tok=Viewer", "--plugin-log", filepath.Join(dir, "plugin.log"), "--replicas", "2")
+	cmd := exec.CommandContext(t.Context(), bin, "--plugin-dir", dist, "--admin", "admin:cmd-pw", "--token", "tok=Viewer", "--plugin-log", filepath.Join(dir, "plugin.log"), "--replicas", "2")
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -113,7 +113,7 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 	}
 	// Grafana answers an app's resources only once its settings row is
 	// enabled (checkAppEnabled): save first, as the admin.
-	save, _ := http.NewRequest("POST", ready.URL+"/api/plugins/platformkit-echo-app/settings", strings.NewReader(`{"enabled":true}`))
+	save, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ready.URL+"/api/plugins/platformkit-echo-app/settings", strings.NewReader(`{"enabled":true}`))
 	save.SetBasicAuth("admin", "cmd-pw")
 	save.Header.Set("Content-Type", "application/json")
 	saved, err := http.DefaultClient.Do(save)
@@ -125,7 +125,7 @@ func TestCommandServesUntilSIGTERM(t *testing.T) {
 		t.Fatalf("POST settings: %d", saved.StatusCode)
 	}
 	// The other replica shares the settings table.
-	req, _ := http.NewRequest("GET", ready.URLs[1]+"/api/plugins/platformkit-echo-app/resources/context", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, ready.URLs[1]+"/api/plugins/platformkit-echo-app/resources/context", nil)
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -68,7 +68,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == nil {
 		return nil, errors.New("grafana URL is required")
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, fmt.Errorf("http.DefaultTransport was replaced by a %T; the client builds on Go's own *http.Transport", http.DefaultTransport)
+	}
+	transport := base.Clone()
 	if len(cfg.CACertPEM) > 0 {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(cfg.CACertPEM) {

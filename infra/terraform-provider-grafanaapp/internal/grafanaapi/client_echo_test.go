@@ -39,7 +39,7 @@ var echoStyles = map[string]func(body []byte, r *http.Request) (contentType, ans
 	},
 	"headers": func(_ []byte, r *http.Request) (string, string) {
 		var sb strings.Builder
-		r.Header.Write(&sb)
+		_ = r.Header.Write(&sb) // a strings.Builder takes every write
 		return "text/plain", "request headers:\n" + sb.String()
 	},
 }
@@ -58,7 +58,7 @@ func TestErrorAnswerEchoingTheRequestHoldsNoSecret(t *testing.T) {
 				ct, answer := style(b, r)
 				w.Header().Set("Content-Type", ct)
 				w.WriteHeader(status)
-				io.WriteString(w, answer)
+				_, _ = io.WriteString(w, answer)
 			}))
 			for authName, auth := range map[string]func(*Config){
 				"basic": func(c *Config) { c.Token, c.BasicUser, c.BasicPass = "", "admin", password },
@@ -89,7 +89,7 @@ func TestErrorAnswerEchoingTheRequestHoldsNoSecret(t *testing.T) {
 func TestForbiddenAnswerKeepsAccessErrorID(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
-		io.WriteString(w, `{"title":"Access denied","message":"You'll need additional permissions to perform this action. Permissions needed: plugins:write","accessErrorId":"ACE0123456789"}`)
+		_, _ = io.WriteString(w, `{"title":"Access denied","message":"You'll need additional permissions to perform this action. Permissions needed: plugins:write","accessErrorId":"ACE0123456789"}`)
 	}))
 	defer srv.Close()
 	_, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "a")
@@ -108,7 +108,7 @@ func TestForbiddenAnswerKeepsAccessErrorID(t *testing.T) {
 func TestErrorAnswerIsMadePrintable(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
-		io.WriteString(w, "{\"message\":\"a\\u001b[2Jb\\u0007c\\u009bd\\r\\ne\",\"accessErrorId\":\"ACE1\\u001b[31m\"}")
+		_, _ = io.WriteString(w, "{\"message\":\"a\\u001b[2Jb\\u0007c\\u009bd\\r\\ne\",\"accessErrorId\":\"ACE1\\u001b[31m\"}")
 	}))
 	defer srv.Close()
 	_, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "a")
@@ -118,7 +118,7 @@ func TestErrorAnswerIsMadePrintable(t *testing.T) {
 	}
 	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
-		w.Write([]byte("bad \xff\xfe bytes"))
+		_, _ = w.Write([]byte("bad \xff\xfe bytes"))
 	}))
 	defer srv2.Close()
 	_, err = newTestClient(t, srv2.URL, nil).GetPluginSettings(context.Background(), 1, "a")

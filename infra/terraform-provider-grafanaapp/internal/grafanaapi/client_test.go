@@ -38,7 +38,7 @@ func TestGetPluginSettingsParsesGrafanaAnswer(t *testing.T) {
 	var gotPath, gotAuth, gotOrg, gotUA string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotPath, gotAuth, gotOrg, gotUA = r.URL.EscapedPath(), r.Header.Get("Authorization"), r.Header.Get("X-Grafana-Org-Id"), r.UserAgent()
-		io.WriteString(w, `{"enabled":true,"pinned":false,"jsonData":{"b":1,"a":"x"},"secureJsonFields":{"apiKey":true,"old":false}}`)
+		_, _ = io.WriteString(w, `{"enabled":true,"pinned":false,"jsonData":{"b":1,"a":"x"},"secureJsonFields":{"apiKey":true,"old":false}}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL+"/grafana/", nil)
@@ -60,7 +60,7 @@ func TestGetPluginSettingsParsesGrafanaAnswer(t *testing.T) {
 
 func TestGetPluginSettingsNullJSONDataBecomesEmptyObject(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		io.WriteString(w, `{"enabled":false,"jsonData":null}`)
+		_, _ = io.WriteString(w, `{"enabled":false,"jsonData":null}`)
 	}))
 	defer srv.Close()
 	s, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "a")
@@ -78,9 +78,11 @@ func TestUpdatePluginSettingsBody(t *testing.T) {
 		}
 		user, pass, _ = r.BasicAuth()
 		var b map[string]json.RawMessage
-		json.NewDecoder(r.Body).Decode(&b)
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil {
+			t.Errorf("the client sent a body that is not a JSON object: %v", err)
+		}
 		bodies = append(bodies, b)
-		io.WriteString(w, `{"message":"Plugin settings updated"}`)
+		_, _ = io.WriteString(w, `{"message":"Plugin settings updated"}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL, func(c *Config) { c.Token, c.BasicUser, c.BasicPass = "", "admin", "pw:with:colons" })
@@ -112,7 +114,7 @@ func TestErrorStatusesAreNotRetriedAndCarryGrafanaMessage(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			hits.Add(1)
 			w.WriteHeader(status)
-			io.WriteString(w, `{"message":"grafana says no"}`)
+			_, _ = io.WriteString(w, `{"message":"grafana says no"}`)
 		}))
 		c := newTestClient(t, srv.URL, func(c *Config) { c.RetryTimeout = 5 * time.Second })
 		_, err := c.GetPluginSettings(context.Background(), 1, "a")
@@ -130,7 +132,7 @@ func TestErrorStatusesAreNotRetriedAndCarryGrafanaMessage(t *testing.T) {
 func TestNonJSONErrorBodyIsBounded(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, "<html>"+strings.Repeat("x", 5000)+"</html>")
+		_, _ = io.WriteString(w, "<html>"+strings.Repeat("x", 5000)+"</html>")
 	}))
 	defer srv.Close()
 	_, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "a")
@@ -142,7 +144,7 @@ func TestNonJSONErrorBodyIsBounded(t *testing.T) {
 
 func TestOversizedAnswerIsRefused(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		io.WriteString(w, `{"jsonData":{"x":"`+strings.Repeat("a", maxResponseBytes)+`"}}`)
+		_, _ = io.WriteString(w, `{"jsonData":{"x":"`+strings.Repeat("a", maxResponseBytes)+`"}}`)
 	}))
 	defer srv.Close()
 	_, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "a")
@@ -167,17 +169,19 @@ func TestPluginIDIsPathEscaped(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()
-		io.WriteString(w, `{}`)
+		_, _ = io.WriteString(w, `{}`)
 	}))
 	defer srv.Close()
-	newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "../admin")
+	if _, err := newTestClient(t, srv.URL, nil).GetPluginSettings(context.Background(), 1, "../admin"); err != nil {
+		t.Fatal(err)
+	}
 	if got != "/api/plugins/..%2Fadmin/settings" {
 		t.Fatalf("path = %q", got)
 	}
 }
 
 func TestCACertIsTheOnlyTrustAnchor(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"enabled":true}`) }))
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"enabled":true}`) }))
 	defer srv.Close()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 

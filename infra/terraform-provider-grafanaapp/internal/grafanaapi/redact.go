@@ -71,16 +71,16 @@ func (r *redactor) redact(text string) string {
 		return text
 	}
 	covered := make([]bool, len(text))
-	any := false
+	coveredAny := false
 	for i := 0; i+minFragment <= len(text); i++ {
 		if r.fragments[text[i:i+minFragment]] {
 			for j := i; j < i+minFragment; j++ {
 				covered[j] = true
 			}
-			any = true
+			coveredAny = true
 		}
 	}
-	if !any {
+	if !coveredAny {
 		return text
 	}
 	var b strings.Builder

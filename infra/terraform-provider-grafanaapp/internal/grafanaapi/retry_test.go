@@ -51,41 +51,41 @@ func TestRetryBackoffSequenceIsBoundedByTotal(t *testing.T) {
 func TestRetryStopsOnPermanentErrorAndOnCancel(t *testing.T) {
 	p := retryPolicy{total: time.Minute, initial: time.Millisecond, max: time.Millisecond}
 	n := 0
-	p.run(context.Background(), func(int) (bool, error) { n++; return false, errors.New("401") })
-	if n != 1 {
-		t.Fatalf("permanent error retried: %d attempts", n)
+	err := p.run(context.Background(), func(int) (bool, error) { n++; return false, errors.New("401") })
+	if n != 1 || err == nil || err.Error() != "401" {
+		t.Fatalf("permanent error retried: %d attempts, %v", n, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	p.initial, p.max = time.Hour, time.Hour
 	n = 0
 	start := time.Now()
-	p.run(ctx, func(int) (bool, error) { n++; return true, errors.New("refused") })
-	if n != 1 || time.Since(start) > time.Second {
-		t.Fatalf("cancelled context kept retrying: %d attempts in %v", n, time.Since(start))
+	err = p.run(ctx, func(int) (bool, error) { n++; return true, errors.New("refused") })
+	if n != 1 || err == nil || time.Since(start) > time.Second {
+		t.Fatalf("cancelled context kept retrying: %d attempts in %v, %v", n, time.Since(start), err)
 	}
 }
 
 // A Grafana that is still starting: the port refuses connections at first,
 // then a server comes up on it. The client must keep trying and succeed.
 func TestClientRetriesConnectionRefusedUntilGrafanaListens(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens: connection refused
 
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"enabled":true}`) })}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"enabled":true}`) })}
 	defer srv.Close()
 	go func() {
 		time.Sleep(700 * time.Millisecond)
-		l2, err := net.Listen("tcp", addr)
+		l2, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", addr)
 		if err != nil {
 			t.Errorf("re-listen on %s: %v", addr, err)
 			return
 		}
-		srv.Serve(l2)
+		_ = srv.Serve(l2) // http.ErrServerClosed when the test closes it
 	}()
 
 	c := newTestClient(t, "http://"+addr, func(c *Config) { c.RetryTimeout = 20 * time.Second })
@@ -99,12 +99,12 @@ func TestClientRetriesConnectionRefusedUntilGrafanaListens(t *testing.T) {
 // yet: Docker's port proxy accepts the connection and closes it at once. The
 // client sees EOF and must treat it like a refused connection.
 func TestClientRetriesConnectionsClosedBeforeAnAnswer(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var hangUps atomic.Int32
-	ready := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"enabled":true}`) })}
+	ready := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{"enabled":true}`) })}
 	defer ready.Close()
 	go func() {
 		for hangUps.Load() < 2 { // what the port proxy does while the container boots
@@ -115,7 +115,7 @@ func TestClientRetriesConnectionsClosedBeforeAnAnswer(t *testing.T) {
 			conn.Close()
 			hangUps.Add(1)
 		}
-		ready.Serve(l)
+		_ = ready.Serve(l) // http.ErrServerClosed when the test closes it
 	}()
 	c := newTestClient(t, "http://"+l.Addr().String(), func(c *Config) { c.RetryTimeout = 20 * time.Second })
 	if err := c.UpdatePluginSettings(context.Background(), 1, "a", SettingsUpdate{}); err != nil {
@@ -133,7 +133,7 @@ func TestClientRetries503ThenSucceeds(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		io.WriteString(w, `{"enabled":true}`)
+		_, _ = io.WriteString(w, `{"enabled":true}`)
 	}))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL, func(c *Config) { c.RetryTimeout = 10 * time.Second })
@@ -146,7 +146,7 @@ func TestClientRetries503ThenSucceeds(t *testing.T) {
 }
 
 func TestClientGivesUpAfterRetryTimeout(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	l, _ := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
 	c := newTestClient(t, "http://"+addr, func(c *Config) { c.RetryTimeout = 1500 * time.Millisecond })

@@ -18,8 +18,8 @@ import (
 func TestWriteSettlesASecondAfterGrafanaAnswered(t *testing.T) {
 	var answered atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"message":"ok"}`)
-		w.(http.Flusher).Flush()
+		_, _ = io.WriteString(w, `{"message":"ok"}`)
+		_ = http.NewResponseController(w).Flush()
 		answered.Store(time.Now().UnixNano())
 	}))
 	defer srv.Close()
@@ -51,8 +51,14 @@ func TestWriteSettlesUnlessRefused(t *testing.T) {
 	}{
 		{"500", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) }, true},
 		{"cut", func(w http.ResponseWriter, _ *http.Request) {
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.(*net.TCPConn).SetLinger(0)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			if tcp, ok := conn.(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0) // a reset rather than a clean close
+			}
 			conn.Close()
 		}, true},
 		{"400", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(400) }, false},
@@ -76,7 +82,7 @@ func TestWriteSettlesUnlessRefused(t *testing.T) {
 
 // Cancelling (Ctrl-C in Terraform) ends the wait at once.
 func TestWriteSettleEndsOnCancel(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{}`) }))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, `{}`) }))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL, nil)
 	c.settle = time.Minute

@@ -92,13 +92,13 @@ const (
 // setting that lets the plugin call the API double on 127.0.0.1.
 var upstreamOnLoopback = map[string]string{"allowed_networks": "127.0.0.1/32"}
 
-func startStack(t testing.TB, apiKey string, addr string) *stack {
+func startStack(t testing.TB, apiKey string) *stack {
 	t.Helper()
 	logs := &plugintest.LogBuffer{}
 	s := &stack{logs: logs}
 	s.upstream = upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: apiKey})
 	s.grafana = grafanadouble.StartT(t, grafanadouble.Options{
-		Addr:      addr,
+		Addr:      "127.0.0.1:0",
 		PluginDir: pluginDist(t),
 		PluginLog: logs,
 		// The API double listens on 127.0.0.1, which the plugin calls only
@@ -130,7 +130,7 @@ provider "grafanaapp" {
 // the way someone using the UI or curl would, and returns status and body.
 func (s *stack) adminCall(t *testing.T, method, path, body string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.grafana.URL()+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(t.Context(), method, s.grafana.URL()+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,13 +201,17 @@ func getSettingsDirect(t *testing.T, s *stack) grafanaapi.PluginSettings {
 // the number of files read so a test can prove the scan saw something.
 func scanTree(t testing.TB, root string, canaries ...string) (hits []string, files int) {
 	t.Helper()
-	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+	// A file the scan cannot read fails the test: a canary in it would go unseen.
+	walkErr := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
 			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil
+			return err
 		}
 		files++
 		for _, h := range scanBytes(data, canaries) {
@@ -222,10 +226,13 @@ func scanTree(t testing.TB, root string, canaries ...string) (hits []string, fil
 			for _, f := range zr.File {
 				rc, err := f.Open()
 				if err != nil {
-					continue
+					return fmt.Errorf("%s!%s: %w", p, f.Name, err)
 				}
-				entry, _ := io.ReadAll(rc)
+				entry, err := io.ReadAll(rc)
 				rc.Close()
+				if err != nil {
+					return fmt.Errorf("%s!%s: %w", p, f.Name, err)
+				}
 				for _, h := range scanBytes(entry, canaries) {
 					hits = append(hits, p+"!"+f.Name+": "+h)
 				}
@@ -238,6 +245,9 @@ func scanTree(t testing.TB, root string, canaries ...string) (hits []string, fil
 		}
 		return nil
 	})
+	if walkErr != nil {
+		t.Fatalf("canary scan of %s: %v", root, walkErr)
+	}
 	return hits, files
 }
 

@@ -8,6 +8,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -41,9 +42,9 @@ func sharedMirror(t testing.TB) (dir, cliConfigFile string) {
 	t.Helper()
 	mirrorOnce.Do(func() {
 		mirrorDir, mirrorRC = filepath.Join(tempRoot, "mirror"), filepath.Join(tempRoot, "terraform.rc")
-		out, err := exec.Command("bash", "../../scripts/install-to-mirror.sh", mirrorDir, "--cli-config", mirrorRC).CombinedOutput()
+		out, err := exec.CommandContext(context.Background(), "bash", "../../scripts/install-to-mirror.sh", mirrorDir, "--cli-config", mirrorRC).CombinedOutput()
 		if err != nil {
-			mirrorErr = fmt.Errorf("install-to-mirror.sh: %v\n%s", err, out)
+			mirrorErr = fmt.Errorf("install-to-mirror.sh: %w\n%s", err, out)
 		}
 	})
 	if mirrorErr != nil {
@@ -72,7 +73,7 @@ func newCLIRun(t *testing.T, config string, extraEnv ...string) (c *cliRun, logF
 // tf runs terraform and returns its combined output and exit code.
 func (c *cliRun) tf(args ...string) (string, int) {
 	c.t.Helper()
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd := exec.CommandContext(c.t.Context(), os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
 	cmd.Dir, cmd.Env = c.dir, c.env
 	out, err := cmd.CombinedOutput()
 	fmt.Fprintf(c.outputs, "$ terraform %s\n%s\n", strings.Join(args, " "), out)
@@ -212,7 +213,7 @@ resource "grafanaapp_plugin_settings" "bridge" {
 func TestAccCLIFromMirror(t *testing.T) {
 	accPreCheck(t)
 	key, key2 := newCanary("cli"), newCanary("cli-rotated")
-	s := startStack(t, "unused-upstream-key", "127.0.0.1:0")
+	s := startStack(t, "unused-upstream-key")
 
 	// Installed exactly as a user would, into a fresh mirror.
 	mirror, _ := sharedMirror(t)
@@ -309,7 +310,9 @@ data "grafanaapp_plugin_settings" "bridge" {
 }
 output "enabled" { value = data.grafanaapp_plugin_settings.bridge.enabled }
 `, remoteLookingURL, g.AdminPassword())
-	os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o644)
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	c := &cliRun{t: t, dir: work, outputs: &bytes.Buffer{}, env: cleanEnv(
 		"TF_CLI_CONFIG_FILE="+os.Getenv("TF_CLI_CONFIG_FILE"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
 	c.mustTF("init", "-input=false")

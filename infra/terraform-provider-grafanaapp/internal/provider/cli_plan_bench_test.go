@@ -22,19 +22,23 @@ func BenchmarkCLIPlan(b *testing.B) {
 	if mirror == "" {
 		b.Fatal("source scripts/env.sh first: KIT_TF_MIRROR is not set")
 	}
-	os.WriteFile(rc, []byte(`provider_installation {
+	if err := os.WriteFile(rc, []byte(`provider_installation {
   filesystem_mirror {
     path    = "`+mirror+`"
     include = ["registry.terraform.io/*/*"]
   }
 }
-`), 0o644)
+`), 0o644); err != nil {
+		b.Fatal(err)
+	}
 
-	s := startStack(b, "unused", "127.0.0.1:0")
+	s := startStack(b, "unused")
 
 	prepare := func(cfg string, vars ...string) *cliRun {
 		dir := b.TempDir()
-		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o644)
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o644); err != nil {
+			b.Fatal(err)
+		}
 		c := &cliRun{t: b, dir: dir, outputs: &bytes.Buffer{}, env: cleanEnv(append([]string{
 			"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}, vars...)...)}
 		if _, code := c.tf("init", "-input=false"); code != 0 {

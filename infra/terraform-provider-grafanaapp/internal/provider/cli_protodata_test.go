@@ -15,7 +15,7 @@ import (
 func TestAccCLIProtocolDataDirIsIgnored(t *testing.T) {
 	accPreCheck(t)
 	key := newCanary("protodata")
-	s := startStack(t, key, "127.0.0.1:0")
+	s := startStack(t, key)
 	dumpDir := filepath.Join(t.TempDir(), "proto-data")
 	if err := os.MkdirAll(dumpDir, 0o755); err != nil {
 		t.Fatal(err)

@@ -105,14 +105,14 @@ func (f *faultFront) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 		}
 		w.WriteHeader(ft.status)
-		io.WriteString(w, ft.body)
+		_, _ = io.WriteString(w, ft.body)
 	case cutConnection:
-		conn, _, err := w.(http.Hijacker).Hijack()
+		conn, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			return
 		}
 		if tcp, ok := conn.(*net.TCPConn); ok {
-			tcp.SetLinger(0) // a reset, as a crashing proxy or a dropped route gives
+			_ = tcp.SetLinger(0) // a reset, as a crashing proxy or a dropped route gives
 		}
 		conn.Close()
 	}

@@ -31,7 +31,7 @@ import (
 // every cache.
 func warm(t *testing.T, g *grafanadouble.Host) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, g.URL()+"/api/plugins/"+testPluginID+"/resources/status", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, g.URL()+"/api/plugins/"+testPluginID+"/resources/status", nil)
 	req.SetBasicAuth("admin", g.AdminPassword())
 	resp, err := testHTTP.Do(req)
 	if err != nil {
@@ -51,7 +51,7 @@ func warm(t *testing.T, g *grafanadouble.Host) {
 func TestAccBackToBackWritesNeverServeAStaleKey(t *testing.T) {
 	accPreCheck(t)
 	key1, key2, key3 := newCanary("b2b-1"), newCanary("b2b-2"), newCanary("b2b-3")
-	s := startStack(t, key1, "127.0.0.1:0")
+	s := startStack(t, key1)
 	base, _ := url.Parse(s.grafana.URL())
 	client, err := grafanaapi.New(grafanaapi.Config{BaseURL: base, BasicUser: "admin", BasicPass: s.grafana.AdminPassword()})
 	if err != nil {
@@ -98,7 +98,7 @@ func TestAccSaveRightAfterApplyIsNotShadowed(t *testing.T) {
 	accPreCheck(t)
 	key, uiKey := newCanary("apply"), newCanary("ui-save")
 	t.Setenv("TF_VAR_api_key", key)
-	s := startStack(t, key, "127.0.0.1:0")
+	s := startStack(t, key)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
@@ -123,7 +123,7 @@ func TestAccReplicaServesNewKeyWithinFiveSeconds(t *testing.T) {
 	accPreCheck(t)
 	key1, key2 := newCanary("ha-1"), newCanary("ha-2")
 	t.Setenv("TF_VAR_api_key", key1)
-	s := startStack(t, key1, "127.0.0.1:0")
+	s := startStack(t, key1)
 	replicas := grafanadouble.StartReplicasT(t, grafanadouble.Options{PluginDir: pluginDist(t), Store: s.grafana.Store(), AdminPassword: s.grafana.AdminPassword(), PluginSettings: upstreamOnLoopback}, 1)
 	a, b := s.grafana, replicas[0]
 
@@ -179,7 +179,7 @@ func TestAccSameSecondWriteByAnotherToolIsRepaired(t *testing.T) {
 	_, logFile := accEnv(t)
 	key := newCanary("repaired")
 	t.Setenv("TF_VAR_api_key", key)
-	s := startStack(t, key, "127.0.0.1:0")
+	s := startStack(t, key)
 	front := startFaultFront(t, s.grafana.URL())
 	var injected atomic.Bool
 	front.set(func(r *http.Request, _ []byte) fault {

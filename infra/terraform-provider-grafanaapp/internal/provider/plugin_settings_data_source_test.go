@@ -14,7 +14,7 @@ import (
 func TestAccPluginSettingsDataSource(t *testing.T) {
 	accPreCheck(t)
 	key := newCanary("ds")
-	s := startStack(t, key, "127.0.0.1:0")
+	s := startStack(t, key)
 	// Written out of Terraform, with keys out of order and a cleared second key.
 	postSettingsDirect(t, s, fmt.Sprintf(`{"enabled":true,"pinned":false,"jsonData":{"timeoutSeconds":5,"apiUrl":"https://api.example.test"},"secureJsonData":{"apiKey":%q,"other":""}}`, key))
 	ds := "data.grafanaapp_plugin_settings.read"

@@ -46,7 +46,7 @@ func TestAccDestroyLeavesTheAppReachableUnlessAskedToDisable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			key := newCanary("destroy-" + tc.name)
 			t.Setenv("TF_VAR_api_key", key)
-			s := startStack(t, key, "127.0.0.1:0")
+			s := startStack(t, key)
 			config := s.bridgeConfig(s.bridgeJSON(30), 1, "")
 			config = strings.Replace(config, "secure_json_data_wo_version = 1\n", "secure_json_data_wo_version = 1\n  "+tc.extra+"\n", 1)
 			resource.Test(t, resource.TestCase{

@@ -45,7 +45,7 @@ const validBody = `
 // closedPort is a loopback address nothing listens on: connection refused.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestAccPluginSettingsDiagnostics(t *testing.T) {
 	workRoot, logFile := accEnv(t)
 	key := newCanary("diag")
 	t.Setenv("TF_VAR_api_key", key)
-	s := startStack(t, key, "127.0.0.1:0")
+	s := startStack(t, key)
 	p := func(auth string) string { return s.providerBlock(auth) }
 	unreachable := fmt.Sprintf(`
 provider "grafanaapp" {
@@ -183,9 +183,14 @@ func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
 	key := newCanary("auto")
 	t.Setenv("TF_VAR_api_key", key)
 	dist := filepath.Join(t.TempDir(), "auto-enabled-dist")
-	os.MkdirAll(dist, 0o755)
+	if err := os.MkdirAll(dist, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	src := pluginDist(t)
-	entries, _ := os.ReadDir(src)
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range entries {
 		data, err := os.ReadFile(filepath.Join(src, e.Name()))
 		if err != nil {
@@ -193,11 +198,15 @@ func TestAccPluginSettingsDestroyAutoEnabledApp(t *testing.T) {
 		}
 		if e.Name() == "plugin.json" {
 			var manifest map[string]any
-			json.Unmarshal(data, &manifest)
+			if err := json.Unmarshal(data, &manifest); err != nil {
+				t.Fatalf("plugin.json: %v", err)
+			}
 			manifest["autoEnabled"] = true
 			data, _ = json.Marshal(manifest)
 		}
-		os.WriteFile(filepath.Join(dist, e.Name()), data, 0o755)
+		if err := os.WriteFile(filepath.Join(dist, e.Name()), data, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	g := grafanadouble.StartT(t, grafanadouble.Options{PluginDir: dist})
 	provider := fmt.Sprintf("provider \"grafanaapp\" {\n  url  = %q\n  auth = \"admin:%s\"\n}\n", g.URL(), g.AdminPassword())

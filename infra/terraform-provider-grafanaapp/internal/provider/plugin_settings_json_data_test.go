@@ -21,7 +21,7 @@ import (
 // array is a change.
 func TestAccPluginSettingsJSONDataEncodings(t *testing.T) {
 	accPreCheck(t)
-	s := startStack(t, "unused", "127.0.0.1:0")
+	s := startStack(t, "unused")
 	cfg := func(jsonData string) string {
 		return s.providerBlock(s.adminAuth()) + fmt.Sprintf(`
 resource "grafanaapp_plugin_settings" "bridge" {

@@ -103,7 +103,7 @@ func TestAccPluginSettingsLifecycle(t *testing.T) {
 	workRoot, logFile := accEnv(t)
 	key1, unsent, key2 := newCanary("first"), newCanary("unsent"), newCanary("rotated")
 	canaries := []string{key1, unsent, key2}
-	s := startStack(t, key1, "127.0.0.1:0")
+	s := startStack(t, key1)
 	t.Setenv("TF_VAR_api_key", key1)
 
 	// Every step: no canary in the saved plan's JSON, the state's JSON, or
@@ -155,7 +155,7 @@ func TestAccPluginSettingsLifecycle(t *testing.T) {
 				Check:             files,
 			},
 			{ // update json_data; the version is unchanged, so a new key value is NOT sent
-				PreConfig:         func() { os.Setenv("TF_VAR_api_key", unsent) },
+				PreConfig:         func() { t.Setenv("TF_VAR_api_key", unsent) },
 				Config:            s.bridgeConfig(s.bridgeJSON(10), 1, ""),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: append(planChecks, plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate))},
 				ConfigStateChecks: stateChecks(statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("json_data"), knownvalue.StringRegexp(regexp.MustCompile(`"timeoutSeconds":10`)))),
@@ -163,7 +163,7 @@ func TestAccPluginSettingsLifecycle(t *testing.T) {
 			},
 			{ // rotate: bump the version; the plugin now calls the API with the new key
 				PreConfig: func() {
-					os.Setenv("TF_VAR_api_key", key2)
+					t.Setenv("TF_VAR_api_key", key2)
 					s.upstream.SetAPIKey(key2)
 				},
 				Config:            s.bridgeConfig(s.bridgeJSON(10), 2, ""),
@@ -271,17 +271,26 @@ data "grafanaapp_plugin_settings" "read" {
 func privateStateNamesKeys(workRoot string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		var found bool
-		filepath.WalkDir(workRoot, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || d.Name() != "terraform.tfstate" {
+		walkErr := filepath.WalkDir(workRoot, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || d.Name() != "terraform.tfstate" {
 				return nil
 			}
-			data, _ := os.ReadFile(p)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
 			all := string(bytes.Join(decodedPrivates(data), []byte("\n")))
 			if strings.Contains(all, `"managed_secure_keys"`) && strings.Contains(all, `["apiKey"]`) {
 				found = true
 			}
 			return nil
 		})
+		if walkErr != nil {
+			return fmt.Errorf("reading the state files under %s: %w", workRoot, walkErr)
+		}
 		if !found {
 			return fmt.Errorf("no terraform.tfstate under %s has private state naming apiKey", workRoot)
 		}
@@ -293,7 +302,7 @@ func privateStateNamesKeys(workRoot string) resource.TestCheckFunc {
 // replaces jsonData whole, so the provider sends back what Grafana holds).
 func TestAccPluginSettingsWithoutJSONDataKeepsGrafanas(t *testing.T) {
 	accPreCheck(t)
-	s := startStack(t, "unused", "127.0.0.1:0")
+	s := startStack(t, "unused")
 	postSettingsDirect(t, s, `{"enabled":false,"pinned":false,"jsonData":{"apiUrl":"https://kept.example.test"}}`)
 	cfg := s.providerBlock(s.adminAuth()) + `
 resource "grafanaapp_plugin_settings" "bridge" {

@@ -23,7 +23,7 @@ func TestAccPluginSettingsRemovedSecureKeyIsCleared(t *testing.T) {
 	canaries := []string{apiKey, token, foreign}
 	t.Setenv("TF_VAR_api_key", apiKey)
 	t.Setenv("TF_VAR_token", token)
-	s := startStack(t, apiKey, "127.0.0.1:0")
+	s := startStack(t, apiKey)
 	postSettingsDirect(t, s, fmt.Sprintf(`{"enabled":true,"pinned":true,"jsonData":{},"secureJsonData":{"foreign":%q}}`, foreign))
 
 	cfg := func(secure string) string {

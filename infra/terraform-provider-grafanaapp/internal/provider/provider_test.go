@@ -51,7 +51,10 @@ func resourceConfig(t *testing.T, srv tfprotov6.ProviderServer, attrs map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	typ := resp.ResourceSchemas["grafanaapp_plugin_settings"].ValueType().(tftypes.Object)
+	typ, ok := resp.ResourceSchemas["grafanaapp_plugin_settings"].ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("the resource's value type is %T, want an object", resp.ResourceSchemas["grafanaapp_plugin_settings"].ValueType())
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		if v, ok := attrs[name]; ok {
@@ -80,7 +83,7 @@ func validateResource(t *testing.T, attrs map[string]tftypes.Value, writeOnlyAll
 	}
 	var b strings.Builder
 	for _, d := range resp.Diagnostics {
-		b.WriteString(string(d.Severity.String()) + ": " + d.Summary + ": " + d.Detail + "\n")
+		b.WriteString(d.Severity.String() + ": " + d.Summary + ": " + d.Detail + "\n")
 	}
 	return b.String()
 }
