@@ -21,13 +21,14 @@ check() { # check NAME COMMAND...: run one linter, remember a failure, go on
 }
 
 golangci() {
-  local version module packages
+  local version module packages rc=0
   version="$(golangci-lint version --short)"
   for module in plugin testkit infra/terraform-provider-grafanaapp; do
     packages="$(cd "$module" && go list ./... | wc -l)"
     kit_log "lint: golangci-lint $version, $module/ ($packages packages)"
-    (cd "$module" && golangci-lint run --config "$KIT_ROOT/.golangci.yml" ./...) || return 1
+    (cd "$module" && golangci-lint run --config "$KIT_ROOT/.golangci.yml" ./...) || rc=1
   done
+  return "$rc"
 }
 
 # Every shell script: *.sh and *.bash, and files whose first line names sh or
@@ -68,7 +69,7 @@ eslint_root() {
 
 prettier_check() {
   local out files
-  out="$(npx prettier --check --log-level debug '**/*.{ts,tsx,mts,mjs,cjs,js}' 2>&1)" || {
+  out="$(npx prettier --check --cache --cache-location node_modules/.cache/prettier/cache.json --log-level debug '**/*.{ts,tsx,mts,mjs,cjs,js}' 2>&1)" || {
     grep -E '^\[(warn|error)\]' <<<"$out"
     kit_log "lint: Prettier would reformat the files above. Fix: npm run lint:fix"
     return 1
@@ -79,7 +80,10 @@ prettier_check() {
 
 knip_check() {
   kit_log "lint: knip $(npx knip --version): unused files and exports in the root (infra/), audit/ and plugin/ workspaces"
-  npx knip --no-progress
+  npx knip --no-progress || {
+    kit_log "lint: knip found the unused code above. Fix: delete it, or drop the export keyword (npm run lint:fix does that)"
+    return 1
+  }
 }
 
 check golangci-lint golangci
