@@ -3,21 +3,26 @@
 // After synth, each stack directory gets its committed provider lock file and
 // the link to the provider mirror that plain terraform and cdktn need
 // (stacks/provider-locks.ts).
-import { App } from "cdktn";
-import { resolve } from "node:path";
-import { ConfigError } from "./config/config-error";
-import { loadConfig } from "./config/load";
-import { buildStacks, stacksOf } from "./stacks/build-stacks";
-import { placeProviderFiles, providerMode } from "./stacks/provider-locks";
+import { App } from 'cdktn';
+import { resolve } from 'node:path';
+import { ConfigError } from './config/config-error';
+import { loadConfig } from './config/load';
+import { buildStacks, stacksOf } from './stacks/build-stacks';
+import { placeProviderFiles, providerMode } from './stacks/provider-locks';
 
 async function main() {
   const cfg = await loadConfig();
   const app = new App();
-  const repoRoot = resolve(__dirname, "..");
+  const repoRoot = resolve(__dirname, '..');
   buildStacks(app, cfg, { outdir: app.outdir, baseDir: process.cwd() });
   app.synth();
-  const mirror = process.env.KIT_TF_MIRROR || resolve(repoRoot, ".tools", "terraform-mirror");
-  placeProviderFiles(stacksOf(cfg), { outdir: resolve(app.outdir), repoRoot, mirror, mode: providerMode(process.env, repoRoot) });
+  const mirror = process.env.KIT_TF_MIRROR || resolve(repoRoot, '.tools', 'terraform-mirror');
+  placeProviderFiles(stacksOf(cfg), {
+    outdir: resolve(app.outdir),
+    repoRoot,
+    mirror,
+    mode: providerMode(process.env, repoRoot),
+  });
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,7 @@
 // Wires cdktn's Testing matchers (toHaveResourceWithProperties,
 // toBeValidTerraform, ...) into vitest's global expect.
-import { Testing } from "cdktn";
-import type { TerraformConstructor } from "cdktn/lib/testing/matchers";
+import { Testing } from 'cdktn';
+import type { TerraformConstructor } from 'cdktn/lib/testing/matchers';
 
 Testing.setupJest();
 
@@ -16,7 +16,7 @@ interface CdktnMatchers<R = unknown> {
   toPlanSuccessfully(): R;
 }
 
-declare module "vitest" {
+declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends CdktnMatchers<R> {}
 }

@@ -8,7 +8,9 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // .config/ is create-plugin's, generated and overwritten by `create-plugin update`.
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'playwright-report/', 'playwright/', '.config/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'test-results/', 'playwright-report/', 'playwright/', '.config/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -26,7 +26,7 @@ const config = async (env: Env): Promise<Configuration> => {
   const swc = rules.find(isSwcRule);
   if (!swc) {
     throw new Error(
-      'webpack.config.ts: create-plugin\'s swc-loader rule was not found in .config/webpack/webpack.config.ts. ' +
+      "webpack.config.ts: create-plugin's swc-loader rule was not found in .config/webpack/webpack.config.ts. " +
         'Fix: after `create-plugin update`, adapt the JSX override here to the new rule.'
     );
   }

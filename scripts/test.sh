@@ -64,7 +64,7 @@ fi
 passed=() failed=()
 echo
 printf '%-22s %8s  %s\n' suite seconds result
-printf '%-22s %8s  %s\n' set-up "$setup_seconds" done
+printf '%-22s %8s  %s\n' set-up "$setup_seconds" "done"
 for name in "${all_suites[@]}"; do
   read -r _ rc seconds <"$logs/$name.result" || { rc=99 seconds=0; }
   if [ "$rc" -eq 0 ]; then passed+=("$name"); result=passed; else failed+=("$name"); result="FAILED (exit $rc)"; fi

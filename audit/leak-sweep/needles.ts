@@ -13,12 +13,16 @@
 /** The needles for `key`: the key, then one base64 needle per byte offset. */
 export function needles(key: string): string[] {
   if (!/^[a-z0-9-]{24,}$/.test(key)) {
-    throw new Error("leak sweep: the canary must be at least 24 characters of a-z, 0-9 and '-', so that its escaped forms are itself and its base64 needles are long");
+    throw new Error(
+      "leak sweep: the canary must be at least 24 characters of a-z, 0-9 and '-', so that its escaped forms are itself and its base64 needles are long"
+    );
   }
-  const bytes = Buffer.from(key, "utf8");
+  const bytes = Buffer.from(key, 'utf8');
   const out = [key];
   for (const offset of [0, 1, 2]) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64").replace(/=+$/, "");
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Skip the characters that share bits with the bytes before the key,
     // and stop at the last group made of the key's bytes alone.
     const start = [0, 2, 3][offset];

@@ -3,10 +3,10 @@
 // from HEAD, with the repository's rules (audit/gitleaks/gitleaks.toml).
 // Findings are always redacted: the report says where a secret is, never
 // what it is.
-import { copyFileSync, lstatSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import type { Log, Run } from "sarif";
-import { AuditError, GITLEAKS, GITLEAKS_CONFIG, runTool } from "./tools";
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Log, Run } from 'sarif';
+import { AuditError, GITLEAKS, GITLEAKS_CONFIG, runTool } from './tools';
 
 export interface GitleaksScan {
   /** "working tree" or "history". */
@@ -22,10 +22,27 @@ const LEAKS_FOUND = 3; // gitleaks exits 1 on its own errors; findings get their
 // file or a "gitleaks:allow" comment in the scanned code is not honoured
 // (both would let a change hide its own secret), and --config keeps a
 // .gitleaks.toml in the scanned tree from replacing the rules.
-export const GITLEAKS_FLAGS = ["--no-banner", "--no-color", "--redact", "--config", GITLEAKS_CONFIG, "--gitleaks-ignore-path", dirname(GITLEAKS_CONFIG), "--ignore-gitleaks-allow"];
+const GITLEAKS_FLAGS = [
+  '--no-banner',
+  '--no-color',
+  '--redact',
+  '--config',
+  GITLEAKS_CONFIG,
+  '--gitleaks-ignore-path',
+  dirname(GITLEAKS_CONFIG),
+  '--ignore-gitleaks-allow',
+];
 
 function gitleaksArgs(reportFile: string): string[] {
-  return [...GITLEAKS_FLAGS, "--report-format", "sarif", "--report-path", reportFile, "--exit-code", String(LEAKS_FOUND)];
+  return [
+    ...GITLEAKS_FLAGS,
+    '--report-format',
+    'sarif',
+    '--report-path',
+    reportFile,
+    '--exit-code',
+    String(LEAKS_FOUND),
+  ];
 }
 
 /**
@@ -35,11 +52,15 @@ function gitleaksArgs(reportFile: string): string[] {
  * --gitleaks-ignore-path says).
  */
 export async function scanWorkingTree(repo: string, copyDir: string): Promise<GitleaksScan> {
-  const ls = await runTool("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo, timeoutMs: 60_000 });
-  if (ls.code !== 0) throw new AuditError(`${repo}: git ls-files failed (is it a git repository?): ${ls.stderr.trim()}`);
+  const ls = await runTool('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repo,
+    timeoutMs: 60_000,
+  });
+  if (ls.code !== 0)
+    throw new AuditError(`${repo}: git ls-files failed (is it a git repository?): ${ls.stderr.trim()}`);
   rmSync(copyDir, { recursive: true, force: true });
   let files = 0;
-  for (const file of new Set(ls.stdout.split("\0").filter(Boolean))) {
+  for (const file of new Set(ls.stdout.split('\0').filter(Boolean))) {
     let st;
     try {
       st = lstatSync(join(repo, file));
@@ -47,18 +68,18 @@ export async function scanWorkingTree(repo: string, copyDir: string): Promise<Gi
       continue; // tracked but deleted in the working tree: nothing to scan
     }
     if (!st.isFile()) continue; // symlinks and submodules: their targets are scanned where they live
-    if (file === ".gitleaksignore") continue;
+    if (file === '.gitleaksignore') continue;
     mkdirSync(dirname(join(copyDir, file)), { recursive: true });
     copyFileSync(join(repo, file), join(copyDir, file));
     files++;
   }
   mkdirSync(copyDir, { recursive: true });
-  const report = join(copyDir, "..", "gitleaks-working-tree.sarif");
+  const report = join(copyDir, '..', 'gitleaks-working-tree.sarif');
   // Run from inside the copy so that reported paths are relative to the repository root.
-  const r = await runTool(GITLEAKS, ["dir", ...gitleaksArgs(report), "."], { cwd: copyDir, timeoutMs: 300_000 });
-  const run = readRun(r.code, r.stderr, report, "gitleaks dir");
+  const r = await runTool(GITLEAKS, ['dir', ...gitleaksArgs(report), '.'], { cwd: copyDir, timeoutMs: 300_000 });
+  const run = readRun(r.code, r.stderr, report, 'gitleaks dir');
   rmSync(copyDir, { recursive: true, force: true });
-  return { target: "working tree", run, scanned: `${files} file${files === 1 ? "" : "s"}` };
+  return { target: 'working tree', run, scanned: `${files} file${files === 1 ? '' : 's'}` };
 }
 
 /**
@@ -68,22 +89,31 @@ export async function scanWorkingTree(repo: string, copyDir: string): Promise<Gi
  * whatever --gitleaks-ignore-path says).
  */
 export async function scanHistory(repo: string, workDir: string): Promise<GitleaksScan> {
-  const gitDir = await runTool("git", ["rev-parse", "--absolute-git-dir"], { cwd: repo, timeoutMs: 30_000 });
-  const head = await runTool("git", ["rev-parse", "--verify", "HEAD"], { cwd: repo, timeoutMs: 30_000 });
-  if (gitDir.code !== 0 || head.code !== 0) throw new AuditError(`${repo}: not a git repository with a commit to scan: ${(gitDir.stderr + head.stderr).trim()}`);
-  const report = join(workDir, "gitleaks-history.sarif");
-  const r = await runTool(GITLEAKS, ["git", ...gitleaksArgs(report), "--log-opts=HEAD", gitDir.stdout.trim()], { timeoutMs: 300_000 });
-  const run = readRun(r.code, r.stderr, report, "gitleaks git");
-  const commits = /(\d+) commits scanned/.exec(r.stderr)?.[1] ?? "?";
-  return { target: "history", run, scanned: `${commits} commit${commits === "1" ? "" : "s"}` };
+  const gitDir = await runTool('git', ['rev-parse', '--absolute-git-dir'], { cwd: repo, timeoutMs: 30_000 });
+  const head = await runTool('git', ['rev-parse', '--verify', 'HEAD'], { cwd: repo, timeoutMs: 30_000 });
+  if (gitDir.code !== 0 || head.code !== 0)
+    throw new AuditError(
+      `${repo}: not a git repository with a commit to scan: ${(gitDir.stderr + head.stderr).trim()}`
+    );
+  const report = join(workDir, 'gitleaks-history.sarif');
+  const r = await runTool(GITLEAKS, ['git', ...gitleaksArgs(report), '--log-opts=HEAD', gitDir.stdout.trim()], {
+    timeoutMs: 300_000,
+  });
+  const run = readRun(r.code, r.stderr, report, 'gitleaks git');
+  const commits = /(\d+) commits scanned/.exec(r.stderr)?.[1] ?? '?';
+  return { target: 'history', run, scanned: `${commits} commit${commits === '1' ? '' : 's'}` };
 }
 
 function readRun(code: number, stderr: string, report: string, what: string): Run {
-  if (code !== 0 && code !== LEAKS_FOUND) throw new AuditError(`${what} failed (exit ${code}): ${stderr.trim().split("\n").slice(-5).join("\n")}`);
-  const log = JSON.parse(readFileSync(report, "utf8")) as Log;
-  if (log.runs?.length !== 1) throw new AuditError(`${what}: expected one SARIF run in ${report}, found ${log.runs?.length}`);
+  if (code !== 0 && code !== LEAKS_FOUND)
+    throw new AuditError(`${what} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
+  const log = JSON.parse(readFileSync(report, 'utf8')) as Log;
+  if (log.runs?.length !== 1)
+    throw new AuditError(`${what}: expected one SARIF run in ${report}, found ${log.runs?.length}`);
   if ((code === LEAKS_FOUND) !== (log.runs[0].results?.length ?? 0) > 0) {
-    throw new AuditError(`${what}: exit ${code} does not match the ${log.runs[0].results?.length ?? 0} results in its report`);
+    throw new AuditError(
+      `${what}: exit ${code} does not match the ${log.runs[0].results?.length ?? 0} results in its report`
+    );
   }
   return log.runs[0];
 }

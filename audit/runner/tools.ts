@@ -2,22 +2,22 @@
 // (scripts/setup/45-audit-tools.sh), and one way to run them: bounded in
 // time and output, never through a shell, failing with a message that says
 // what to fix.
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, "../..");
-export const TOOLS_BIN = join(REPO_ROOT, ".tools", "bin");
-export const OPA = join(TOOLS_BIN, "opa");
-export const GITLEAKS = join(TOOLS_BIN, "gitleaks");
-export const POLICIES = join(REPO_ROOT, "audit", "policies");
-export const GITLEAKS_CONFIG = join(REPO_ROOT, "audit", "gitleaks", "gitleaks.toml");
+export const REPO_ROOT = resolve(__dirname, '../..');
+const TOOLS_BIN = join(REPO_ROOT, '.tools', 'bin');
+export const OPA = join(TOOLS_BIN, 'opa');
+export const GITLEAKS = join(TOOLS_BIN, 'gitleaks');
+export const POLICIES = join(REPO_ROOT, 'audit', 'policies');
+export const GITLEAKS_CONFIG = join(REPO_ROOT, 'audit', 'gitleaks', 'gitleaks.toml');
 
 /** A problem with the audit's own inputs or tools (exit 2), as opposed to a finding (exit 1). */
 export class AuditError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "AuditError";
+    this.name = 'AuditError';
   }
 }
 
@@ -37,16 +37,29 @@ export interface RunOptions {
 export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Promise<ToolResult> {
   const timeoutMs = opts.timeoutMs ?? 120_000;
   return new Promise((done, fail) => {
-    execFile(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === "ENOENT") {
-        return fail(new AuditError(`${cmd}: not found. Fix: run bash scripts/bootstrap.sh (it installs the audit's tools)`));
+    execFile(
+      cmd,
+      args,
+      {
+        cwd: opts.cwd ?? REPO_ROOT,
+        env: opts.env ?? process.env,
+        timeout: timeoutMs,
+        maxBuffer: 256 * 1024 * 1024,
+        killSignal: 'SIGKILL',
+      },
+      (err, stdout, stderr) => {
+        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+          return fail(
+            new AuditError(`${cmd}: not found. Fix: run bash scripts/bootstrap.sh (it installs the audit's tools)`)
+          );
+        }
+        if (err && err.killed) {
+          return fail(new AuditError(`${cmd} ${args[0] ?? ''}: did not finish within ${timeoutMs / 1000} s`));
+        }
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ code, stdout, stderr });
       }
-      if (err && err.killed) {
-        return fail(new AuditError(`${cmd} ${args[0] ?? ""}: did not finish within ${timeoutMs / 1000} s`));
-      }
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    );
   });
 }
 
@@ -54,14 +67,17 @@ export function runTool(cmd: string, args: string[], opts: RunOptions = {}): Pro
 export function requireTools(paths: string[]): void {
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length > 0) {
-    throw new AuditError(`missing: ${missing.join(", ")}. Fix: run bash scripts/bootstrap.sh (scripts/setup/45-audit-tools.sh installs them)`);
+    throw new AuditError(
+      `missing: ${missing.join(', ')}. Fix: run bash scripts/bootstrap.sh (scripts/setup/45-audit-tools.sh installs them)`
+    );
   }
 }
 
 /** The module version a Go binary was built from (`go version -m`), e.g. "v1.22.3". */
 export async function goModuleVersion(binary: string): Promise<string> {
-  const r = await runTool("go", ["version", "-m", binary], { timeoutMs: 30_000 });
+  const r = await runTool('go', ['version', '-m', binary], { timeoutMs: 30_000 });
   const m = /^\s*mod\s+\S+\s+(v\S+)/m.exec(r.stdout);
-  if (r.code !== 0 || !m) throw new AuditError(`cannot read the version of ${binary} (go version -m): ${r.stderr.trim()}`);
+  if (r.code !== 0 || !m)
+    throw new AuditError(`cannot read the version of ${binary} (go version -m): ${r.stderr.trim()}`);
   return m[1];
 }

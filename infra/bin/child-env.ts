@@ -7,18 +7,53 @@
 // The credentials a child does need are added by name by the caller:
 // GRAFANA_AUTH for our provider, PG_CONN_STR for the pg backend, and the
 // key as TF_VAR_* for terraform (see secret-env.ts).
-import type { DeploymentConfig } from "../config/types";
+import type { DeploymentConfig } from '../config/types';
 
 type Env = Record<string, string | undefined>;
 
 /** Passed through as they are: the process basics, proxies and CA bundles (registry mode behind a proxy), Docker's client settings. */
 const PASS = new Set([
-  "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "CI",
-  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "NODE_OPTIONS",
-  "CHECKPOINT_DISABLE", "DISABLE_VERSION_CHECK", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-  "DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_CONFIG",
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'TERM',
+  'COLORTERM',
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'CI',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_OPTIONS',
+  'CHECKPOINT_DISABLE',
+  'DISABLE_VERSION_CHECK',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_CACHE_HOME',
+  'DOCKER_HOST',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_CONFIG',
   // Windows equivalents of HOME, TMPDIR and PATH lookup.
-  "SYSTEMROOT", "APPDATA", "LOCALAPPDATA", "USERPROFILE", "PATHEXT", "TEMP", "TMP",
+  'SYSTEMROOT',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'USERPROFILE',
+  'PATHEXT',
+  'TEMP',
+  'TMP',
 ]);
 
 /**
@@ -27,7 +62,7 @@ const PASS = new Set([
  * configuration (KIT_CONFIG, KIT_* overrides) and our provider's non-secret settings (GRAFANA_URL,
  * GRAFANA_CA_CERT, GRAFANA_RETRY_TIMEOUT, ...).
  */
-const PASS_PREFIXES = ["LC_", "TF_", "CDKTF_", "KIT_", "GRAFANA_"];
+const PASS_PREFIXES = ['LC_', 'TF_', 'CDKTF_', 'KIT_', 'GRAFANA_'];
 
 /** Never passed, whatever prefix they match: credentials by their look. GRAFANA_AUTH and PG_CONN_STR are set by the kit when needed. */
 const NEVER = /(TOKEN|PASSWORD|PASSWD|SECRET_ID|ROLE_ID|CONN_STR|PRIVATE|CREDENTIAL|_JWT)|^GRAFANA_AUTH$|^PG_CONN_STR$/;
@@ -37,12 +72,12 @@ const TERRAFORM_OWN = /^TF_(TOKEN|VAR)_/;
 /** Every environment variable the config names as holding a credential. */
 export function credentialEnvNames(cfg: DeploymentConfig): string[] {
   const names = [cfg.grafana.authEnv];
-  if (cfg.backend.kind === "pg") names.push(cfg.backend.connStrEnv);
+  if (cfg.backend.kind === 'pg') names.push(cfg.backend.connStrEnv);
   const s = cfg.secretSource;
-  if (s.kind === "openbao-kv2") {
-    if (s.auth.method === "token") names.push(s.auth.tokenEnv);
-    if (s.auth.method === "approle") names.push(s.auth.roleIdEnv, s.auth.secretIdEnv);
-    if (s.auth.method === "jwt" && s.auth.tokenEnv) names.push(s.auth.tokenEnv);
+  if (s.kind === 'openbao-kv2') {
+    if (s.auth.method === 'token') names.push(s.auth.tokenEnv);
+    if (s.auth.method === 'approle') names.push(s.auth.roleIdEnv, s.auth.secretIdEnv);
+    if (s.auth.method === 'jwt' && s.auth.tokenEnv) names.push(s.auth.tokenEnv);
   }
   return names;
 }
@@ -51,13 +86,13 @@ export function credentialEnvNames(cfg: DeploymentConfig): string[] {
 export function childEnv(parent: Env, cfg: DeploymentConfig): Record<string, string> {
   const named = new Set(credentialEnvNames(cfg));
   // The pg backend's own settings (PG_SKIP_SCHEMA_CREATION, PG_SCHEMA_NAME) and libpq's TLS ones (PGSSLMODE, PGSSLROOTCERT, ...).
-  const prefixes = cfg.backend.kind === "pg" ? [...PASS_PREFIXES, "PG"] : PASS_PREFIXES;
+  const prefixes = cfg.backend.kind === 'pg' ? [...PASS_PREFIXES, 'PG'] : PASS_PREFIXES;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(parent)) {
     if (v === undefined || named.has(k)) continue;
     const allowed = PASS.has(k) || prefixes.some((p) => k.startsWith(p));
     if (allowed && (TERRAFORM_OWN.test(k) || !NEVER.test(k))) out[k] = v;
   }
-  out.CHECKPOINT_DISABLE = "1";
+  out.CHECKPOINT_DISABLE = '1';
   return out;
 }

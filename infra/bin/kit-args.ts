@@ -9,10 +9,10 @@
 //
 // plan and apply run terraform itself in the synthesized stack directory
 // (what a pipeline with a reviewed, saved plan needs); the others run cdktn.
-import { parseArgs } from "node:util";
+import { parseArgs } from 'node:util';
 
-export const COMMANDS = ["synth", "diff", "deploy", "destroy", "plan", "apply"] as const;
-export type Command = (typeof COMMANDS)[number];
+const COMMANDS = ['synth', 'diff', 'deploy', 'destroy', 'plan', 'apply'] as const;
+type Command = (typeof COMMANDS)[number];
 
 export interface KitArgs {
   command: Command;
@@ -31,13 +31,15 @@ export interface KitArgs {
 
 export class UsageError extends Error {
   constructor(problem: string) {
-    super(`${problem}\nusage: kit <${COMMANDS.join("|")}> [stack ...] [--output DIR] [--placeholder-key] [--out FILE] [--detailed-exitcode] [-- extra args]`);
-    this.name = "UsageError";
+    super(
+      `${problem}\nusage: kit <${COMMANDS.join('|')}> [stack ...] [--output DIR] [--placeholder-key] [--out FILE] [--detailed-exitcode] [-- extra args]`
+    );
+    this.name = 'UsageError';
   }
 }
 
 export function parseKitArgs(argv: string[]): KitArgs {
-  const dash = argv.indexOf("--");
+  const dash = argv.indexOf('--');
   const own = dash === -1 ? argv : argv.slice(0, dash);
   const extra = dash === -1 ? [] : argv.slice(dash + 1);
   // `-- --output DIR` (cdktn's own flag, the way earlier versions of the kit took it) becomes the kit's
@@ -50,42 +52,49 @@ export function parseKitArgs(argv: string[]): KitArgs {
       allowPositionals: true,
       strict: true,
       options: {
-        output: { type: "string" },
-        "placeholder-key": { type: "boolean", default: false },
-        out: { type: "string" },
-        "detailed-exitcode": { type: "boolean", default: false },
+        output: { type: 'string' },
+        'placeholder-key': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'detailed-exitcode': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const [command, ...positionals] = parsed.positionals;
-  if (!COMMANDS.includes(command as Command)) throw new UsageError(command ? `"${command}" is not a command` : "no command given");
+  if (!COMMANDS.includes(command as Command))
+    throw new UsageError(command ? `"${command}" is not a command` : 'no command given');
   const v = parsed.values;
   const args: KitArgs = {
     command: command as Command,
     stacks: positionals,
-    output: v.output ?? "cdktf.out",
-    placeholderKey: v["placeholder-key"] ?? false,
+    output: v.output ?? 'cdktf.out',
+    placeholderKey: v['placeholder-key'] ?? false,
     out: v.out,
-    detailedExitcode: v["detailed-exitcode"] ?? false,
+    detailedExitcode: v['detailed-exitcode'] ?? false,
     extra,
   };
   if (passedOutput !== undefined) {
-    if (v.output !== undefined && v.output !== passedOutput) throw new UsageError(`--output is given twice ("${v.output}" and, after --, "${passedOutput}"): give it once`);
+    if (v.output !== undefined && v.output !== passedOutput)
+      throw new UsageError(`--output is given twice ("${v.output}" and, after --, "${passedOutput}"): give it once`);
     args.output = passedOutput;
   }
-  if (args.placeholderKey && !["diff", "plan"].includes(args.command)) {
-    throw new UsageError(`--placeholder-key is for diff and plan only: ${args.command} must never run with a placeholder in place of the key`);
+  if (args.placeholderKey && !['diff', 'plan'].includes(args.command)) {
+    throw new UsageError(
+      `--placeholder-key is for diff and plan only: ${args.command} must never run with a placeholder in place of the key`
+    );
   }
-  if (args.command === "synth" && positionals.length > 0) throw new UsageError("synth takes no stack names: it synthesizes every stack");
-  if (args.command === "plan") {
-    if (positionals.length !== 1) throw new UsageError("plan takes exactly one stack");
-    if (!args.out) throw new UsageError("plan needs --out FILE: the saved plan that `kit apply` applies");
-  } else if (args.out) throw new UsageError("--out is for plan only");
-  if (args.detailedExitcode && args.command !== "plan") throw new UsageError("--detailed-exitcode is for plan only (0 no changes, 2 changes, 1 error)");
-  if (args.command === "apply") {
-    if (positionals.length !== 2) throw new UsageError("apply takes a stack and the saved plan file: kit apply STACK FILE");
+  if (args.command === 'synth' && positionals.length > 0)
+    throw new UsageError('synth takes no stack names: it synthesizes every stack');
+  if (args.command === 'plan') {
+    if (positionals.length !== 1) throw new UsageError('plan takes exactly one stack');
+    if (!args.out) throw new UsageError('plan needs --out FILE: the saved plan that `kit apply` applies');
+  } else if (args.out) throw new UsageError('--out is for plan only');
+  if (args.detailedExitcode && args.command !== 'plan')
+    throw new UsageError('--detailed-exitcode is for plan only (0 no changes, 2 changes, 1 error)');
+  if (args.command === 'apply') {
+    if (positionals.length !== 2)
+      throw new UsageError('apply takes a stack and the saved plan file: kit apply STACK FILE');
     args.stacks = [positionals[0]];
     args.planFile = positionals[1];
   }
@@ -96,8 +105,8 @@ export function parseKitArgs(argv: string[]): KitArgs {
 function takeOutput(extra: string[]): string | undefined {
   for (let i = 0; i < extra.length; i++) {
     const a = extra[i];
-    if (a.startsWith("--output=")) return extra.splice(i, 1)[0].slice("--output=".length);
-    if (a === "--output" || a === "-o") {
+    if (a.startsWith('--output=')) return extra.splice(i, 1)[0].slice('--output='.length);
+    if (a === '--output' || a === '-o') {
       if (i + 1 >= extra.length) throw new UsageError(`${a} after -- needs a directory`);
       return extra.splice(i, 2)[1];
     }

@@ -8,17 +8,17 @@
 // process. Long steps say what they do; a deploy ends with a record of which
 // key version went to which Grafana and org, never the key.
 // With CI=true nothing prompts. Usage: kit-args.ts.
-import { spawn } from "node:child_process";
-import { isAbsolute, join, relative, resolve } from "node:path";
-import { ConfigError } from "../config/config-error";
-import { loadConfig } from "../config/load";
-import type { DeploymentConfig } from "../config/types";
-import { safeUrl } from "../constructs/secret-sources/redact";
-import { SecretSourceError } from "../constructs/secret-sources/secret-source";
-import { stackNames } from "../stacks/build-stacks";
-import { childEnv } from "./child-env";
-import { parseKitArgs, UsageError, type KitArgs } from "./kit-args";
-import { secretsFor, type CommandSecrets } from "./secret-env";
+import { spawn } from 'node:child_process';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ConfigError } from '../config/config-error';
+import { loadConfig } from '../config/load';
+import type { DeploymentConfig } from '../config/types';
+import { safeUrl } from '../constructs/secret-sources/redact';
+import { SecretSourceError } from '../constructs/secret-sources/secret-source';
+import { stackNames } from '../stacks/build-stacks';
+import { childEnv } from './child-env';
+import { parseKitArgs, UsageError, type KitArgs } from './kit-args';
+import { secretsFor, type CommandSecrets } from './secret-env';
 
 const progress = (line: string) => process.stderr.write(`[kit] ${line}\n`);
 
@@ -28,98 +28,145 @@ async function main(argv: string[]): Promise<number> {
   const cfg = await loadConfig(process.env, baseDir);
   const known = stackNames(cfg);
   for (const s of args.stacks) {
-    if (!known.includes(s)) throw new ConfigError([{ field: "stack", problem: `"${s}" is not a stack of this deployment`, fix: `choose from: ${known.join(", ")}` }]);
+    if (!known.includes(s))
+      throw new ConfigError([
+        {
+          field: 'stack',
+          problem: `"${s}" is not a stack of this deployment`,
+          fix: `choose from: ${known.join(', ')}`,
+        },
+      ]);
   }
   const targets = args.stacks.length > 0 ? args.stacks : known;
   const base = childEnv(process.env, cfg);
   // Synth runs our app only: no TF_VAR_* (cdktn drops them for the app anyway), no credentials.
-  const synthEnv = Object.fromEntries(Object.entries(base).filter(([k]) => !k.startsWith("TF_VAR_")));
+  const synthEnv = Object.fromEntries(Object.entries(base).filter(([k]) => !k.startsWith('TF_VAR_')));
   const secrets = await secretsFor(args, cfg, targets, process.env, baseDir, progress);
   const env = { ...base, ...secrets.env };
   const cdktn = (cdktnArgs: string[], withEnv: Record<string, string>) =>
-    runChild(resolve(baseDir, "node_modules", ".bin", "cdktn"), [...cdktnArgs, "--output", args.output, ...args.extra], withEnv);
+    runChild(
+      resolve(baseDir, 'node_modules', '.bin', 'cdktn'),
+      [...cdktnArgs, '--output', args.output, ...args.extra],
+      withEnv
+    );
 
   switch (args.command) {
-    case "synth":
-      return cdktn(["synth"], synthEnv);
-    case "diff": {
+    case 'synth':
+      return cdktn(['synth'], synthEnv);
+    case 'diff': {
       if (secrets.key) progress(`diff with key version ${secrets.key.version} from ${secrets.key.from}`);
       let worst = 0; // cdktn diff takes one stack at a time
-      for (const stack of targets) worst = Math.max(worst, await cdktn(["diff", stack], env));
+      for (const stack of targets) worst = Math.max(worst, await cdktn(['diff', stack], env));
       return worst;
     }
-    case "deploy": {
-      const code = await cdktn(["deploy", ...targets, ...autoApprove()], env);
-      if (code === 0) record("deployed", cfg, secrets);
+    case 'deploy': {
+      const code = await cdktn(['deploy', ...targets, ...autoApprove()], env);
+      if (code === 0) record('deployed', cfg, secrets);
       return code;
     }
-    case "destroy": {
+    case 'destroy': {
       progress("destroy: no key is read (a destroy sends none); Terraform gets a placeholder for the key's variable");
-      const code = await cdktn(["destroy", ...targets, ...autoApprove()], env);
-      if (code === 0 && secrets.key) progress(`destroyed the plugin settings on Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`);
+      const code = await cdktn(['destroy', ...targets, ...autoApprove()], env);
+      if (code === 0 && secrets.key)
+        progress(`destroyed the plugin settings on Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`);
       return code;
     }
-    case "plan":
+    case 'plan':
       return plan(args, cfg, synthEnv, env, secrets, baseDir, cdktn);
-    case "apply":
+    case 'apply':
       return apply(args, cfg, env, secrets, baseDir);
   }
 }
 
-async function plan(args: KitArgs, cfg: DeploymentConfig, synthEnv: Record<string, string>, env: Record<string, string>, secrets: CommandSecrets, baseDir: string, cdktn: (a: string[], e: Record<string, string>) => Promise<number>): Promise<number> {
+async function plan(
+  args: KitArgs,
+  cfg: DeploymentConfig,
+  synthEnv: Record<string, string>,
+  env: Record<string, string>,
+  secrets: CommandSecrets,
+  baseDir: string,
+  cdktn: (a: string[], e: Record<string, string>) => Promise<number>
+): Promise<number> {
   const stack = args.stacks[0];
-  const synth = await cdktn(["synth"], synthEnv);
+  const synth = await cdktn(['synth'], synthEnv);
   if (synth !== 0) return synth;
   const dir = stackDir(args, stack, baseDir);
   const init = await terraformInit(dir, env, baseDir);
   if (init !== 0) return init;
   const out = resolve(baseDir, args.out as string);
-  if (secrets.key) progress(`terraform plan of ${stack} with key version ${secrets.key.version} from ${secrets.key.from}, for Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`);
-  const code = await runChild("terraform", [`-chdir=${dir}`, "plan", "-input=false", `-out=${out}`, ...(args.detailedExitcode ? ["-detailed-exitcode"] : []), ...args.extra], env);
-  if (code === 0 || (code === 2 && args.detailedExitcode)) progress(`saved the plan to ${relative(baseDir, out) || out}; apply it with: npm run apply -- ${stack} ${args.out}`);
+  if (secrets.key)
+    progress(
+      `terraform plan of ${stack} with key version ${secrets.key.version} from ${secrets.key.from}, for Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`
+    );
+  const code = await runChild(
+    'terraform',
+    [
+      `-chdir=${dir}`,
+      'plan',
+      '-input=false',
+      `-out=${out}`,
+      ...(args.detailedExitcode ? ['-detailed-exitcode'] : []),
+      ...args.extra,
+    ],
+    env
+  );
+  if (code === 0 || (code === 2 && args.detailedExitcode))
+    progress(
+      `saved the plan to ${relative(baseDir, out) || out}; apply it with: npm run apply -- ${stack} ${args.out}`
+    );
   return code;
 }
 
-async function apply(args: KitArgs, cfg: DeploymentConfig, env: Record<string, string>, secrets: CommandSecrets, baseDir: string): Promise<number> {
+async function apply(
+  args: KitArgs,
+  cfg: DeploymentConfig,
+  env: Record<string, string>,
+  secrets: CommandSecrets,
+  baseDir: string
+): Promise<number> {
   const stack = args.stacks[0];
   const dir = stackDir(args, stack, baseDir);
   const init = await terraformInit(dir, env, baseDir);
   if (init !== 0) return init;
   const file = resolve(baseDir, args.planFile as string);
-  progress(`terraform apply of the saved plan ${relative(baseDir, file) || file} (exactly what it shows; Terraform refuses it if the state changed since)`);
-  const code = await runChild("terraform", [`-chdir=${dir}`, "apply", "-input=false", ...args.extra, file], env);
-  if (code === 0) record("deployed", cfg, secrets);
+  progress(
+    `terraform apply of the saved plan ${relative(baseDir, file) || file} (exactly what it shows; Terraform refuses it if the state changed since)`
+  );
+  const code = await runChild('terraform', [`-chdir=${dir}`, 'apply', '-input=false', ...args.extra, file], env);
+  if (code === 0) record('deployed', cfg, secrets);
   return code;
 }
 
 function terraformInit(dir: string, env: Record<string, string>, baseDir: string): Promise<number> {
   progress(`terraform init in ${relative(baseDir, dir)}: providers checked against its .terraform.lock.hcl`);
-  return runChild("terraform", [`-chdir=${dir}`, "init", "-input=false"], env);
+  return runChild('terraform', [`-chdir=${dir}`, 'init', '-input=false'], env);
 }
 
 function stackDir(args: KitArgs, stack: string, baseDir: string): string {
   const out = isAbsolute(args.output) ? args.output : resolve(baseDir, args.output);
-  return join(out, "stacks", stack);
+  return join(out, 'stacks', stack);
 }
 
 function autoApprove(): string[] {
-  return process.env.CI === "true" ? ["--auto-approve"] : [];
+  return process.env.CI === 'true' ? ['--auto-approve'] : [];
 }
 
 /** The record line: which key version went to which Grafana and org; never the key. */
 function record(what: string, cfg: DeploymentConfig, secrets: CommandSecrets) {
   if (!secrets.key) return;
-  progress(`${what} key version ${secrets.key.version} from ${secrets.key.from} to Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId} (plugin ${cfg.pluginId})`);
+  progress(
+    `${what} key version ${secrets.key.version} from ${secrets.key.from} to Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId} (plugin ${cfg.pluginId})`
+  );
 }
 
 function runChild(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(cmd, cmdArgs, { env, stdio: "inherit" });
-    child.on("error", (e) => {
+    const child = spawn(cmd, cmdArgs, { env, stdio: 'inherit' });
+    child.on('error', (e) => {
       progress(`cannot run ${cmd}: ${e.message}`);
       done(127);
     });
-    child.on("close", (code) => done(code ?? 1));
+    child.on('close', (code) => done(code ?? 1));
   });
 }
 
@@ -131,7 +178,11 @@ main(process.argv.slice(2)).then(
       process.exit(64);
     }
     // Message and stack only: printing the error object would also print its properties (a URL's input, a request's options).
-    console.error(e instanceof ConfigError || e instanceof SecretSourceError ? `error: ${e.message}` : `error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    console.error(
+      e instanceof ConfigError || e instanceof SecretSourceError
+        ? `error: ${e.message}`
+        : `error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`
+    );
     process.exit(2);
-  },
+  }
 );

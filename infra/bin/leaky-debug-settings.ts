@@ -10,7 +10,7 @@
 //   TF_LOG=trace, TF_LOG_PATH, CDKTF_LOG_LEVEL=debug, CDKTF_LOG_FILE_DIRECTORY
 //                              terraform's trace and cdktn's cdktf.log: the
 //                              ephemeral value is not recorded. Allowed.
-import type { ConfigProblem } from "../config/config-error";
+import type { ConfigProblem } from '../config/config-error';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,9 +19,9 @@ export function leakyDebugSettings(env: Env): ConfigProblem[] {
   if (!dumps) return [];
   return [
     {
-      field: "TF_LOG_SDK_PROTO_DATA_DIR",
+      field: 'TF_LOG_SDK_PROTO_DATA_DIR',
       problem: `is set ("${dumps}"), so the provider would write every request, the API key included, into files there`,
-      fix: "unset TF_LOG_SDK_PROTO_DATA_DIR for diff and deploy (TF_LOG=trace and CDKTF_LOG_LEVEL=debug are safe to use instead)",
+      fix: 'unset TF_LOG_SDK_PROTO_DATA_DIR for diff and deploy (TF_LOG=trace and CDKTF_LOG_LEVEL=debug are safe to use instead)',
     },
   ];
 }

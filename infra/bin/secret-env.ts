@@ -7,13 +7,13 @@
 //                            diff/plan --placeholder-key  PLACEHOLDER_KEY, the store is not touched
 //                            destroy                      PLACEHOLDER_KEY (a destroy sends no key)
 // Debug settings that would write the key down are refused first.
-import { ConfigError } from "../config/config-error";
-import type { DeploymentConfig } from "../config/types";
-import { secretSourceFor } from "../constructs/secret-sources";
-import { SecretSourceError, type ResolvedSecret } from "../constructs/secret-sources/secret-source";
-import { pluginSettingsStackName } from "../stacks/build-stacks";
-import type { KitArgs } from "./kit-args";
-import { leakyDebugSettings } from "./leaky-debug-settings";
+import { ConfigError } from '../config/config-error';
+import type { DeploymentConfig } from '../config/types';
+import { secretSourceFor } from '../constructs/secret-sources';
+import { SecretSourceError, type ResolvedSecret } from '../constructs/secret-sources/secret-source';
+import { pluginSettingsStackName } from '../stacks/build-stacks';
+import type { KitArgs } from './kit-args';
+import { leakyDebugSettings } from './leaky-debug-settings';
 
 type Env = Record<string, string | undefined>;
 
@@ -24,27 +24,42 @@ export interface CommandSecrets {
   key?: ResolvedSecret & { placeholder: boolean };
 }
 
-export async function secretsFor(args: KitArgs, cfg: DeploymentConfig, targets: string[], parent: Env, baseDir: string, progress: (line: string) => void): Promise<CommandSecrets> {
-  if (args.command === "synth") return { env: {} };
+export async function secretsFor(
+  args: KitArgs,
+  cfg: DeploymentConfig,
+  targets: string[],
+  parent: Env,
+  baseDir: string,
+  progress: (line: string) => void
+): Promise<CommandSecrets> {
+  if (args.command === 'synth') return { env: {} };
   const leaky = leakyDebugSettings(parent);
   if (leaky.length > 0) throw new ConfigError(leaky);
 
   const env: Record<string, string> = {};
-  let key: CommandSecrets["key"];
+  let key: CommandSecrets['key'];
   if (targets.includes(pluginSettingsStackName(cfg))) {
     const auth = parent[cfg.grafana.authEnv];
-    if (!auth) throw new SecretSourceError(`${cfg.grafana.authEnv} is not set: export a Grafana service-account token or user:password there (grafana.authEnv)`);
+    if (!auth)
+      throw new SecretSourceError(
+        `${cfg.grafana.authEnv} is not set: export a Grafana service-account token or user:password there (grafana.authEnv)`
+      );
     env.GRAFANA_AUTH = auth;
     const source = secretSourceFor(cfg.secretSource);
     const ctx = { env: parent, baseDir, progress };
-    const placeholder = args.command === "destroy" || args.placeholderKey;
-    const resolved = placeholder ? source.placeholder(cfg.secretSource, ctx, args.command === "destroy" ? "destroy" : "plan") : await source.resolve(cfg.secretSource, ctx);
+    const placeholder = args.command === 'destroy' || args.placeholderKey;
+    const resolved = placeholder
+      ? source.placeholder(cfg.secretSource, ctx, args.command === 'destroy' ? 'destroy' : 'plan')
+      : await source.resolve(cfg.secretSource, ctx);
     Object.assign(env, resolved.env);
     key = { ...resolved, placeholder };
   }
-  if (cfg.backend.kind === "pg") {
+  if (cfg.backend.kind === 'pg') {
     const conn = parent[cfg.backend.connStrEnv];
-    if (!conn) throw new SecretSourceError(`${cfg.backend.connStrEnv} is not set: export the PostgreSQL connection string for the pg backend there (backend.connStrEnv)`);
+    if (!conn)
+      throw new SecretSourceError(
+        `${cfg.backend.connStrEnv} is not set: export the PostgreSQL connection string for the pg backend there (backend.connStrEnv)`
+      );
     env.PG_CONN_STR = conn;
   }
   return { env, key };

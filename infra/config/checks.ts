@@ -1,8 +1,8 @@
 // Field checks shared by config/validate.ts and each secret source's
 // own validation (constructs/secret-sources/*): each problem names the field,
 // what is wrong and the fix.
-import { existsSync, statSync } from "node:fs";
-import { withoutUserinfo } from "../constructs/secret-sources/redact";
+import { existsSync, statSync } from 'node:fs';
+import { withoutUserinfo } from '../constructs/secret-sources/redact';
 
 export type Add = (field: string, problem: string, fix: string) => void;
 
@@ -18,43 +18,61 @@ export const TF_VAR_NAME = /^[a-z_][a-z0-9_]*$/;
 export const KV_SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-export function checkUrl(raw: string | undefined, field: string, allowPath: boolean, add: Add, allowLoopbackHttp = true): URL | undefined {
+export function checkUrl(
+  raw: string | undefined,
+  field: string,
+  allowPath: boolean,
+  add: Add,
+  allowLoopbackHttp = true
+): URL | undefined {
   // A message quotes the URL without its user:password (issue: no credential in any error).
   const shown = withoutUserinfo(raw);
   let u: URL;
   try {
-    u = new URL(raw ?? "");
+    u = new URL(raw ?? '');
   } catch {
-    add(field, `"${shown}" is not a URL`, "give an absolute https:// URL");
+    add(field, `"${shown}" is not a URL`, 'give an absolute https:// URL');
     return undefined;
   }
   if (u.username || u.password) {
-    add(field, "contains credentials", "remove user:password from the URL; credentials come from an environment variable or secrets store");
+    add(
+      field,
+      'contains credentials',
+      'remove user:password from the URL; credentials come from an environment variable or secrets store'
+    );
   }
-  if (u.protocol === "http:" && !(allowLoopbackHttp && isLoopback(u.hostname))) {
-    add(field, `"${shown}" uses plain http to a non-loopback host`, "use https:// (plain http is accepted only for 127.0.0.1, ::1 or localhost)");
-  } else if (u.protocol !== "http:" && u.protocol !== "https:") {
-    add(field, `"${shown}" uses the ${u.protocol} scheme`, "use https://");
+  if (u.protocol === 'http:' && !(allowLoopbackHttp && isLoopback(u.hostname))) {
+    add(
+      field,
+      `"${shown}" uses plain http to a non-loopback host`,
+      'use https:// (plain http is accepted only for 127.0.0.1, ::1 or localhost)'
+    );
+  } else if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    add(field, `"${shown}" uses the ${u.protocol} scheme`, 'use https://');
   }
-  if (u.search || u.hash) add(field, "has a query or fragment", "remove everything after ? or #");
-  if (!allowPath && u.pathname !== "/") add(field, "has a path", "give only scheme, host and port");
+  if (u.search || u.hash) add(field, 'has a query or fragment', 'remove everything after ? or #');
+  if (!allowPath && u.pathname !== '/') add(field, 'has a path', 'give only scheme, host and port');
   return u;
 }
 
 export function checkFile(p: string | undefined, field: string, path: (p: string) => string, add: Add) {
   if (p === undefined) return;
   if (!p || !existsSync(path(p)) || !statSync(path(p)).isFile()) {
-    add(field, `file "${p}" does not exist`, "give the path of an existing file (relative paths are from the repository root)");
+    add(
+      field,
+      `file "${p}" does not exist`,
+      'give the path of an existing file (relative paths are from the repository root)'
+    );
   }
 }
 
 export function checkVersion(v: number | undefined, field: string, required: boolean, add: Add) {
   if (v === undefined && !required) return;
   if (!Number.isInteger(v) || (v as number) < 1) {
-    add(field, `${v} is not a version`, "use a whole number >= 1 and raise it each time the key is rotated");
+    add(field, `${v} is not a version`, 'use a whole number >= 1 and raise it each time the key is rotated');
   }
 }

@@ -11,9 +11,9 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
     super(
-      `invalid deployment configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.field}: ${p.problem}. Fix: ${p.fix}`).join("\n"),
+      `invalid deployment configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.field}: ${p.problem}. Fix: ${p.fix}`).join('\n')
     );
-    this.name = "ConfigError";
+    this.name = 'ConfigError';
   }
 }

@@ -1,8 +1,8 @@
 // The shape of one deployment, as a platform team writes it in
 // infra/config/deployment.config.ts (or a file named by KIT_CONFIG).
 // It names where secrets live, never their values.
-import type { JsonDataInput } from "../../plugin/src/contract/settingsContract";
-import type { SecretSourceConfig } from "../constructs/secret-sources";
+import type { JsonDataInput } from '../../plugin/src/contract/settingsContract';
+import type { SecretSourceConfig } from '../constructs/secret-sources';
 
 /** Where the plugin's API key comes from. Every source is ephemeral: the key
  * reaches Terraform only as an ephemeral value, never in plan or state. Each
@@ -10,17 +10,21 @@ import type { SecretSourceConfig } from "../constructs/secret-sources";
 export type { SecretSourceConfig };
 
 export type BackendConfig =
-  | { kind: "local"; /** directory for state files, relative to the repository root */ stateDir: string }
-  | { kind: "pg"; /** env var holding the PostgreSQL connection string (it may hold a password) */ connStrEnv: string; schemaName: string };
+  | { kind: 'local'; /** directory for state files, relative to the repository root */ stateDir: string }
+  | {
+      kind: 'pg';
+      /** env var holding the PostgreSQL connection string (it may hold a password) */ connStrEnv: string;
+      schemaName: string;
+    };
 
 /** The plugin's jsonData, typed from the plugin's settings contract
  * (plugin/src/contract/settingsContract.ts); the CA bundle is given as a file. */
-export type PluginJsonDataConfig = Omit<JsonDataInput, "caCertificate"> & {
+type PluginJsonDataConfig = Omit<JsonDataInput, 'caCertificate'> & {
   /** PEM file whose content becomes jsonData.caCertificate. */
   caCertificateFile?: string;
 };
 
-export interface GrafanaTargetConfig {
+interface GrafanaTargetConfig {
   /** Grafana root URL the settings stack talks to. */
   url: string;
   orgId: number;

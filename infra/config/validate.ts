@@ -2,16 +2,16 @@
 // the field and the fix; all problems are reported together. Files that hold
 // Grafana's own secrets are read only to refuse known defaults: their content
 // never appears in a message.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
-import { isIP } from "node:net";
-import { findSecretSource, SECRET_SOURCE_KINDS } from "../constructs/secret-sources";
-import { withoutUserinfo } from "../constructs/secret-sources/redact";
-import { checkFile, checkUrl, ENV_NAME, type Add, type Checks } from "./checks";
-import { checkPluginJsonData } from "./plugin-json-data";
-import { ConfigError, type ConfigProblem } from "./config-error";
-import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from "./grafana-defaults";
-import type { DeploymentConfig, SecretSourceConfig } from "./types";
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { findSecretSource, SECRET_SOURCE_KINDS } from '../constructs/secret-sources';
+import { withoutUserinfo } from '../constructs/secret-sources/redact';
+import { checkFile, checkUrl, ENV_NAME, type Add, type Checks } from './checks';
+import { checkPluginJsonData } from './plugin-json-data';
+import { ConfigError, type ConfigProblem } from './config-error';
+import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from './grafana-defaults';
+import type { DeploymentConfig, SecretSourceConfig } from './types';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const PLUGIN_ID = /^[a-z0-9]+(-[a-z0-9]+)*-app$/;
@@ -30,45 +30,77 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
   const add = (field: string, problem: string, fix: string) => problems.push({ field, problem, fix });
   const path = (p: string) => (isAbsolute(p) ? p : resolve(opts.baseDir, p));
 
-  findSecretValues(cfg, "", add);
+  findSecretValues(cfg, '', add);
 
-  if (!NAME.test(cfg.name ?? "")) {
-    add("name", `"${cfg.name}" is not a valid deployment name`, "use 2-32 lower-case letters, digits and dashes, starting with a letter");
+  if (!NAME.test(cfg.name ?? '')) {
+    add(
+      'name',
+      `"${cfg.name}" is not a valid deployment name`,
+      'use 2-32 lower-case letters, digits and dashes, starting with a letter'
+    );
   }
-  if (!PLUGIN_ID.test(cfg.pluginId ?? "")) {
-    add("pluginId", `"${cfg.pluginId}" is not an app plugin id`, 'use the id from plugin/src/plugin.json, e.g. "platformkit-apibridge-app"');
+  if (!PLUGIN_ID.test(cfg.pluginId ?? '')) {
+    add(
+      'pluginId',
+      `"${cfg.pluginId}" is not an app plugin id`,
+      'use the id from plugin/src/plugin.json, e.g. "platformkit-apibridge-app"'
+    );
   }
 
   // Backend
   const b = cfg.backend;
-  if (b?.kind === "local") {
+  if (b?.kind === 'local') {
     if (!b.stateDir || isAbsolute(b.stateDir)) {
-      add("backend.stateDir", `"${b.stateDir}" is not a relative directory`, "give a path relative to the repository root (e.g. \".state\") so synth output is the same on every machine");
+      add(
+        'backend.stateDir',
+        `"${b.stateDir}" is not a relative directory`,
+        'give a path relative to the repository root (e.g. ".state") so synth output is the same on every machine'
+      );
     }
-  } else if (b?.kind === "pg") {
-    if (!ENV_NAME.test(b.connStrEnv ?? "")) {
-      add("backend.connStrEnv", `is not an environment variable name (its value is not repeated here: it may be the secret itself)`, "name the variable that holds the PostgreSQL connection string, e.g. \"KIT_PG_CONN_STR\" (the string may hold a password, so it is never written into config)");
+  } else if (b?.kind === 'pg') {
+    if (!ENV_NAME.test(b.connStrEnv ?? '')) {
+      add(
+        'backend.connStrEnv',
+        `is not an environment variable name (its value is not repeated here: it may be the secret itself)`,
+        'name the variable that holds the PostgreSQL connection string, e.g. "KIT_PG_CONN_STR" (the string may hold a password, so it is never written into config)'
+      );
     }
-    if (!PG_SCHEMA.test(b.schemaName ?? "")) {
-      add("backend.schemaName", `"${b.schemaName}" is not a PostgreSQL schema name`, "use lower-case letters, digits and underscores, e.g. \"apibridge_state\"");
+    if (!PG_SCHEMA.test(b.schemaName ?? '')) {
+      add(
+        'backend.schemaName',
+        `"${b.schemaName}" is not a PostgreSQL schema name`,
+        'use lower-case letters, digits and underscores, e.g. "apibridge_state"'
+      );
     }
   } else {
-    add("backend.kind", `"${(b as { kind?: string })?.kind}" is not a backend`, 'choose "local" or "pg"');
+    add('backend.kind', `"${(b as { kind?: string })?.kind}" is not a backend`, 'choose "local" or "pg"');
   }
 
   // Grafana that the settings stack configures
-  checkUrl(cfg.grafana?.url, "grafana.url", true, add);
+  checkUrl(cfg.grafana?.url, 'grafana.url', true, add);
   if (!Number.isInteger(cfg.grafana?.orgId) || cfg.grafana.orgId < 1) {
-    add("grafana.orgId", `${cfg.grafana?.orgId} is not an organization id`, "use a whole number >= 1 (1 is Grafana's default org)");
+    add(
+      'grafana.orgId',
+      `${cfg.grafana?.orgId} is not an organization id`,
+      "use a whole number >= 1 (1 is Grafana's default org)"
+    );
   }
-  if (!ENV_NAME.test(cfg.grafana?.authEnv ?? "")) {
-    add("grafana.authEnv", `is not an environment variable name (its value is not repeated here: it may be the secret itself)`, 'name the variable holding a service-account token or "user:password", e.g. "GRAFANA_AUTH"');
+  if (!ENV_NAME.test(cfg.grafana?.authEnv ?? '')) {
+    add(
+      'grafana.authEnv',
+      `is not an environment variable name (its value is not repeated here: it may be the secret itself)`,
+      'name the variable holding a service-account token or "user:password", e.g. "GRAFANA_AUTH"'
+    );
   }
-  checkFile(cfg.grafana?.caCertFile, "grafana.caCertFile", path, add);
+  checkFile(cfg.grafana?.caCertFile, 'grafana.caCertFile', path, add);
 
   // Plugin settings
-  if (typeof cfg.plugin?.enabled !== "boolean" || typeof cfg.plugin?.pinned !== "boolean") {
-    add("plugin.enabled", "enabled and pinned must be true or false", "set plugin.enabled and plugin.pinned to booleans");
+  if (typeof cfg.plugin?.enabled !== 'boolean' || typeof cfg.plugin?.pinned !== 'boolean') {
+    add(
+      'plugin.enabled',
+      'enabled and pinned must be true or false',
+      'set plugin.enabled and plugin.pinned to booleans'
+    );
   }
   checkPluginJsonData(cfg.plugin?.jsonData, { add, path });
 
@@ -81,11 +113,15 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
 }
 
 function findSecretValues(value: unknown, at: string, add: Add) {
-  if (value === null || typeof value !== "object") return;
+  if (value === null || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const field = at ? `${at}.${k}` : k;
     if (SECRET_LOOKING_KEYS.test(k)) {
-      add(field, "looks like a secret value written into the configuration", "remove it: the configuration names where secrets live (secretSource, *File, *Env fields), never their values");
+      add(
+        field,
+        'looks like a secret value written into the configuration',
+        'remove it: the configuration names where secrets live (secretSource, *File, *Env fields), never their values'
+      );
     }
     findSecretValues(v, field, add);
   }
@@ -95,7 +131,11 @@ function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks) {
   const source = s && findSecretSource(s.kind);
   if (!source) {
     const kinds = SECRET_SOURCE_KINDS.map((k) => `"${k}"`);
-    checks.add("secretSource.kind", `"${(s as { kind?: string } | undefined)?.kind}" is not a secret source`, `choose ${kinds.slice(0, -1).join(", ")} or ${kinds[kinds.length - 1]}`);
+    checks.add(
+      'secretSource.kind',
+      `"${(s as { kind?: string } | undefined)?.kind}" is not a secret source`,
+      `choose ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`
+    );
     return;
   }
   source.validate(s, checks);
@@ -103,40 +143,89 @@ function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks) {
 
 function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Add) {
   const d = cfg.docker;
-  if (!DIGEST_PINNED.test(d.image ?? "")) {
-    add("docker.image", `"${d.image}" is not pinned by digest`, 'give repository@sha256:<64 hex digits>, e.g. "grafana/grafana:13.2.3@sha256:…" (find it with `docker buildx imagetools inspect`)');
+  if (!DIGEST_PINNED.test(d.image ?? '')) {
+    add(
+      'docker.image',
+      `"${d.image}" is not pinned by digest`,
+      'give repository@sha256:<64 hex digits>, e.g. "grafana/grafana:13.2.3@sha256:…" (find it with `docker buildx imagetools inspect`)'
+    );
   }
-  for (const k of ["containerName", "networkName", "dataVolumeName"] as const) {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(d[k] ?? "")) add(`docker.${k}`, `"${d[k]}" is not a Docker object name`, "use letters, digits, '_', '.' and '-'");
+  for (const k of ['containerName', 'networkName', 'dataVolumeName'] as const) {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(d[k] ?? ''))
+      add(`docker.${k}`, `"${d[k]}" is not a Docker object name`, "use letters, digits, '_', '.' and '-'");
   }
-  if (isIP(d.bindAddress ?? "") === 0) {
-    add("docker.bindAddress", `"${d.bindAddress}" is not an IP address`, 'use "127.0.0.1" (the default) or the one host address Grafana must listen on');
+  if (isIP(d.bindAddress ?? '') === 0) {
+    add(
+      'docker.bindAddress',
+      `"${d.bindAddress}" is not an IP address`,
+      'use "127.0.0.1" (the default) or the one host address Grafana must listen on'
+    );
   }
   if (!Number.isInteger(d.hostPort) || d.hostPort < 1 || d.hostPort > 65535) {
-    add("docker.hostPort", `${d.hostPort} is not a TCP port`, "use a whole number from 1 to 65535");
+    add('docker.hostPort', `${d.hostPort} is not a TCP port`, 'use a whole number from 1 to 65535');
   }
-  const uid = (d.user ?? "").split(":")[0];
-  if (!/^\d+(:\d+)?$/.test(d.user ?? "") || uid === "0") {
-    add("docker.user", `"${d.user}" is not a non-root uid[:gid]`, 'use Grafana\'s own user, "472:0", or another numeric uid other than 0');
+  const uid = (d.user ?? '').split(':')[0];
+  if (!/^\d+(:\d+)?$/.test(d.user ?? '') || uid === '0') {
+    add(
+      'docker.user',
+      `"${d.user}" is not a non-root uid[:gid]`,
+      'use Grafana\'s own user, "472:0", or another numeric uid other than 0'
+    );
   }
-  const dist = path(d.pluginDistDir ?? "");
-  if (!d.pluginDistDir || !existsSync(resolve(dist, "plugin.json"))) {
-    add("docker.pluginDistDir", `"${d.pluginDistDir}" has no plugin.json`, "build the plugin first (`cd plugin && go tool mage -v build:linux` and the frontend build) or point at its dist directory");
+  const dist = path(d.pluginDistDir ?? '');
+  if (!d.pluginDistDir || !existsSync(resolve(dist, 'plugin.json'))) {
+    add(
+      'docker.pluginDistDir',
+      `"${d.pluginDistDir}" has no plugin.json`,
+      'build the plugin first (`cd plugin && go tool mage -v build:linux` and the frontend build) or point at its dist directory'
+    );
   }
-  checkSecretFile(d.secretKeyFile, "docker.secretKeyFile", GRAFANA_DEFAULT_SECRET_KEY, "Grafana's default secret_key", "write a random key: `head -c 32 /dev/urandom | base64 > <file> && chmod 640 <file>` (group 0 lets the container user 472:0 read it)", path, add);
-  checkSecretFile(d.adminPasswordFile, "docker.adminPasswordFile", GRAFANA_DEFAULT_ADMIN_PASSWORD, "Grafana's default admin password", "write a random password: `head -c 24 /dev/urandom | base64 > <file> && chmod 640 <file>`", path, add);
-  if (!/^[a-zA-Z0-9._@-]+$/.test(d.adminUser ?? "")) add("docker.adminUser", `"${d.adminUser}" is not a login name`, 'use e.g. "admin"');
-  if (d.dockerHost !== undefined && (!/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(d.dockerHost) || /^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(d.dockerHost))) {
-    add("docker.dockerHost", `"${withoutUserinfo(d.dockerHost)}" is not a Docker daemon address`, "use unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, with no password in it (or leave it out to use DOCKER_HOST)");
+  checkSecretFile(
+    d.secretKeyFile,
+    'docker.secretKeyFile',
+    GRAFANA_DEFAULT_SECRET_KEY,
+    "Grafana's default secret_key",
+    'write a random key: `head -c 32 /dev/urandom | base64 > <file> && chmod 640 <file>` (group 0 lets the container user 472:0 read it)',
+    path,
+    add
+  );
+  checkSecretFile(
+    d.adminPasswordFile,
+    'docker.adminPasswordFile',
+    GRAFANA_DEFAULT_ADMIN_PASSWORD,
+    "Grafana's default admin password",
+    'write a random password: `head -c 24 /dev/urandom | base64 > <file> && chmod 640 <file>`',
+    path,
+    add
+  );
+  if (!/^[a-zA-Z0-9._@-]+$/.test(d.adminUser ?? ''))
+    add('docker.adminUser', `"${d.adminUser}" is not a login name`, 'use e.g. "admin"');
+  if (
+    d.dockerHost !== undefined &&
+    (!/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(d.dockerHost) || /^[a-z]+:\/\/[^/@]*:[^/@]*@/.test(d.dockerHost))
+  ) {
+    add(
+      'docker.dockerHost',
+      `"${withoutUserinfo(d.dockerHost)}" is not a Docker daemon address`,
+      'use unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, with no password in it (or leave it out to use DOCKER_HOST)'
+    );
   }
 }
 
-function checkSecretFile(p: string | undefined, field: string, forbidden: string, what: string, fix: string, path: (p: string) => string, add: Add) {
+function checkSecretFile(
+  p: string | undefined,
+  field: string,
+  forbidden: string,
+  what: string,
+  fix: string,
+  path: (p: string) => string,
+  add: Add
+) {
   if (!p || !existsSync(path(p)) || !statSync(path(p)).isFile()) {
     add(field, `file "${p}" does not exist`, `${fix}; give its path on the Docker host`);
     return;
   }
-  const content = readFileSync(path(p), "utf8").trim();
+  const content = readFileSync(path(p), 'utf8').trim();
   if (content.length === 0) add(field, `file "${p}" is empty`, fix);
   else if (content === forbidden) add(field, `file "${p}" holds ${what}`, `${fix}; the kit refuses to deploy with it`);
   if ((statSync(path(p)).mode & 0o004) !== 0) {

@@ -1,7 +1,7 @@
 // Paths as Terraform sees them. Terraform runs in <outdir>/stacks/<stack>, so
 // a repository-relative path in the config becomes a path relative to that
 // directory: synth output stays the same on every machine.
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from 'node:path';
 
 export interface StackPlacement {
   /** Synth output directory (app.outdir). */
@@ -12,7 +12,7 @@ export interface StackPlacement {
 
 export function pathFromStack(where: StackPlacement, stackName: string, p: string): string {
   if (isAbsolute(p)) return p;
-  return relative(resolve(where.outdir, "stacks", stackName), resolve(where.baseDir, p));
+  return relative(resolve(where.outdir, 'stacks', stackName), resolve(where.baseDir, p));
 }
 
 /** Docker bind mounts need absolute host paths. */

@@ -1,25 +1,25 @@
 // Runs Grafana with our plugin on a Docker host (see HardenedGrafanaContainer).
-import { TerraformOutput, TerraformStack } from "cdktn";
-import type { Construct } from "constructs";
-import { DockerProvider } from "../../.gen/providers/docker/provider";
-import type { DeploymentConfig } from "../config/types";
-import { configureBackend } from "../constructs/backend";
-import { HardenedGrafanaContainer } from "../constructs/hardened-grafana-container";
-import { absoluteHostPath, type StackPlacement } from "../constructs/stack-paths";
+import { TerraformOutput, TerraformStack } from 'cdktn';
+import type { Construct } from 'constructs';
+import { DockerProvider } from '../../.gen/providers/docker/provider';
+import type { DeploymentConfig } from '../config/types';
+import { configureBackend } from '../constructs/backend';
+import { HardenedGrafanaContainer } from '../constructs/hardened-grafana-container';
+import { absoluteHostPath, type StackPlacement } from '../constructs/stack-paths';
 
 export class GrafanaDockerStack extends TerraformStack {
   constructor(scope: Construct, id: string, cfg: DeploymentConfig, where: StackPlacement) {
     super(scope, id);
     configureBackend(this, id, cfg.backend, where);
-    new DockerProvider(this, "docker", cfg.docker.dockerHost ? { host: cfg.docker.dockerHost } : {});
-    const grafana = new HardenedGrafanaContainer(this, "grafana", {
+    new DockerProvider(this, 'docker', cfg.docker.dockerHost ? { host: cfg.docker.dockerHost } : {});
+    const grafana = new HardenedGrafanaContainer(this, 'grafana', {
       docker: cfg.docker,
       pluginId: cfg.pluginId,
       pluginDistDir: absoluteHostPath(where, cfg.docker.pluginDistDir),
       secretKeyFile: absoluteHostPath(where, cfg.docker.secretKeyFile),
       adminPasswordFile: absoluteHostPath(where, cfg.docker.adminPasswordFile),
     });
-    new TerraformOutput(this, "grafana_url", { value: `http://${cfg.docker.bindAddress}:${cfg.docker.hostPort}` });
-    new TerraformOutput(this, "container_name", { value: grafana.container.name });
+    new TerraformOutput(this, 'grafana_url', { value: `http://${cfg.docker.bindAddress}:${cfg.docker.hostPort}` });
+    new TerraformOutput(this, 'container_name', { value: grafana.container.name });
   }
 }

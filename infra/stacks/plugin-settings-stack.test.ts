@@ -1,11 +1,11 @@
-import { Testing } from "cdktn";
-import { describe, expect, it } from "vitest";
-import { GrafanaappProvider } from "../../.gen/providers/grafanaapp/provider";
-import { PluginSettings } from "../../.gen/providers/grafanaapp/plugin-settings";
-import type { DeploymentConfig, SecretSourceConfig } from "../config/types";
-import { fixtureConfig } from "../testing/fixture-config";
-import { fullSynth, testApp } from "../testing/test-app";
-import { PluginSettingsStack } from "./plugin-settings-stack";
+import { Testing } from 'cdktn';
+import { describe, expect, it } from 'vitest';
+import { GrafanaappProvider } from '../../.gen/providers/grafanaapp/provider';
+import { PluginSettings } from '../../.gen/providers/grafanaapp/plugin-settings';
+import type { DeploymentConfig, SecretSourceConfig } from '../config/types';
+import { fixtureConfig } from '../testing/fixture-config';
+import { fullSynth, testApp } from '../testing/test-app';
+import { PluginSettingsStack } from './plugin-settings-stack';
 
 function synthFor(source: SecretSourceConfig, bend: (c: DeploymentConfig) => void = () => {}) {
   const { dir, cfg } = fixtureConfig();
@@ -13,62 +13,80 @@ function synthFor(source: SecretSourceConfig, bend: (c: DeploymentConfig) => voi
   cfg.secretSource = source;
   bend(cfg);
   const app = testApp();
-  const stack = new PluginSettingsStack(app, "apibridge-plugin-settings", cfg, { outdir: app.outdir, baseDir: dir });
+  const stack = new PluginSettingsStack(app, 'apibridge-plugin-settings', cfg, { outdir: app.outdir, baseDir: dir });
   return { stack, json: Testing.synth(stack), parsed: JSON.parse(Testing.synth(stack)) };
 }
 
-const bao: SecretSourceConfig = { kind: "openbao-kv2", address: "https://bao.example.test:8200", mount: "secret", path: "grafana/apibridge", field: "apiKey", auth: { method: "token", tokenEnv: "BAO_TOKEN" } };
+const bao: SecretSourceConfig = {
+  kind: 'openbao-kv2',
+  address: 'https://bao.example.test:8200',
+  mount: 'secret',
+  path: 'grafana/apibridge',
+  field: 'apiKey',
+  auth: { method: 'token', tokenEnv: 'BAO_TOKEN' },
+};
 
-describe("PluginSettingsStack", () => {
+describe('PluginSettingsStack', () => {
   it("writes our plugin's settings with jsonData from config and the key write-only", () => {
-    const { json } = synthFor({ kind: "ephemeral-variable", variableName: "apibridge_api_key", version: 7 });
+    const { json } = synthFor({ kind: 'ephemeral-variable', variableName: 'apibridge_api_key', version: 7 });
     expect(json).toHaveResourceWithProperties(PluginSettings, {
-      plugin_id: "platformkit-apibridge-app",
+      plugin_id: 'platformkit-apibridge-app',
       enabled: true,
       pinned: true,
-      json_data: '${jsonencode({"apiUrl" = "https://api.example.com/v1", "authHeader" = "Authorization", "authScheme" = "Bearer", "timeoutSeconds" = 30, "allowedPaths" = ["/items"], "healthPath" = "/profile"})}',
-      secure_json_data_wo: { apiKey: "${var.apibridge_api_key}" },
+      json_data:
+        '${jsonencode({"apiUrl" = "https://api.example.com/v1", "authHeader" = "Authorization", "authScheme" = "Bearer", "timeoutSeconds" = 30, "allowedPaths" = ["/items"], "healthPath" = "/profile"})}',
+      secure_json_data_wo: { apiKey: '${var.apibridge_api_key}' },
       secure_json_data_wo_version: 7,
     });
-    expect(json).toHaveProviderWithProperties(GrafanaappProvider, { url: "http://127.0.0.1:3000", org_id: 1 });
+    expect(json).toHaveProviderWithProperties(GrafanaappProvider, { url: 'http://127.0.0.1:3000', org_id: 1 });
   });
 
   it("declares the key's variable ephemeral and sensitive, so it stays out of plan and state", () => {
-    const { parsed } = synthFor({ kind: "ephemeral-variable", variableName: "apibridge_api_key", version: 1 });
-    expect(parsed.variable.apibridge_api_key).toMatchObject({ type: "string", ephemeral: true, sensitive: true, nullable: false });
+    const { parsed } = synthFor({ kind: 'ephemeral-variable', variableName: 'apibridge_api_key', version: 1 });
+    expect(parsed.variable.apibridge_api_key).toMatchObject({
+      type: 'string',
+      ephemeral: true,
+      sensitive: true,
+      nullable: false,
+    });
   });
 
   it("takes the rotation version from the store's metadata for OpenBao, or from config when pinned", () => {
     const fromStore = synthFor(bao);
-    expect(fromStore.parsed.variable.apibridge_api_key_version).toMatchObject({ type: "number" });
-    expect(fromStore.json).toHaveResourceWithProperties(PluginSettings, { secure_json_data_wo_version: "${var.apibridge_api_key_version}" });
+    expect(fromStore.parsed.variable.apibridge_api_key_version).toMatchObject({ type: 'number' });
+    expect(fromStore.json).toHaveResourceWithProperties(PluginSettings, {
+      secure_json_data_wo_version: '${var.apibridge_api_key_version}',
+    });
     const pinned = synthFor({ ...bao, version: 4 } as SecretSourceConfig);
     expect(pinned.parsed.variable.apibridge_api_key_version).toBeUndefined();
     expect(pinned.json).toHaveResourceWithProperties(PluginSettings, { secure_json_data_wo_version: 4 });
   });
 
-  it("never puts a Grafana credential or a connection string into the configuration", () => {
-    const { parsed } = synthFor(bao, (c) => (c.backend = { kind: "pg", connStrEnv: "KIT_PG_CONN_STR", schemaName: "apibridge_state" }));
+  it('never puts a Grafana credential or a connection string into the configuration', () => {
+    const { parsed } = synthFor(
+      bao,
+      (c) => (c.backend = { kind: 'pg', connStrEnv: 'KIT_PG_CONN_STR', schemaName: 'apibridge_state' })
+    );
     expect(parsed.provider.grafanaapp[0].auth).toBeUndefined();
-    expect(parsed.terraform.backend.pg).toEqual({ schema_name: "apibridge_state" });
+    expect(parsed.terraform.backend.pg).toEqual({ schema_name: 'apibridge_state' });
   });
 
-  it("keeps the local state path relative, so synth output is the same on every machine", () => {
+  it('keeps the local state path relative, so synth output is the same on every machine', () => {
     const { parsed } = synthFor(bao);
     expect(parsed.terraform.backend.local.path).not.toMatch(/^\//);
     expect(parsed.terraform.backend.local.path).toMatch(/\.state\/apibridge-plugin-settings\.tfstate$/);
   });
 
-  it("is valid Terraform for every secret source (terraform init + validate against the mirror)", () => {
-    for (const source of [bao, { kind: "ephemeral-variable", variableName: "k", version: 1 } as SecretSourceConfig]) {
+  it('is valid Terraform for every secret source (terraform init + validate against the mirror)', () => {
+    for (const source of [bao, { kind: 'ephemeral-variable', variableName: 'k', version: 1 } as SecretSourceConfig]) {
       const { stack } = synthFor(source);
       expect(fullSynth(stack)).toBeValidTerraform();
     }
   });
 
-  it("the validity check itself catches a broken stack", () => {
+  it('the validity check itself catches a broken stack', () => {
     const { stack } = synthFor(bao);
-    (stack as PluginSettingsStack).settings.addOverride("no_such_attribute", 1);
+    (stack as PluginSettingsStack).settings.addOverride('no_such_attribute', 1);
     expect(fullSynth(stack)).not.toBeValidTerraform();
   });
 });

@@ -17,12 +17,23 @@
 // 3. The mirror's build for this machine is checked against the lock: a
 //    build the lock does not pin stops synth with the command that fixes it,
 //    before terraform init refuses it with a bare checksum error.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { ConfigError } from "../config/config-error";
-import { h1OfDirectory, h1OfZip } from "./provider-hash";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { ConfigError } from '../config/config-error';
+import { h1OfDirectory, h1OfZip } from './provider-hash';
 
-export type ProviderMode = "registry" | "offline";
+export type ProviderMode = 'registry' | 'offline';
 
 export interface PlacedStack {
   name: string;
@@ -41,31 +52,40 @@ export interface ProviderPlacement {
 
 /** KIT_PROVIDER_MODE, else the mode the set-up recorded in .tools/provider-mode, else offline. */
 export function providerMode(env: Record<string, string | undefined>, repoRoot: string): ProviderMode {
-  const recorded = join(repoRoot, ".tools", "provider-mode");
-  const mode = env.KIT_PROVIDER_MODE || (existsSync(recorded) ? readFileSync(recorded, "utf8").trim() : "offline");
-  if (mode !== "registry" && mode !== "offline") {
-    throw new ConfigError([{ field: "KIT_PROVIDER_MODE", problem: `"${mode}" is not a provider mode`, fix: 'set it to "registry" (our provider from the mirror, the others from registry.terraform.io) or "offline" (every provider from the mirror)' }]);
+  const recorded = join(repoRoot, '.tools', 'provider-mode');
+  const mode = env.KIT_PROVIDER_MODE || (existsSync(recorded) ? readFileSync(recorded, 'utf8').trim() : 'offline');
+  if (mode !== 'registry' && mode !== 'offline') {
+    throw new ConfigError([
+      {
+        field: 'KIT_PROVIDER_MODE',
+        problem: `"${mode}" is not a provider mode`,
+        fix: 'set it to "registry" (our provider from the mirror, the others from registry.terraform.io) or "offline" (every provider from the mirror)',
+      },
+    ]);
   }
   return mode;
 }
 
-export function lockFileFor(kind: string, mode: ProviderMode, repoRoot: string): string | undefined {
-  const dir = join(repoRoot, "infra", "stacks", "locks");
-  const candidates = mode === "offline" ? [`${kind}.offline.terraform.lock.hcl`, `${kind}.terraform.lock.hcl`] : [`${kind}.terraform.lock.hcl`];
+function lockFileFor(kind: string, mode: ProviderMode, repoRoot: string): string | undefined {
+  const dir = join(repoRoot, 'infra', 'stacks', 'locks');
+  const candidates =
+    mode === 'offline'
+      ? [`${kind}.offline.terraform.lock.hcl`, `${kind}.terraform.lock.hcl`]
+      : [`${kind}.terraform.lock.hcl`];
   return candidates.map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
 export function placeProviderFiles(stacks: PlacedStack[], where: ProviderPlacement): void {
-  const problems: ConfigError["problems"] = [];
+  const problems: ConfigError['problems'] = [];
   for (const stack of stacks) {
-    const dir = join(where.outdir, "stacks", stack.name);
-    if (!existsSync(join(dir, "cdk.tf.json"))) continue;
+    const dir = join(where.outdir, 'stacks', stack.name);
+    if (!existsSync(join(dir, 'cdk.tf.json'))) continue;
     linkPlugins(dir, where.mirror);
     const lock = lockFileFor(stack.kind, where.mode, where.repoRoot);
     if (!lock) continue; // registry mode, docker: terraform records the registry's signed hashes on first init
-    copyFileSync(lock, join(dir, ".terraform.lock.hcl"));
+    copyFileSync(lock, join(dir, '.terraform.lock.hcl'));
     for (const p of requiredProviders(dir)) {
-      if (where.mode === "registry" && !p.source.startsWith("registry.terraform.io/platformkit/")) continue;
+      if (where.mode === 'registry' && !p.source.startsWith('registry.terraform.io/platformkit/')) continue;
       const problem = checkAgainstLock(p, lock, where);
       if (problem) problems.push(problem);
     }
@@ -75,10 +95,10 @@ export function placeProviderFiles(stacks: PlacedStack[], where: ProviderPlaceme
 
 /** terraform.d/plugins -> the mirror, as a relative link so the repository can move. */
 function linkPlugins(stackDir: string, mirror: string): void {
-  const link = join(stackDir, "terraform.d", "plugins");
+  const link = join(stackDir, 'terraform.d', 'plugins');
   mkdirSync(dirname(link), { recursive: true });
   if (existsOrLink(link)) rmSync(link, { recursive: true, force: true });
-  symlinkSync(relative(dirname(link), mirror), link, "dir");
+  symlinkSync(relative(dirname(link), mirror), link, 'dir');
 }
 
 function existsOrLink(p: string): boolean {
@@ -98,46 +118,66 @@ interface Required {
 }
 
 function requiredProviders(stackDir: string): Required[] {
-  const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { terraform?: { required_providers?: Record<string, { source: string; version?: string }> } };
+  const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { required_providers?: Record<string, { source: string; version?: string }> };
+  };
   return Object.values(tf.terraform?.required_providers ?? {}).map((r) => {
-    const parts = r.source.split("/");
+    const parts = r.source.split('/');
     const source = parts.length === 2 ? `registry.terraform.io/${r.source}` : r.source;
-    return { source, type: parts[parts.length - 1], version: (r.version ?? "").replace(/^=\s*/, "") };
+    return { source, type: parts[parts.length - 1], version: (r.version ?? '').replace(/^=\s*/, '') };
   });
 }
 
 /** Terraform's name for this machine's platform, e.g. linux_amd64. */
 export function hostPlatform(): string {
-  const os = process.platform === "win32" ? "windows" : process.platform;
-  const arch = process.arch === "x64" ? "amd64" : process.arch === "ia32" ? "386" : process.arch;
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
   return `${os}_${arch}`;
 }
 
-function checkAgainstLock(p: Required, lockFile: string, where: ProviderPlacement): ConfigError["problems"][number] | undefined {
+function checkAgainstLock(
+  p: Required,
+  lockFile: string,
+  where: ProviderPlacement
+): ConfigError['problems'][number] | undefined {
   const platform = hostPlatform();
   const base = join(where.mirror, p.source);
   const packed = join(base, `terraform-provider-${p.type}_${p.version}_${platform}.zip`);
   const unpacked = join(base, p.version, platform);
-  const field = `provider ${p.source.replace("registry.terraform.io/", "")} ${p.version}`;
+  const field = `provider ${p.source.replace('registry.terraform.io/', '')} ${p.version}`;
   const lockName = relative(where.repoRoot, lockFile);
-  const fix = p.source.startsWith("registry.terraform.io/platformkit/")
+  const fix = p.source.startsWith('registry.terraform.io/platformkit/')
     ? "if the provider's source changed on purpose, run `npm run providers:lock` and commit infra/stacks/locks/; otherwise rebuild it as pinned with `npm run provider:install` (scripts/env.sh pins the Go version)"
-    : "run `npm run providers:lock` on this machine and commit infra/stacks/locks/ (this provider is built here from source, so its hash depends on the Go version: infra/README.md, \"Provider mirror\")";
+    : 'run `npm run providers:lock` on this machine and commit infra/stacks/locks/ (this provider is built here from source, so its hash depends on the Go version: infra/README.md, "Provider mirror")';
   let h1: string;
   if (existsSync(packed)) h1 = cachedH1(packed, where.mirror, h1OfZip);
   else if (existsSync(unpacked)) h1 = cachedH1(unpacked, where.mirror, h1OfDirectory);
-  else return { field, problem: `is not in the provider mirror ${where.mirror} for ${platform}`, fix: "run `bash scripts/bootstrap.sh` (it builds the providers into the mirror)" };
-  const pinned = lockedHashes(readFileSync(lockFile, "utf8"), p.source);
-  if (pinned === undefined) return { field, problem: `is not in ${lockName}`, fix: "run `npm run providers:lock` and commit infra/stacks/locks/" };
+  else
+    return {
+      field,
+      problem: `is not in the provider mirror ${where.mirror} for ${platform}`,
+      fix: 'run `bash scripts/bootstrap.sh` (it builds the providers into the mirror)',
+    };
+  const pinned = lockedHashes(readFileSync(lockFile, 'utf8'), p.source);
+  if (pinned === undefined)
+    return {
+      field,
+      problem: `is not in ${lockName}`,
+      fix: 'run `npm run providers:lock` and commit infra/stacks/locks/',
+    };
   if (pinned.includes(h1)) return undefined;
-  return { field, problem: `the build in the mirror (${platform}, ${h1}) is not the one ${lockName} pins, so terraform init would refuse it`, fix };
+  return {
+    field,
+    problem: `the build in the mirror (${platform}, ${h1}) is not the one ${lockName} pins, so terraform init would refuse it`,
+    fix,
+  };
 }
 
 /** The hashes a lock file records for one provider source, or undefined when it has no entry. */
 export function lockedHashes(lock: string, source: string): string[] | undefined {
   const start = lock.indexOf(`provider "${source}" {`);
   if (start === -1) return undefined;
-  const block = lock.slice(start, lock.indexOf("\n}", start));
+  const block = lock.slice(start, lock.indexOf('\n}', start));
   return [...block.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]);
 }
 
@@ -146,11 +186,11 @@ export function lockedHashes(lock: string, source: string): string[] | undefined
  * each hash beside the mirror, keyed by path, size, inode and modification time (a rebuild changes them).
  */
 function cachedH1(path: string, mirror: string, hash: (p: string) => string): string {
-  const file = join(mirror, "..", ".provider-h1-cache.json");
+  const file = join(mirror, '..', '.provider-h1-cache.json');
   const stamp = stampOf(path);
   let cache: Record<string, { stamp: string; h1: string }> = {};
   try {
-    cache = JSON.parse(readFileSync(file, "utf8")) as typeof cache;
+    cache = JSON.parse(readFileSync(file, 'utf8')) as typeof cache;
   } catch {
     /* no cache yet, or unreadable: start afresh */
   }
@@ -172,5 +212,5 @@ function stampOf(path: string): string {
   return readdirSync(path)
     .sort()
     .map((e) => `${e}=${stampOf(join(path, e))}`)
-    .join(",");
+    .join(',');
 }

@@ -1,14 +1,14 @@
 // Test helper: a unique canary value per test, and a scan of every file and
 // text an operation produced. A hit names where the key leaked.
-import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { zipEntries } from "../stacks/provider-hash";
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { zipEntries } from '../stacks/provider-hash';
 
 export { zipEntries };
 
 export function canary(label: string): string {
-  return `canary-${label}-${randomBytes(12).toString("hex")}`;
+  return `canary-${label}-${randomBytes(12).toString('hex')}`;
 }
 
 /** Every file under `dirs` (recursively, including binaries) and every text, checked for each canary. */
@@ -53,7 +53,11 @@ export function listFiles(dirs: string[]): string[] {
  * scanning what an operation wrote outside its own directory. Skips the
  * named directory names (dependencies, toolchains, git objects).
  */
-export function filesChangedSince(since: number, roots: string[], skip = ["node_modules", ".git", ".tools", ".gen", "go-build"]): string[] {
+export function filesChangedSince(
+  since: number,
+  roots: string[],
+  skip = ['node_modules', '.git', '.tools', '.gen', 'go-build']
+): string[] {
   const out: string[] = [];
   const walk = (p: string) => {
     let st;

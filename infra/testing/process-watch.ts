@@ -5,8 +5,8 @@
 // It also keeps each process's parent, so a test can tell the kit's own
 // process (which holds the store credentials) from its children (which must
 // not get them).
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { basename } from "node:path";
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
 
 export interface ProcessWatch {
   /** Stops polling and reports what was seen. */
@@ -69,23 +69,28 @@ export function watchProcesses(canaries: string[], everyMs = 40): ProcessWatch {
     }
   };
   const poll = () => {
-    for (const entry of readdirSync("/proc")) {
+    for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
       const pid = Number(entry);
       const cmdline = read(`/proc/${pid}/cmdline`);
       if (!cmdline || cmdline.length === 0) continue;
-      const argv = cmdline.toString("utf8").replace(/\0$/, "").split("\0");
+      const argv = cmdline.toString('utf8').replace(/\0$/, '').split('\0');
       const command = basename(argv[0]);
       report.commands.add(command);
       if (canaries.some((c) => cmdline.includes(c))) report.inArgv.add(command);
       const environ = read(`/proc/${pid}/environ`);
       let seen = processes.get(pid);
-      if (!seen || seen.argv.join("\0") !== argv.join("\0")) {
+      if (!seen || seen.argv.join('\0') !== argv.join('\0')) {
         // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
-        const stat = read(`/proc/${pid}/stat`)?.toString("utf8") ?? "";
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        const envNames = new Set((environ?.toString("utf8") ?? "").split("\0").filter(Boolean).map((kv) => kv.slice(0, kv.indexOf("="))));
-        let cwd = "";
+        const stat = read(`/proc/${pid}/stat`)?.toString('utf8') ?? '';
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const envNames = new Set(
+          (environ?.toString('utf8') ?? '')
+            .split('\0')
+            .filter(Boolean)
+            .map((kv) => kv.slice(0, kv.indexOf('=')))
+        );
+        let cwd = '';
         try {
           cwd = readlinkSync(`/proc/${pid}/cwd`);
         } catch {
@@ -119,14 +124,16 @@ export function watchProcesses(canaries: string[], everyMs = 40): ProcessWatch {
  * count: other tests on the same machine run the kit too.
  */
 export function kitChildren(report: ProcessReport, marker: string): SeenProcess[] {
-  const isKit = (p: SeenProcess) => p.argv.some((a) => a.endsWith("infra/bin/kit.ts"));
+  const isKit = (p: SeenProcess) => p.argv.some((a) => a.endsWith('infra/bin/kit.ts'));
   const out = new Map<number, SeenProcess>();
-  const kitPids = new Set([...report.processes.values()].filter((p) => isKit(p) && p.argv.includes(marker)).map((p) => p.pid));
+  const kitPids = new Set(
+    [...report.processes.values()].filter((p) => isKit(p) && p.argv.includes(marker)).map((p) => p.pid)
+  );
   for (const pid of kitPids) {
     for (const d of report.descendantsOf(pid)) {
       // tsx's esbuild service compiles the runner's own TypeScript: the runner's Node process starts
       // it before any kit code runs, so it is part of the runner, not a child the kit hands work to.
-      const runnersCompiler = d.command === "esbuild" && kitPids.has(d.ppid);
+      const runnersCompiler = d.command === 'esbuild' && kitPids.has(d.ppid);
       if (!isKit(d) && !runnersCompiler) out.set(d.pid, d);
     }
   }
@@ -135,7 +142,7 @@ export function kitChildren(report: ProcessReport, marker: string): SeenProcess[
 
 /** A short name for a process: its command, or for node the script it runs (e.g. "node cdktn"). */
 export function processName(p: SeenProcess): string {
-  if (p.command !== "node") return p.command;
-  const script = p.argv.slice(1).find((a) => !a.startsWith("-"));
-  return script ? `node ${basename(script)}` : "node";
+  if (p.command !== 'node') return p.command;
+  const script = p.argv.slice(1).find((a) => !a.startsWith('-'));
+  return script ? `node ${basename(script)}` : 'node';
 }

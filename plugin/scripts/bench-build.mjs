@@ -67,7 +67,10 @@ async function measure(label, dir, build) {
 const esbuildDir = await workspace('esbuild');
 await mkdir(path.join(esbuildDir, '.config'), { recursive: true });
 for (const file of BASELINE_FILES) {
-  const show = spawnSync('git', ['show', `${BASELINE_COMMIT}:plugin/.config/${file}`], { cwd: repoRoot, encoding: 'utf8' });
+  const show = spawnSync('git', ['show', `${BASELINE_COMMIT}:plugin/.config/${file}`], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (show.status !== 0) {
     throw new Error(`git show ${BASELINE_COMMIT}:plugin/.config/${file} failed: ${show.stderr}`);
   }
@@ -94,9 +97,7 @@ console.log('| build | wall s, median (min-max) | module.js bytes (gzip) | all s
 console.log('| --- | --- | --- | --- |');
 for (const r of results) {
   const t = `${median(r.times).toFixed(1)} (${Math.min(...r.times).toFixed(1)}-${Math.max(...r.times).toFixed(1)})`;
-  console.log(
-    `| ${r.label} | ${t} | ${r.module} (${r.moduleGzip}) | ${r.scripts} files, ${r.all} (${r.allGzip}) |`
-  );
+  console.log(`| ${r.label} | ${t} | ${r.module} (${r.moduleGzip}) | ${r.scripts} files, ${r.all} (${r.allGzip}) |`);
 }
 await rm(esbuildDir, { recursive: true, force: true });
 await rm(webpackDir, { recursive: true, force: true });

@@ -20,7 +20,12 @@ describe('classifyErrorBody', () => {
       GRAFANA_CODES.accessDenied,
       /additional permissions\. Grafana logged the denial as ACE1234567890/,
     ],
-    [400, { message: 'bad request data', messageId: 'plugins.invalidBody' }, 'plugins.invalidBody', /^bad request data$/],
+    [
+      400,
+      { message: 'bad request data', messageId: 'plugins.invalidBody' },
+      'plugins.invalidBody',
+      /^bad request data$/,
+    ],
   ])('HTTP %i %j is %s', (status, body, code, message) => {
     const classified = classifyErrorBody(status, body);
     expect(classified.code).toBe(code);
@@ -39,7 +44,9 @@ describe('classifyErrorBody', () => {
   });
 
   it('does not take a free-text "error" from Grafana for a code', () => {
-    expect(classifyErrorBody(500, { message: 'Failed to get plugin settings', error: 'sql: database is locked' })).toEqual({
+    expect(
+      classifyErrorBody(500, { message: 'Failed to get plugin settings', error: 'sql: database is locked' })
+    ).toEqual({
       code: 'http_500',
       message: 'Failed to get plugin settings',
     });

@@ -31,18 +31,62 @@ describe('validateSettings', () => {
   });
 
   it.each([
-    [{ apiUrl: '' }, 'apiUrl', 'apiUrl: is empty. Fix: set it to the https base URL of the API, e.g. https://api.example.com/v1'],
-    [{ apiUrl: 'http://127.0.0.1:8080' }, 'apiUrl', /^apiUrl: "http:\/\/127\.0\.0\.1:8080" uses plain http\. Fix: use https:\/\/, or turn on allowInsecureLoopback/],
-    [{ apiUrl: 'https://me:secret@api.example.test' }, 'apiUrl', /^apiUrl: must not contain a user name or password\. Fix: /],
-    [{ timeoutSeconds: '0' }, 'timeoutSeconds', 'timeoutSeconds: is 0, not a whole number from 1 to 300. Fix: set a whole number of seconds from 1 to 300'],
-    [{ timeoutSeconds: 'ten' }, 'timeoutSeconds', 'timeoutSeconds: is "ten", not a number. Fix: set a whole number of seconds from 1 to 300'],
+    [
+      { apiUrl: '' },
+      'apiUrl',
+      'apiUrl: is empty. Fix: set it to the https base URL of the API, e.g. https://api.example.com/v1',
+    ],
+    [
+      { apiUrl: 'http://127.0.0.1:8080' },
+      'apiUrl',
+      /^apiUrl: "http:\/\/127\.0\.0\.1:8080" uses plain http\. Fix: use https:\/\/, or turn on allowInsecureLoopback/,
+    ],
+    [
+      { apiUrl: 'https://me:secret@api.example.test' },
+      'apiUrl',
+      /^apiUrl: must not contain a user name or password\. Fix: /,
+    ],
+    [
+      { timeoutSeconds: '0' },
+      'timeoutSeconds',
+      'timeoutSeconds: is 0, not a whole number from 1 to 300. Fix: set a whole number of seconds from 1 to 300',
+    ],
+    [
+      { timeoutSeconds: 'ten' },
+      'timeoutSeconds',
+      'timeoutSeconds: is "ten", not a number. Fix: set a whole number of seconds from 1 to 300',
+    ],
     [{ timeoutSeconds: '' }, 'timeoutSeconds', /^timeoutSeconds: is "", not a number\. Fix: /],
-    [{ maxResponseBytes: '-5' }, 'maxResponseBytes', /^maxResponseBytes: is -5, not a whole number from 1 to 1073741824\. Fix: set a whole number of bytes/],
-    [{ allowedPaths: '/ok\n/a/../b' }, 'allowedPaths', /^allowedPaths\[1\]: "\/a\/\.\.\/b" is not a usable path prefix \(the path contains a \. or \.\. segment\)\. Fix: use a plain path such as \/v1\/items$/],
-    [{ authHeader: 'Cookie' }, 'authHeader', /^authHeader: "Cookie" cannot carry the API key\. Fix: use a name such as Authorization or X-Api-Key/],
-    [{ authScheme: 'Bearer/v2' }, 'authScheme', /^authScheme: "Bearer\/v2" is not a single word such as Bearer or Token\. Fix: /],
-    [{ caCertificate: 'hello' }, 'caCertificate', /^caCertificate: contains no PEM certificate\. Fix: paste the CA bundle/],
-    [{ healthPath: '/me/%2e%2e' }, 'healthPath', /^healthPath: "\/me\/%2e%2e" is not a usable path \(the path contains a percent-encoded dot/],
+    [
+      { maxResponseBytes: '-5' },
+      'maxResponseBytes',
+      /^maxResponseBytes: is -5, not a whole number from 1 to 1073741824\. Fix: set a whole number of bytes/,
+    ],
+    [
+      { allowedPaths: '/ok\n/a/../b' },
+      'allowedPaths',
+      /^allowedPaths\[1\]: "\/a\/\.\.\/b" is not a usable path prefix \(the path contains a \. or \.\. segment\)\. Fix: use a plain path such as \/v1\/items$/,
+    ],
+    [
+      { authHeader: 'Cookie' },
+      'authHeader',
+      /^authHeader: "Cookie" cannot carry the API key\. Fix: use a name such as Authorization or X-Api-Key/,
+    ],
+    [
+      { authScheme: 'Bearer/v2' },
+      'authScheme',
+      /^authScheme: "Bearer\/v2" is not a single word such as Bearer or Token\. Fix: /,
+    ],
+    [
+      { caCertificate: 'hello' },
+      'caCertificate',
+      /^caCertificate: contains no PEM certificate\. Fix: paste the CA bundle/,
+    ],
+    [
+      { healthPath: '/me/%2e%2e' },
+      'healthPath',
+      /^healthPath: "\/me\/%2e%2e" is not a usable path \(the path contains a percent-encoded dot/,
+    ],
   ])('%j: the reason names the setting, the problem and the fix', (changes, field, message) => {
     expect(errorsFor(changes as Partial<SettingsForm>)[field as keyof SettingsForm]).toEqual(
       typeof message === 'string' ? message : expect.stringMatching(message)
@@ -57,7 +101,12 @@ describe('validateSettings', () => {
 
   it('never quotes the parts of apiUrl that may hold a credential', () => {
     const canary = `canary-${Date.now()}`;
-    for (const apiUrl of [`https://user:${canary}@api.example.test`, `https://api.example.test/?token=${canary}`, `https://api.example.test/#${canary}`, `http://x:${canary}@10.0.0.1`]) {
+    for (const apiUrl of [
+      `https://user:${canary}@api.example.test`,
+      `https://api.example.test/?token=${canary}`,
+      `https://api.example.test/#${canary}`,
+      `http://x:${canary}@10.0.0.1`,
+    ]) {
       const message = errorsFor({ apiUrl }).apiUrl;
       expect(message).toBeDefined();
       expect(message).not.toContain(canary);
@@ -67,9 +116,21 @@ describe('validateSettings', () => {
 
 describe('apiUrlAdvice', () => {
   it.each([
-    ['https://10.0.0.5/v1', false, /^apiUrl: the plugin does not call 10\.0\.0\.5 unless the Grafana server's operator allows it: it is a private network \(RFC 1918\) \(10\.0\.0\.0\/8\)\. Fix: point apiUrl at the API's public address; or the operator adds 10\.0\.0\.5\/32 to allowed_networks under \[plugin\.platformkit-apibridge-app\] in grafana\.ini$/],
-    ['https://127.0.0.1:8443', false, /it is loopback \(127\.0\.0\.0\/8\)\. Fix: point apiUrl at the API's public address, or turn on allowInsecureLoopback for an API on this machine; or the operator adds 127\.0\.0\.1\/32/],
-    ['https://[64:ff9b::a9fe:a9fe]', false, /does not call 64:ff9b::a9fe:a9fe .*\(169\.254\.0\.0\/16, through NAT64 it reaches 169\.254\.169\.254\).*adds 64:ff9b::a9fe:a9fe\/128/],
+    [
+      'https://10.0.0.5/v1',
+      false,
+      /^apiUrl: the plugin does not call 10\.0\.0\.5 unless the Grafana server's operator allows it: it is a private network \(RFC 1918\) \(10\.0\.0\.0\/8\)\. Fix: point apiUrl at the API's public address; or the operator adds 10\.0\.0\.5\/32 to allowed_networks under \[plugin\.platformkit-apibridge-app\] in grafana\.ini$/,
+    ],
+    [
+      'https://127.0.0.1:8443',
+      false,
+      /it is loopback \(127\.0\.0\.0\/8\)\. Fix: point apiUrl at the API's public address, or turn on allowInsecureLoopback for an API on this machine; or the operator adds 127\.0\.0\.1\/32/,
+    ],
+    [
+      'https://[64:ff9b::a9fe:a9fe]',
+      false,
+      /does not call 64:ff9b::a9fe:a9fe .*\(169\.254\.0\.0\/16, through NAT64 it reaches 169\.254\.169\.254\).*adds 64:ff9b::a9fe:a9fe\/128/,
+    ],
     ['https://[::ffff:a9fe:a9fe]', false, /does not call 169\.254\.169\.254 /],
     ['https://[fe80::1%25eth0]', true, /does not call fe80::1 .*link-local \(fe80::\/10\)/],
   ])('advises on %j (allowInsecureLoopback %j)', (apiUrl, allowInsecureLoopback, advice) => {
@@ -100,7 +161,9 @@ describe('validateApiKey', () => {
     'canary-key-nel\u0085',
   ])('refuses %j without repeating the key', (key) => {
     const error = validateApiKey(key);
-    expect(error).toMatch(/^apiKey: the API key has spaces or line breaks at its ends, or control characters inside, .*\. Fix: /);
+    expect(error).toMatch(
+      /^apiKey: the API key has spaces or line breaks at its ends, or control characters inside, .*\. Fix: /
+    );
     expect(error).not.toContain('canary');
   });
 

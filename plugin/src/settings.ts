@@ -84,7 +84,11 @@ export function validateApiKey(key: string): string | undefined {
   return problem && formatProblem(problem);
 }
 
-export const API_KEY_REQUIRED = formatProblem({ field: 'apiKey', problem: 'is required', fix: 'type the key the API gave you' });
+export const API_KEY_REQUIRED = formatProblem({
+  field: 'apiKey',
+  problem: 'is required',
+  fix: 'type the key the API gave you',
+});
 
 // The jsonData the form stands for, as Save would send it. Text in a number
 // field that is not a number stays text, for the contract to name.

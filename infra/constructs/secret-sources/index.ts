@@ -1,10 +1,10 @@
 // The secret sources the config can choose, by kind. A source is one file
 // beside this one (config type, validation, construct, deploy-time read);
 // adding one means adding that file and its line in SOURCES.
-import { ephemeralVariableSource } from "./ephemeral-variable";
-import { openBaoKv2Source } from "./openbao-kv2";
-import type { SecretSourceDefinition } from "./secret-source";
-import { sopsAgeSource } from "./sops-age";
+import { ephemeralVariableSource } from './ephemeral-variable';
+import { openBaoKv2Source } from './openbao-kv2';
+import type { SecretSourceDefinition } from './secret-source';
+import { sopsAgeSource } from './sops-age';
 
 const SOURCES = [ephemeralVariableSource, openBaoKv2Source, sopsAgeSource] as const;
 

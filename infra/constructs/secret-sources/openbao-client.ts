@@ -8,13 +8,13 @@
 // obtained by login is revoked as soon as the read is done. Reads take the
 // current KV v2 version or exactly a pinned one (?version=N).
 // No message here quotes a credential, a URL's userinfo or the secret.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { ciIdToken } from "./ci-id-token";
-import { requestJson, type JsonResponse, type RequestJsonOptions } from "./http-json";
-import type { OpenBaoKvSourceConfig } from "./openbao-kv2";
-import { SecretSourceError } from "./secret-source";
-import { redact, safeUrl } from "./redact";
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ciIdToken } from './ci-id-token';
+import { requestJson, type JsonResponse, type RequestJsonOptions } from './http-json';
+import type { OpenBaoKvSourceConfig } from './openbao-kv2';
+import { SecretSourceError } from './secret-source';
+import { redact, safeUrl } from './redact';
 
 type Env = Record<string, string | undefined>;
 
@@ -29,33 +29,57 @@ export interface BaoEndpoint {
 }
 
 export function endpointFrom(cfg: OpenBaoKvSourceConfig, env: Env, baseDir: string): BaoEndpoint {
-  const [address, addressFrom] = firstSet([cfg.address, "secretSource.address"], [env.BAO_ADDR, "BAO_ADDR"], [env.VAULT_ADDR, "VAULT_ADDR"]);
-  if (!address) throw new SecretSourceError("no OpenBao address: set secretSource.address (or KIT_OPENBAO_ADDR), BAO_ADDR or VAULT_ADDR");
+  const [address, addressFrom] = firstSet(
+    [cfg.address, 'secretSource.address'],
+    [env.BAO_ADDR, 'BAO_ADDR'],
+    [env.VAULT_ADDR, 'VAULT_ADDR']
+  );
+  if (!address)
+    throw new SecretSourceError(
+      'no OpenBao address: set secretSource.address (or KIT_OPENBAO_ADDR), BAO_ADDR or VAULT_ADDR'
+    );
   let u: URL;
   try {
     u = new URL(address);
   } catch {
     throw new SecretSourceError(`${addressFrom} is not a URL: give e.g. https://bao.example.com:8200`);
   }
-  if (u.username || u.password) throw new SecretSourceError(`${addressFrom} contains user:password: remove it; the store's credentials come from its auth method`);
-  if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopback(u.hostname))) {
-    throw new SecretSourceError(`${addressFrom} (${safeUrl(address)}) is not https: use https:// (plain http only to 127.0.0.1, ::1 or localhost)`);
+  if (u.username || u.password)
+    throw new SecretSourceError(
+      `${addressFrom} contains user:password: remove it; the store's credentials come from its auth method`
+    );
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopback(u.hostname))) {
+    throw new SecretSourceError(
+      `${addressFrom} (${safeUrl(address)}) is not https: use https:// (plain http only to 127.0.0.1, ::1 or localhost)`
+    );
   }
-  const [caFile, caFrom] = firstSet([cfg.caCertFile, "secretSource.caCertFile"], [env.BAO_CACERT, "BAO_CACERT"], [env.VAULT_CACERT, "VAULT_CACERT"]);
+  const [caFile, caFrom] = firstSet(
+    [cfg.caCertFile, 'secretSource.caCertFile'],
+    [env.BAO_CACERT, 'BAO_CACERT'],
+    [env.VAULT_CACERT, 'VAULT_CACERT']
+  );
   let ca: string | undefined;
   if (caFile) {
     try {
-      ca = readFileSync(resolve(baseDir, caFile), "utf8");
+      ca = readFileSync(resolve(baseDir, caFile), 'utf8');
     } catch (e) {
-      throw new SecretSourceError(`${caFrom}: cannot read "${caFile}" (${(e as NodeJS.ErrnoException).code ?? "error"}): give the path of the PEM file of the CA that signed OpenBao's certificate`);
+      throw new SecretSourceError(
+        `${caFrom}: cannot read "${caFile}" (${(e as NodeJS.ErrnoException).code ?? 'error'}): give the path of the PEM file of the CA that signed OpenBao's certificate`
+      );
     }
   }
-  const [namespace, nsFrom] = firstSet([cfg.namespace, "secretSource.namespace"], [env.BAO_NAMESPACE, "BAO_NAMESPACE"], [env.VAULT_NAMESPACE, "VAULT_NAMESPACE"]);
+  const [namespace, nsFrom] = firstSet(
+    [cfg.namespace, 'secretSource.namespace'],
+    [env.BAO_NAMESPACE, 'BAO_NAMESPACE'],
+    [env.VAULT_NAMESPACE, 'VAULT_NAMESPACE']
+  );
   if (namespace !== undefined && !NAMESPACE.test(namespace)) {
-    throw new SecretSourceError(`${nsFrom} "${namespace}" is not a namespace path: use names of letters, digits, "-" and "_" separated by "/", e.g. "team-a/prod"`);
+    throw new SecretSourceError(
+      `${nsFrom} "${namespace}" is not a namespace path: use names of letters, digits, "-" and "_" separated by "/", e.g. "team-a/prod"`
+    );
   }
   const base = `${u.protocol}//${u.host}`;
-  const describe = `${base} (${addressFrom})${namespace ? `, namespace ${namespace} (${nsFrom})` : ""}${caFile ? `, CA from ${caFrom}` : ""}`;
+  const describe = `${base} (${addressFrom})${namespace ? `, namespace ${namespace} (${nsFrom})` : ''}${caFile ? `, CA from ${caFrom}` : ''}`;
   return { base, ca, namespace, describe };
 }
 
@@ -67,31 +91,51 @@ export interface BaoLogin {
   obtained: boolean;
 }
 
-export async function login(cfg: OpenBaoKvSourceConfig, ep: BaoEndpoint, env: Env, progress: (line: string) => void): Promise<BaoLogin> {
+export async function login(
+  cfg: OpenBaoKvSourceConfig,
+  ep: BaoEndpoint,
+  env: Env,
+  progress: (line: string) => void
+): Promise<BaoLogin> {
   const auth = cfg.auth;
-  if (auth.method === "token") {
+  if (auth.method === 'token') {
     const token = env[auth.tokenEnv];
-    if (!token) throw new SecretSourceError(`${auth.tokenEnv} is not set: export the OpenBao token there (secretSource.auth.tokenEnv)`);
-    progress(`store login: OpenBao ${ep.describe}, the token in ${auth.tokenEnv} (the caller's: used as given, not revoked)`);
+    if (!token)
+      throw new SecretSourceError(
+        `${auth.tokenEnv} is not set: export the OpenBao token there (secretSource.auth.tokenEnv)`
+      );
+    progress(
+      `store login: OpenBao ${ep.describe}, the token in ${auth.tokenEnv} (the caller's: used as given, not revoked)`
+    );
     return { token, obtained: false };
   }
-  if (auth.method === "approle") {
-    const mount = auth.mount ?? "approle";
+  if (auth.method === 'approle') {
+    const mount = auth.mount ?? 'approle';
     const roleId = env[auth.roleIdEnv];
     const secretId = env[auth.secretIdEnv];
-    if (!roleId || !secretId) throw new SecretSourceError(`${auth.roleIdEnv} and ${auth.secretIdEnv} must both be set for AppRole login (secretSource.auth)`);
+    if (!roleId || !secretId)
+      throw new SecretSourceError(
+        `${auth.roleIdEnv} and ${auth.secretIdEnv} must both be set for AppRole login (secretSource.auth)`
+      );
     progress(`store login: OpenBao ${ep.describe}, AppRole at auth/${mount}`);
-    const res = await call(ep, `auth/${mount}/login`, { method: "POST", body: { role_id: roleId, secret_id: secretId } });
-    return loggedIn(res, [roleId, secretId], `OpenBao AppRole login at auth/${mount} failed (${res.status}): check the role id and secret id in ${auth.roleIdEnv} / ${auth.secretIdEnv}`);
+    const res = await call(ep, `auth/${mount}/login`, {
+      method: 'POST',
+      body: { role_id: roleId, secret_id: secretId },
+    });
+    return loggedIn(
+      res,
+      [roleId, secretId],
+      `OpenBao AppRole login at auth/${mount} failed (${res.status}): check the role id and secret id in ${auth.roleIdEnv} / ${auth.secretIdEnv}`
+    );
   }
-  const mount = auth.mount ?? "jwt";
+  const mount = auth.mount ?? 'jwt';
   const { jwt, from } = await ciIdToken(auth, env, progress);
   progress(`store login: OpenBao ${ep.describe}, JWT at auth/${mount} as role ${auth.role} (ID token from ${from})`);
-  const res = await call(ep, `auth/${mount}/login`, { method: "POST", body: { role: auth.role, jwt } });
+  const res = await call(ep, `auth/${mount}/login`, { method: 'POST', body: { role: auth.role, jwt } });
   return loggedIn(
     res,
     [jwt],
-    `OpenBao JWT login at auth/${mount} as role "${auth.role}" failed (${res.status}): the role's bound claims, audience or issuer do not match the ID token, or the role does not exist (check secretSource.auth.role and \`bao read auth/${mount}/role/${auth.role}\`)`,
+    `OpenBao JWT login at auth/${mount} as role "${auth.role}" failed (${res.status}): the role's bound claims, audience or issuer do not match the ID token, or the role does not exist (check secretSource.auth.role and \`bao read auth/${mount}/role/${auth.role}\`)`
   );
 }
 
@@ -107,70 +151,109 @@ export interface KvRead {
 }
 
 /** Reads one field of a KV v2 secret: the current version, or exactly `version`. */
-export async function readField(cfg: OpenBaoKvSourceConfig, ep: BaoEndpoint, token: string, progress: (line: string) => void): Promise<KvRead> {
+export async function readField(
+  cfg: OpenBaoKvSourceConfig,
+  ep: BaoEndpoint,
+  token: string,
+  progress: (line: string) => void
+): Promise<KvRead> {
   const where = `${cfg.mount}/${cfg.path}`;
   const pinned = cfg.version;
-  progress(`store read: ${where} field ${cfg.field}${pinned ? `, pinned version ${pinned}` : ", current version"}`);
-  const res = await call(ep, `${cfg.mount}/data/${cfg.path}${pinned ? `?version=${pinned}` : ""}`, { headers: { "X-Vault-Token": token } });
-  const data = (res.body as { data?: { data?: Record<string, unknown> | null; metadata?: { version?: number; deletion_time?: string; destroyed?: boolean } } })?.data;
-  if (res.status === 403) throw new SecretSourceError(`OpenBao at ${ep.base} refused to read ${where} (403): give the token or role a policy with "read" on ${cfg.mount}/data/${cfg.path}${ep.namespace ? ` in namespace ${ep.namespace}` : ""}`);
+  progress(`store read: ${where} field ${cfg.field}${pinned ? `, pinned version ${pinned}` : ', current version'}`);
+  const res = await call(ep, `${cfg.mount}/data/${cfg.path}${pinned ? `?version=${pinned}` : ''}`, {
+    headers: { 'X-Vault-Token': token },
+  });
+  const data = (
+    res.body as {
+      data?: {
+        data?: Record<string, unknown> | null;
+        metadata?: { version?: number; deletion_time?: string; destroyed?: boolean };
+      };
+    }
+  )?.data;
+  if (res.status === 403)
+    throw new SecretSourceError(
+      `OpenBao at ${ep.base} refused to read ${where} (403): give the token or role a policy with "read" on ${cfg.mount}/data/${cfg.path}${ep.namespace ? ` in namespace ${ep.namespace}` : ''}`
+    );
   if (res.status === 404 || data?.data === null) {
     const meta = data?.metadata;
-    const gone = meta?.destroyed ? "was destroyed" : meta?.deletion_time ? "was deleted" : "does not exist";
+    const gone = meta?.destroyed ? 'was destroyed' : meta?.deletion_time ? 'was deleted' : 'does not exist';
     const fix = `pin a version that exists (secretSource.version or KIT_SECRET_VERSION; \`bao kv metadata get -mount=${cfg.mount} ${cfg.path}\` lists them)`;
     if (pinned) throw new SecretSourceError(`OpenBao has no version ${pinned} of ${where}: it ${gone}. Fix: ${fix}`);
-    if (meta?.version) throw new SecretSourceError(`the current version ${meta.version} of ${where} ${gone}. Fix: undelete it (\`bao kv undelete -mount=${cfg.mount} -versions=${meta.version} ${cfg.path}\`), write a new version, or ${fix}`);
-    throw new SecretSourceError(`OpenBao at ${ep.base} has no secret ${where} (404): check secretSource.mount and secretSource.path (KV version 2, path without "data/")${ep.namespace ? ` and the namespace ${ep.namespace}` : ""}`);
+    if (meta?.version)
+      throw new SecretSourceError(
+        `the current version ${meta.version} of ${where} ${gone}. Fix: undelete it (\`bao kv undelete -mount=${cfg.mount} -versions=${meta.version} ${cfg.path}\`), write a new version, or ${fix}`
+      );
+    throw new SecretSourceError(
+      `OpenBao at ${ep.base} has no secret ${where} (404): check secretSource.mount and secretSource.path (KV version 2, path without "data/")${ep.namespace ? ` and the namespace ${ep.namespace}` : ''}`
+    );
   }
-  if (res.status !== 200) throw new SecretSourceError(withStoreSays(`OpenBao at ${ep.base} answered ${res.status} reading ${where}`, res, [token]));
+  if (res.status !== 200)
+    throw new SecretSourceError(
+      withStoreSays(`OpenBao at ${ep.base} answered ${res.status} reading ${where}`, res, [token])
+    );
   const value = data?.data?.[cfg.field];
-  if (typeof value !== "string" || value === "") {
-    const fields = Object.keys(data?.data ?? {}).join(", ") || "none";
-    throw new SecretSourceError(`secret ${where} has no non-empty string field "${cfg.field}" (its fields: ${fields}): fix secretSource.field or write the key there`);
+  if (typeof value !== 'string' || value === '') {
+    const fields = Object.keys(data?.data ?? {}).join(', ') || 'none';
+    throw new SecretSourceError(
+      `secret ${where} has no non-empty string field "${cfg.field}" (its fields: ${fields}): fix secretSource.field or write the key there`
+    );
   }
   const version = data?.metadata?.version;
-  if (!Number.isInteger(version)) throw new SecretSourceError(`OpenBao returned no version for ${where}: is the mount KV version 2?`);
-  if (pinned && version !== pinned) throw new SecretSourceError(`OpenBao answered version ${version} of ${where} when version ${pinned} was asked for: is this a KV version 2 mount?`);
+  if (!Number.isInteger(version))
+    throw new SecretSourceError(`OpenBao returned no version for ${where}: is the mount KV version 2?`);
+  if (pinned && version !== pinned)
+    throw new SecretSourceError(
+      `OpenBao answered version ${version} of ${where} when version ${pinned} was asked for: is this a KV version 2 mount?`
+    );
   return { value, version: version as number };
 }
 
 /** Revokes a token the kit obtained by login; a failure is reported, not fatal (the token still expires with its TTL). */
 export async function revoke(ep: BaoEndpoint, token: string, progress: (line: string) => void): Promise<void> {
   try {
-    const res = await requestJson(`${ep.base}/v1/auth/token/revoke-self`, { method: "POST", headers: headers(ep, { "X-Vault-Token": token }), ca: ep.ca });
-    progress(res.status === 204 || res.status === 200 ? "store token revoked" : `warning: OpenBao answered ${res.status} when revoking the kit's token; it expires with its TTL`);
+    const res = await requestJson(`${ep.base}/v1/auth/token/revoke-self`, {
+      method: 'POST',
+      headers: headers(ep, { 'X-Vault-Token': token }),
+      ca: ep.ca,
+    });
+    progress(
+      res.status === 204 || res.status === 200
+        ? 'store token revoked'
+        : `warning: OpenBao answered ${res.status} when revoking the kit's token; it expires with its TTL`
+    );
   } catch (e) {
     progress(`warning: could not revoke the kit's OpenBao token (${(e as Error).message}); it expires with its TTL`);
   }
 }
 
-async function call(ep: BaoEndpoint, path: string, opts: Omit<RequestJsonOptions, "ca">): Promise<JsonResponse> {
+async function call(ep: BaoEndpoint, path: string, opts: Omit<RequestJsonOptions, 'ca'>): Promise<JsonResponse> {
   try {
     return await requestJson(`${ep.base}/v1/${path}`, { ...opts, headers: headers(ep, opts.headers), ca: ep.ca });
   } catch (e) {
     throw new SecretSourceError(
-      `cannot reach OpenBao at ${ep.base}: ${(e as Error).message}. Check the address (secretSource.address, KIT_OPENBAO_ADDR, BAO_ADDR or VAULT_ADDR) and the CA (secretSource.caCertFile, BAO_CACERT or VAULT_CACERT)`,
+      `cannot reach OpenBao at ${ep.base}: ${(e as Error).message}. Check the address (secretSource.address, KIT_OPENBAO_ADDR, BAO_ADDR or VAULT_ADDR) and the CA (secretSource.caCertFile, BAO_CACERT or VAULT_CACERT)`
     );
   }
 }
 
 function headers(ep: BaoEndpoint, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...(ep.namespace ? { "X-Vault-Namespace": ep.namespace } : {}), ...extra };
+  return { ...(ep.namespace ? { 'X-Vault-Namespace': ep.namespace } : {}), ...extra };
 }
 
 /** Appends the store's own error text (bounded, with every credential we sent taken out). */
 function withStoreSays(message: string, res: JsonResponse, sent: string[]): string {
   const errors = (res.body as { errors?: unknown })?.errors;
-  const said = Array.isArray(errors) ? errors.filter((e) => typeof e === "string").join("; ") : "";
+  const said = Array.isArray(errors) ? errors.filter((e) => typeof e === 'string').join('; ') : '';
   return said ? `${message}. OpenBao says: ${redact(said, sent).slice(0, 300)}` : message;
 }
 
 function firstSet(...candidates: [string | undefined, string][]): [string | undefined, string] {
-  for (const [value, from] of candidates) if (value !== undefined && value !== "") return [value, from];
-  return [undefined, ""];
+  for (const [value, from] of candidates) if (value !== undefined && value !== '') return [value, from];
+  return [undefined, ''];
 }
 
 function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }

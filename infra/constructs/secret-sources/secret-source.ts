@@ -5,9 +5,9 @@
 // version) and the deploy-time side (`resolve`, run by infra/bin/kit.ts,
 // which reads the store in memory and hands the value to Terraform through
 // the environment of the cdktn process only).
-import { TerraformVariable } from "cdktn";
-import type { Construct } from "constructs";
-import type { Checks } from "../../config/checks";
+import { TerraformVariable } from 'cdktn';
+import type { Construct } from 'constructs';
+import type { Checks } from '../../config/checks';
 
 export interface SecretSourceOutputs {
   /** Terraform expression of the API key; ephemeral, so never in plan or state. */
@@ -27,7 +27,7 @@ export interface ResolvedSecret {
 }
 
 export interface SecretSourceDefinition<C extends { kind: string }> {
-  readonly kind: C["kind"];
+  readonly kind: C['kind'];
   /** Reports every bad field of this source's config (as secretSource.<field>), before synth. */
   validate(cfg: C, checks: Checks): void;
   build(scope: Construct, cfg: C): SecretSourceOutputs;
@@ -37,22 +37,22 @@ export interface SecretSourceDefinition<C extends { kind: string }> {
    * pull request's plan (write-only values are not in plans, so the plan is the same) and for
    * destroy (which sends no key). A plan needs the version the apply will deploy; destroy does not.
    */
-  placeholder(cfg: C, ctx: ResolveContext, purpose: "plan" | "destroy"): ResolvedSecret;
+  placeholder(cfg: C, ctx: ResolveContext, purpose: 'plan' | 'destroy'): ResolvedSecret;
 }
 
 /** What a placeholder plan or a destroy gives Terraform instead of the key; never a valid key. */
-export const PLACEHOLDER_KEY = "placeholder-not-the-api-key";
+export const PLACEHOLDER_KEY = 'placeholder-not-the-api-key';
 
 /** The version input for a placeholder: the pinned one, or for destroy (which sends no key) any. */
-export function placeholderVersion(pinned: number | undefined, purpose: "plan" | "destroy", kind: string): string {
+export function placeholderVersion(pinned: number | undefined, purpose: 'plan' | 'destroy', kind: string): string {
   if (pinned !== undefined) return String(pinned);
-  if (purpose === "destroy") return "1";
+  if (purpose === 'destroy') return '1';
   throw new SecretSourceError(
-    `a plan with a placeholder key needs the key's version pinned (secretSource.kind "${kind}" takes it from the store, which a pull request's plan must not read). Fix: set secretSource.version (or KIT_SECRET_VERSION) to the version the apply will deploy, and raise it in the change that rotates the key`,
+    `a plan with a placeholder key needs the key's version pinned (secretSource.kind "${kind}" takes it from the store, which a pull request's plan must not read). Fix: set secretSource.version (or KIT_SECRET_VERSION) to the version the apply will deploy, and raise it in the change that rotates the key`
   );
 }
 
-export interface ResolveContext {
+interface ResolveContext {
   env: Record<string, string | undefined>;
   /** Repository root that relative file paths in the config are resolved against. */
   baseDir: string;
@@ -64,29 +64,29 @@ export interface ResolveContext {
 export class SecretSourceError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "SecretSourceError";
+    this.name = 'SecretSourceError';
   }
 }
 
 /** Variable names the store-backed sources feed through TF_VAR_*. */
-export const STORE_KEY_VARIABLE = "apibridge_api_key";
-export const STORE_VERSION_VARIABLE = "apibridge_api_key_version";
+export const STORE_KEY_VARIABLE = 'apibridge_api_key';
+export const STORE_VERSION_VARIABLE = 'apibridge_api_key_version';
 
 /** An input variable that Terraform keeps out of plan and state (Terraform >= 1.10). */
 export function ephemeralStringVariable(scope: Construct, name: string, description: string): TerraformVariable {
-  const v = new TerraformVariable(scope, name, { type: "string", sensitive: true, nullable: false, description });
+  const v = new TerraformVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
   v.overrideLogicalId(name);
   // cdktn has no `ephemeral` option on TerraformVariable yet.
-  v.addOverride("ephemeral", true);
+  v.addOverride('ephemeral', true);
   return v;
 }
 
 /** The store's version of the key, set by infra/bin/kit.ts from the store's metadata. */
 export function versionVariable(scope: Construct, name: string): TerraformVariable {
   const v = new TerraformVariable(scope, name, {
-    type: "number",
+    type: 'number',
     nullable: false,
-    description: "Version of the API key in its store; a new value makes Terraform send the write-only key again.",
+    description: 'Version of the API key in its store; a new value makes Terraform send the write-only key again.',
   });
   v.overrideLogicalId(name);
   return v;

@@ -46,7 +46,7 @@ log() { printf '[provider build] %s\n' "$*" >&2; }
 
 # The pinned toolchain, or stop: another Go version builds other bytes.
 export GOTOOLCHAIN="$go_pinned"
-go_used="$(cd "$module_dir" && go env GOVERSION 2>/dev/null || true)"
+go_used="$(cd "$module_dir" && go env GOVERSION 2>/dev/null)" || go_used=""
 if [ "$go_used" != "$go_pinned" ]; then
   echo "error: the grafanaapp provider's reproducible build needs $go_pinned; the go command gave \"${go_used:-nothing}\". Fix: install $go_pinned, or let the go command fetch it (it needs the Go module proxy: GOPROXY)" >&2
   exit 1

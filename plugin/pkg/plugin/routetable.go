@@ -109,7 +109,7 @@ const probeKey = "route-table-probe-not-a-key"
 // upstream unreachable) would hide whether the method reaches the upstream,
 // so it fails the probe instead of reading as "answered locally".
 func probeUpstream(table []route) (map[string]map[string][]string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("the upstream probe cannot listen on 127.0.0.1 (%s)", err.Error())
 	}

@@ -28,7 +28,10 @@ func TestRouteTableDescribesWhatCallResourceEnforces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := inst.(*App)
+	app, ok := inst.(*App)
+	if !ok {
+		t.Fatalf("NewApp returned %T, not *App", inst)
+	}
 	roles := map[string]Role{"None": RoleNone, "Viewer": RoleViewer, "Editor": RoleEditor, "Admin": RoleAdmin}
 	tableVerdicts := []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusForbidden}
 	for _, r := range table {

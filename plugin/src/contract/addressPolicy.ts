@@ -90,7 +90,9 @@ export function apiUrlAddressFinding(apiUrl: string, allowInsecureLoopback: bool
   }
   const via = refusal.via ? `, through NAT64 it reaches ${refusal.via}` : '';
   const loopbackFix =
-    isLoopback(ip.bytes) && !allowInsecureLoopback ? ', or turn on allowInsecureLoopback for an API on this machine' : '';
+    isLoopback(ip.bytes) && !allowInsecureLoopback
+      ? ', or turn on allowInsecureLoopback for an API on this machine'
+      : '';
   return {
     problem: `the plugin does not call ${refusal.addr} unless the Grafana server's operator allows it: it is ${refusal.range.what} (${refusal.range.text}${via})`,
     fix: `point apiUrl at the API's public address${loopbackFix}; or the operator adds ${refusal.hint} to allowed_networks under [plugin.${PLUGIN_ID}] in grafana.ini`,
@@ -105,7 +107,9 @@ function check(bytes: Uint8Array, allowLoopback: boolean): Refusal | undefined {
     v4.set([0xff, 0xff], 10);
     v4.set(bytes.subarray(12), 12);
     const refused = check(v4, allowLoopback);
-    return refused && { ...refused, addr: format(bytes, false), hint: format(bytes, false) + '/128', via: refused.addr };
+    return (
+      refused && { ...refused, addr: format(bytes, false), hint: format(bytes, false) + '/128', via: refused.addr }
+    );
   }
   const special = SPECIAL_RANGES.find((r) => contains(r, bytes, is4));
   if (!special || (allowLoopback && isLoopback(bytes))) {
@@ -120,7 +124,7 @@ function contains(r: SpecialRange, bytes: Uint8Array, is4: boolean): boolean {
     return false;
   }
   for (let bit = 0; bit < r.bits; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((r.bytes[bit >> 3] & mask) !== (bytes[bit >> 3] & mask)) {
       return false;
     }
@@ -135,7 +139,7 @@ function format(bytes: Uint8Array, is4: boolean): string {
   }
   const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
   let best = { at: -1, length: 1 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) {
       j++;

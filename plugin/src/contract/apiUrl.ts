@@ -35,10 +35,16 @@ export function apiUrlFinding(value: string, allowInsecureLoopback: boolean): Fi
     return { problem: `${shown} is not an absolute URL`, fix: WRITE_IT };
   }
   if (u.rawQuery !== '' || u.forceQuery) {
-    return { problem: `${shown} has a query string`, fix: 'give only the base URL: the plugin adds each request path to it' };
+    return {
+      problem: `${shown} has a query string`,
+      fix: 'give only the base URL: the plugin adds each request path to it',
+    };
   }
   if (u.fragment !== '' || raw.includes('#')) {
-    return { problem: `${shown} has a #fragment`, fix: 'give only the base URL: the plugin adds each request path to it' };
+    return {
+      problem: `${shown} has a #fragment`,
+      fix: 'give only the base URL: the plugin adds each request path to it',
+    };
   }
   if (u.scheme === 'http') {
     if (!isLoopbackHost(hostname)) {
@@ -48,7 +54,10 @@ export function apiUrlFinding(value: string, allowInsecureLoopback: boolean): Fi
       };
     }
     if (!allowInsecureLoopback) {
-      return { problem: `${shown} uses plain http`, fix: 'use https://, or turn on allowInsecureLoopback for this loopback address' };
+      return {
+        problem: `${shown} uses plain http`,
+        fix: 'use https://, or turn on allowInsecureLoopback for this loopback address',
+      };
     }
   } else if (u.scheme !== 'https') {
     return { problem: `${shown} has scheme "${u.scheme}"`, fix: `use https://, ${EXAMPLE}` };
@@ -57,7 +66,10 @@ export function apiUrlFinding(value: string, allowInsecureLoopback: boolean): Fi
   if (base !== '') {
     const path = normalizePath(base);
     if (!path.ok) {
-      return { problem: `${shown} has an unusable base path (${path.reason})`, fix: `give a plain base path, ${EXAMPLE}` };
+      return {
+        problem: `${shown} has an unusable base path (${path.reason})`,
+        fix: `give a plain base path, ${EXAMPLE}`,
+      };
     }
   }
   return undefined;

@@ -35,7 +35,8 @@ export function isHex(c: string | undefined): boolean {
 }
 
 /** Go's unicode.IsSpace over the code points strings.TrimSpace trims. */
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /**
  * Go's strings.TrimSpace. JavaScript's trim() differs at two code points:
@@ -51,6 +52,8 @@ export function equalFold(a: string, b: string): boolean {
   const rb = Array.from(b);
   return (
     ra.length === rb.length &&
-    ra.every((c, i) => c === rb[i] || c.toLowerCase() === rb[i].toLowerCase() || c.toUpperCase() === rb[i].toUpperCase())
+    ra.every(
+      (c, i) => c === rb[i] || c.toLowerCase() === rb[i].toLowerCase() || c.toUpperCase() === rb[i].toUpperCase()
+    )
   );
 }

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { caCertificateFinding } from './caCertificate';
 
 // A test CA's certificate (public), also used by tests/settings-parity.
-const realCA = readFileSync(path.resolve(import.meta.dirname, '../../tests/settings-parity/testdata/ca.pem'), 'utf8').trim();
+const realCA = readFileSync(
+  path.resolve(import.meta.dirname, '../../tests/settings-parity/testdata/ca.pem'),
+  'utf8'
+).trim();
 const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
 const body = realCA.split('\n').slice(1, -1).join('\n');
 

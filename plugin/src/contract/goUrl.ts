@@ -170,7 +170,8 @@ function parseHost(scheme: string, host: string): string | undefined {
   if (colon >= 0) {
     // Since Go 1.26 a second colon is an error for http and https
     // (urlstrictcolons); other schemes use the last one.
-    const at = colon !== host.lastIndexOf(':') && scheme !== 'http' && scheme !== 'https' ? host.lastIndexOf(':') : colon;
+    const at =
+      colon !== host.lastIndexOf(':') && scheme !== 'http' && scheme !== 'https' ? host.lastIndexOf(':') : colon;
     if (!validOptionalPort(host.slice(at))) {
       return undefined;
     }

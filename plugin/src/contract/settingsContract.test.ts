@@ -37,7 +37,9 @@ describe('checkJsonData', () => {
   });
 
   it('says "field: problem. Fix: ..." for every problem, in the backend order: wrong types first, then the rules', () => {
-    expect(messages({ healthPath: '/..', apiUrl: 'ftp://x', timeoutSeconds: '10', allowedPaths: ['/ok', '/a//b', '/..'] })).toEqual([
+    expect(
+      messages({ healthPath: '/..', apiUrl: 'ftp://x', timeoutSeconds: '10', allowedPaths: ['/ok', '/a//b', '/..'] })
+    ).toEqual([
       'timeoutSeconds: is "10", not a number. Fix: set a whole number of seconds from 1 to 300',
       'apiUrl: "ftp://x" has scheme "ftp". Fix: use https://, e.g. https://api.example.com/v1',
       'allowedPaths[1]: "/a//b" is not a usable path prefix (the path contains an empty segment (//)). Fix: use a plain path such as /v1/items',
@@ -51,7 +53,9 @@ describe('checkJsonData', () => {
   });
 
   it('treats no jsonData as no settings: apiUrl is empty', () => {
-    expect(messages(null)).toEqual(['apiUrl: is empty. Fix: set it to the https base URL of the API, e.g. https://api.example.com/v1']);
+    expect(messages(null)).toEqual([
+      'apiUrl: is empty. Fix: set it to the https base URL of the API, e.g. https://api.example.com/v1',
+    ]);
   });
 });
 

@@ -117,7 +117,13 @@ export function checkJsonData(jsonData: unknown, options: CheckOptions = {}): Se
     jsonData = {};
   }
   if (typeof jsonData !== 'object' || Array.isArray(jsonData)) {
-    return [{ field: 'jsonData', problem: `is ${describe(jsonData)}, not an object`, fix: 'give the settings as a JSON object' }];
+    return [
+      {
+        field: 'jsonData',
+        problem: `is ${describe(jsonData)}, not an object`,
+        fix: 'give the settings as a JSON object',
+      },
+    ];
   }
   const given = jsonData as Record<string, unknown>;
   const problems: SettingProblem[] = [];
@@ -179,7 +185,10 @@ function ruleProblems(key: JsonDataKey, value: unknown, context: RuleContext): S
 
 function integerFinding({ min, max, unit }: IntegerSpec, value: number): Finding | undefined {
   if (!Number.isInteger(value) || value < min || value > max) {
-    return { problem: `is ${value}, not a whole number from ${min} to ${max}`, fix: `set a whole number of ${unit} from ${min} to ${max}` };
+    return {
+      problem: `is ${value}, not a whole number from ${min} to ${max}`,
+      fix: `set a whole number of ${unit} from ${min} to ${max}`,
+    };
   }
   return undefined;
 }
@@ -188,17 +197,27 @@ function integerFinding({ min, max, unit }: IntegerSpec, value: number): Finding
 function typeFinding(spec: SettingSpec, value: unknown): Finding | undefined {
   switch (spec.type) {
     case 'string':
-      return typeof value === 'string' ? undefined : { problem: `is ${describe(value)}, not a string`, fix: 'give it as text in quotes' };
+      return typeof value === 'string'
+        ? undefined
+        : { problem: `is ${describe(value)}, not a string`, fix: 'give it as text in quotes' };
     case 'integer':
       return typeof value === 'number'
         ? undefined
-        : { problem: `is ${describe(value)}, not a number`, fix: `set a whole number of ${spec.unit} from ${spec.min} to ${spec.max}` };
+        : {
+            problem: `is ${describe(value)}, not a number`,
+            fix: `set a whole number of ${spec.unit} from ${spec.min} to ${spec.max}`,
+          };
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : { problem: `is ${describe(value)}, not true or false`, fix: 'set true or false, without quotes' };
+      return typeof value === 'boolean'
+        ? undefined
+        : { problem: `is ${describe(value)}, not true or false`, fix: 'set true or false, without quotes' };
     case 'string[]':
       return Array.isArray(value) && value.every((v) => typeof v === 'string' || v === null)
         ? undefined
-        : { problem: `is ${describe(value)}, not a list of strings`, fix: 'give a list of path prefixes, e.g. ["/v1/items"]' };
+        : {
+            problem: `is ${describe(value)}, not a list of strings`,
+            fix: 'give a list of path prefixes, e.g. ["/v1/items"]',
+          };
   }
 }
 
@@ -216,7 +235,12 @@ function describe(value: unknown): string {
 
 function allowedPathFinding(path: string): Finding | undefined {
   const verdict = normalizePath(path);
-  return verdict.ok ? undefined : { problem: `"${path}" is not a usable path prefix (${verdict.reason})`, fix: 'use a plain path such as /v1/items' };
+  return verdict.ok
+    ? undefined
+    : {
+        problem: `"${path}" is not a usable path prefix (${verdict.reason})`,
+        fix: 'use a plain path such as /v1/items',
+      };
 }
 
 function healthPathFinding(value: string): Finding | undefined {
@@ -224,5 +248,8 @@ function healthPathFinding(value: string): Finding | undefined {
   const verdict = path === '' ? { ok: false as const, reason: 'it is empty' } : normalizePath(path);
   return verdict.ok
     ? undefined
-    : { problem: `"${path}" is not a usable path (${verdict.reason})`, fix: 'use a plain path such as /profile that answers GET when the key is valid' };
+    : {
+        problem: `"${path}" is not a usable path (${verdict.reason})`,
+        fix: 'use a plain path such as /profile that answers GET when the key is valid',
+      };
 }

@@ -66,15 +66,23 @@ beforeAll(async () => {
   await writeFile(keyFile, GOOD_KEY, { mode: 0o600 });
   apiDouble = await startDouble(apiBin, ['--key-file', keyFile, '--ca-out', path.join(work, 'ca.pem')]);
   grafana = await startDouble(grafanaBin, [
-    '--plugin-dir', dist,
-    '--admin', `admin:${ADMIN_PASSWORD}`,
-    '--user', `viewer:${VIEWER_PASSWORD}:Viewer`,
-    '--static', `/harness/=${harnessDir}`,
-    '--static', `/public/plugins/${PLUGIN_ID}/=${dist}`,
-    '--static', `/public/build/img/icons/=${path.join(pluginRoot, 'node_modules/@grafana/ui/dist/public/img/icons')}`,
-    '--plugin-log', path.join(work, 'plugin.log'),
+    '--plugin-dir',
+    dist,
+    '--admin',
+    `admin:${ADMIN_PASSWORD}`,
+    '--user',
+    `viewer:${VIEWER_PASSWORD}:Viewer`,
+    '--static',
+    `/harness/=${harnessDir}`,
+    '--static',
+    `/public/plugins/${PLUGIN_ID}/=${dist}`,
+    '--static',
+    `/public/build/img/icons/=${path.join(pluginRoot, 'node_modules/@grafana/ui/dist/public/img/icons')}`,
+    '--plugin-log',
+    path.join(work, 'plugin.log'),
     // The API double listens on loopback: the operator's allowed_networks lets the plugin call it.
-    '--plugin-setting', 'allowed_networks=127.0.0.0/8,::1',
+    '--plugin-setting',
+    'allowed_networks=127.0.0.0/8,::1',
   ]);
 
   context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
@@ -128,7 +136,13 @@ async function signIn(user: string, password: string) {
   await page.goto('/harness/index.html');
   const status = await page.evaluate(
     async ([u, p]) =>
-      (await fetch('/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: u, password: p }) })).status,
+      (
+        await fetch('/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ user: u, password: p }),
+        })
+      ).status,
     [user, password]
   );
   expect(status).toBe(200);
@@ -146,7 +160,9 @@ async function pageArtifacts(label: string): Promise<Artifact[]> {
   const seen = await page.evaluate(() => ({
     html: document.documentElement.outerHTML,
     text: document.body.innerText,
-    values: Array.from(document.querySelectorAll('input, textarea')).map((e) => (e as HTMLInputElement).value).join('\n'),
+    values: Array.from(document.querySelectorAll('input, textarea'))
+      .map((e) => (e as HTMLInputElement).value)
+      .join('\n'),
     localStorage: JSON.stringify({ ...localStorage }),
     sessionStorage: JSON.stringify({ ...sessionStorage }),
   }));
@@ -259,8 +275,16 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     await page.locator('#apibridge-apiUrl').fill('http://127.1:8443');
     await page.locator('#apibridge-timeoutSeconds').fill('0');
     await page.getByTestId('apibridge-config-save').click();
-    await page.getByText(/^apiUrl: "http:\/\/127\.1:8443" uses plain http to a host that is not a loopback address\. Fix: use https:\/\//).waitFor();
-    await page.getByText('timeoutSeconds: is 0, not a whole number from 1 to 300. Fix: set a whole number of seconds from 1 to 300').waitFor();
+    await page
+      .getByText(
+        /^apiUrl: "http:\/\/127\.1:8443" uses plain http to a host that is not a loopback address\. Fix: use https:\/\//
+      )
+      .waitFor();
+    await page
+      .getByText(
+        'timeoutSeconds: is 0, not a whole number from 1 to 300. Fix: set a whole number of seconds from 1 to 300'
+      )
+      .waitFor();
     expect(await accessibilityViolations()).toEqual([]);
     page.off('request', onRequest);
     expect(posts).toEqual([]);

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../..');
-export const testkitDir = path.join(repoRoot, 'testkit');
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const testkitDir = path.join(repoRoot, 'testkit');
 
 /** go build of a testkit command into outDir; returns the binary's path. */
 export async function buildTestkitCommand(name: string, outDir: string): Promise<string> {

@@ -26,7 +26,12 @@ interface Compose {
 }
 interface Provisioning {
   apiVersion: number;
-  apps: Array<{ type: string; org_id: number; jsonData: Record<string, unknown>; secureJsonData: Record<string, string> }>;
+  apps: Array<{
+    type: string;
+    org_id: number;
+    jsonData: Record<string, unknown>;
+    secureJsonData: Record<string, string>;
+  }>;
 }
 
 let compose: Compose;

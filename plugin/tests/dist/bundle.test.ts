@@ -80,7 +80,9 @@ describe('dist/ from the create-plugin webpack build', () => {
   it('ships every file the catalog README and plugin.json point at', async () => {
     const pluginJson = JSON.parse(await readFile(path.join(dist, 'plugin.json'), 'utf8'));
     const readme = await readFile(path.join(dist, 'README.md'), 'utf8');
-    const linked = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((l) => !/^https?:/.test(l));
+    const linked = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)]
+      .map((m) => m[1])
+      .filter((l) => !/^https?:/.test(l));
     const files = [
       pluginJson.info.logos.small,
       pluginJson.info.logos.large,

@@ -22,4 +22,5 @@ export const GRAFANA_SHARED = [
 export const AMD_MODULE_META = 'module';
 
 // Packages that must never be inside dist/: each is provided by Grafana.
-export const MUST_NOT_BUNDLE = /node_modules\/(react|react-dom|scheduler|@grafana\/[^/]+|rxjs|@emotion\/[^/]+|lodash)\//;
+export const MUST_NOT_BUNDLE =
+  /node_modules\/(react|react-dom|scheduler|@grafana\/[^/]+|rxjs|@emotion\/[^/]+|lodash)\//;

@@ -22,7 +22,9 @@ test('an http:// URL is refused next to the field and nothing is saved', async (
   });
   await page.locator('#apibridge-apiUrl').fill('http://api.example.com');
   await page.getByTestId('apibridge-config-save').click();
-  await expect(page.getByText(/^apiUrl: .* uses plain http to a host that is not a loopback address\. Fix: use https:\/\//)).toBeVisible();
+  await expect(
+    page.getByText(/^apiUrl: .* uses plain http to a host that is not a loopback address\. Fix: use https:\/\//)
+  ).toBeVisible();
   expect(posted).toBe(false);
 });
 

@@ -6,7 +6,7 @@ import type { Case } from './validators';
 
 const URL_OK = 'https://api.example.test';
 
-export const url = (apiUrl: string, allowInsecureLoopback = false): Case => ({
+const url = (apiUrl: string, allowInsecureLoopback = false): Case => ({
   jsonData: { apiUrl, allowInsecureLoopback },
   apiKey: 'k',
 });
@@ -279,7 +279,25 @@ const HOSTS = [
   '',
 ];
 const PORTS = ['', ':443', ':', ':0', ':65536', ':8x', '::443'];
-const PATHS = ['', '/', '/v1/', '/v1;x', '/v1/%2e', '/%7e', '/~', '/a%2Fb', '/a b', '/a"b', '/a|b', '/%C3%A9', '/\u00e9', '/a/..', '/a//b', '/a?x', '/a#x'];
+const PATHS = [
+  '',
+  '/',
+  '/v1/',
+  '/v1;x',
+  '/v1/%2e',
+  '/%7e',
+  '/~',
+  '/a%2Fb',
+  '/a b',
+  '/a"b',
+  '/a|b',
+  '/%C3%A9',
+  '/\u00e9',
+  '/a/..',
+  '/a//b',
+  '/a?x',
+  '/a#x',
+];
 
 export function generatedUrls(): Case[] {
   const out: Case[] = [];
@@ -299,7 +317,50 @@ export function generatedUrls(): Case[] {
 }
 
 // A generated cross of path segments and escapes for allowedPaths and healthPath.
-const SEGMENTS = ['a', '.', '..', '...', '.a', 'a.', '%2e', '%2E%2e', '.%2e', '%2f', '%5c', '%25', '%3b', ';', '..;', '%3a', ':', '%41', '%c3%a9', '\u00e9', 'e\u0301', '.\u0301', '\uff0e', '\u2024', '\u00bd', '\u2082', '%c0%ae', '%e2%80%ae', ' ', '. .', '~', '%7e', '@', '$', "'", '%20', 'a b', '?', '#', '%3f', '%23', ''];
+const SEGMENTS = [
+  'a',
+  '.',
+  '..',
+  '...',
+  '.a',
+  'a.',
+  '%2e',
+  '%2E%2e',
+  '.%2e',
+  '%2f',
+  '%5c',
+  '%25',
+  '%3b',
+  ';',
+  '..;',
+  '%3a',
+  ':',
+  '%41',
+  '%c3%a9',
+  '\u00e9',
+  'e\u0301',
+  '.\u0301',
+  '\uff0e',
+  '\u2024',
+  '\u00bd',
+  '\u2082',
+  '%c0%ae',
+  '%e2%80%ae',
+  ' ',
+  '. .',
+  '~',
+  '%7e',
+  '@',
+  '$',
+  "'",
+  '%20',
+  'a b',
+  '?',
+  '#',
+  '%3f',
+  '%23',
+  '',
+];
 
 export function generatedPaths(): Case[] {
   const out: Case[] = [];

@@ -42,9 +42,12 @@ export async function buildGoValidator(dir: string): Promise<string> {
   try {
     await run('go', ['build', '-o', bin, './tests/settings-parity'], { cwd: pluginRoot, env: process.env });
   } catch (err) {
-    throw new Error(`could not build the backend's settings check (needs Go, see scripts/env.sh): ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new Error(
+      `could not build the backend's settings check (needs Go, see scripts/env.sh): ${(err as Error).message}`,
+      {
+        cause: err,
+      }
+    );
   }
   return bin;
 }
@@ -91,7 +94,10 @@ export function pageAddressVerdict({ jsonData }: Case): Verdict {
 }
 
 interface InfraModule {
-  checkPluginJsonData(jsonData: unknown, checks: { add: (field: string, problem: string, fix: string) => void; path: (p: string) => string }): void;
+  checkPluginJsonData(
+    jsonData: unknown,
+    checks: { add: (field: string, problem: string, fix: string) => void; path: (p: string) => string }
+  ): void;
 }
 
 /**

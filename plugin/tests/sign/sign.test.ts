@@ -75,7 +75,9 @@ describe('npm run sign, failure paths', () => {
   });
 
   it('refuses a dist/ without every backend binary: the signature would not cover them', async () => {
-    const { code, output } = await sign({ GRAFANA_ACCESS_POLICY_TOKEN: TOKEN_CANARY }, [`--distDir=${frontendOnlyDist}`]);
+    const { code, output } = await sign({ GRAFANA_ACCESS_POLICY_TOKEN: TOKEN_CANARY }, [
+      `--distDir=${frontendOnlyDist}`,
+    ]);
     expect(code).toBe(1);
     expect(output).toMatch(/lacks the backend for gpx_apibridge_linux_amd64, .*gpx_apibridge_windows_amd64\.exe/);
     expect(output).not.toContain(TOKEN_CANARY);

@@ -101,15 +101,27 @@ describe('AppConfig: the API key', () => {
 
 describe('AppConfig: validation next to each field', () => {
   it.each([
-    ['API URL', 'http://api.example.test', /^apiUrl: .* uses plain http to a host that is not a loopback address\. Fix: use https:\/\//],
+    [
+      'API URL',
+      'http://api.example.test',
+      /^apiUrl: .* uses plain http to a host that is not a loopback address\. Fix: use https:\/\//,
+    ],
     ['API URL', 'https://me:secret@api.example.test', /^apiUrl: must not contain a user name or password\. Fix: /],
     ['API URL', 'https://api.example.test/?x=1', /^apiUrl: .* has a query string\. Fix: /],
     ['API URL', 'https://api.example.test/#x', /^apiUrl: .* has a #fragment\. Fix: /],
     ['Auth header', 'Bad Header', /^authHeader: "Bad Header" is not a valid HTTP header name\. Fix: /],
     ['Auth scheme', 'two words', /^authScheme: "two words" is not a single word such as Bearer or Token\. Fix: /],
     ['CA certificate', 'hello', /^caCertificate: contains no PEM certificate\. Fix: /],
-    ['Timeout (seconds)', '0', /^timeoutSeconds: is 0, not a whole number from 1 to 300\. Fix: set a whole number of seconds/],
-    ['Maximum response size (bytes)', '-5', /^maxResponseBytes: is -5, not a whole number from 1 to 1073741824\. Fix: /],
+    [
+      'Timeout (seconds)',
+      '0',
+      /^timeoutSeconds: is 0, not a whole number from 1 to 300\. Fix: set a whole number of seconds/,
+    ],
+    [
+      'Maximum response size (bytes)',
+      '-5',
+      /^maxResponseBytes: is -5, not a whole number from 1 to 1073741824\. Fix: /,
+    ],
     ['Allowed proxy paths', '/a/../b', /^allowedPaths\[0\]: "\/a\/\.\.\/b" is not a usable path prefix .*\. Fix: /],
     ['Health check path', '/me/%2e%2e', /^healthPath: "\/me\/%2e%2e" is not a usable path .*\. Fix: /],
   ])('%s = %j shows its reason and blocks Save', async (label, value, message) => {
@@ -129,7 +141,9 @@ describe('AppConfig: validation next to each field', () => {
   it('accepts loopback http only with "Allow loopback addresses" on', async () => {
     const { user } = renderConfig({ apiUrl: 'http://127.0.0.1:8443' });
     await user.click(save());
-    expect(await screen.findByText(/uses plain http\. Fix: use https:\/\/, or turn on allowInsecureLoopback/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/uses plain http\. Fix: use https:\/\/, or turn on allowInsecureLoopback/)
+    ).toBeInTheDocument();
     await user.click(screen.getByLabelText(/^Allow loopback addresses/));
     await user.click(save());
     await screen.findByTestId(testIds.health);
@@ -156,14 +170,18 @@ describe('AppConfig: validation next to each field', () => {
     await user.type(apiUrl, 'https://127.0.0.1:8443');
     await user.tab();
     const advice = await screen.findByTestId(testIds.apiUrlAdvice);
-    expect(advice).toHaveTextContent(/apiUrl: the plugin does not call 127\.0\.0\.1 unless the Grafana server's operator allows it/);
+    expect(advice).toHaveTextContent(
+      /apiUrl: the plugin does not call 127\.0\.0\.1 unless the Grafana server's operator allows it/
+    );
     expect(advice).toHaveTextContent(/or turn on allowInsecureLoopback for an API on this machine/);
     await user.click(screen.getByLabelText(/^Allow loopback addresses/));
     expect(screen.queryByTestId(testIds.apiUrlAdvice)).toBeNull();
     await user.click(screen.getByLabelText(/^Allow loopback addresses/));
     await user.click(save());
     await screen.findByTestId(testIds.health);
-    expect(postedBodies()).toEqual([expect.objectContaining({ jsonData: expect.objectContaining({ apiUrl: 'https://127.0.0.1:8443' }) })]);
+    expect(postedBodies()).toEqual([
+      expect.objectContaining({ jsonData: expect.objectContaining({ apiUrl: 'https://127.0.0.1:8443' }) }),
+    ]);
   });
 });
 
@@ -189,18 +207,17 @@ describe('AppConfig: saving', () => {
     expect(verdict).toHaveTextContent('Health check: authenticated');
   });
 
-  it.each([
-    ['key refused (401)'],
-    ['cannot reach api.example.test: connection refused'],
-    ['not configured: apiUrl'],
-  ])('shows a failed health check: %s', async (message) => {
-    backend.on('GET', HEALTH_API, { status: 400, data: { status: 'ERROR', message } });
-    const { user } = renderConfig();
-    await user.click(save());
-    const verdict = await screen.findByTestId(testIds.health);
-    expect(verdict).toHaveTextContent('Settings saved, but the health check failed');
-    expect(verdict).toHaveTextContent(`Health check: ${message}`);
-  });
+  it.each([['key refused (401)'], ['cannot reach api.example.test: connection refused'], ['not configured: apiUrl']])(
+    'shows a failed health check: %s',
+    async (message) => {
+      backend.on('GET', HEALTH_API, { status: 400, data: { status: 'ERROR', message } });
+      const { user } = renderConfig();
+      await user.click(save());
+      const verdict = await screen.findByTestId(testIds.health);
+      expect(verdict).toHaveTextContent('Settings saved, but the health check failed');
+      expect(verdict).toHaveTextContent(`Health check: ${message}`);
+    }
+  );
 
   it('shows an error from the settings API and does not run the health check', async () => {
     backend.on('POST', SETTINGS_API, { status: 403, data: { message: 'Permission denied: plugins:write' } });

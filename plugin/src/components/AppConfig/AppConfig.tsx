@@ -108,10 +108,22 @@ export default function AppConfig({ plugin }: AppConfigProps) {
           />
         </Field>
         <Stack gap={2}>
-          <Field {...settings.fieldProps('authHeader', 'Auth header', `Header that carries the key (default ${authHeader.default}).`)}>
+          <Field
+            {...settings.fieldProps(
+              'authHeader',
+              'Auth header',
+              `Header that carries the key (default ${authHeader.default}).`
+            )}
+          >
             <Input {...settings.text('authHeader')} placeholder={authHeader.default} width={30} />
           </Field>
-          <Field {...settings.fieldProps('authScheme', 'Auth scheme', 'Word before the key, e.g. Bearer. Empty sends the raw key.')}>
+          <Field
+            {...settings.fieldProps(
+              'authScheme',
+              'Auth scheme',
+              'Word before the key, e.g. Bearer. Empty sends the raw key.'
+            )}
+          >
             <Input {...settings.text('authScheme')} width={30} />
           </Field>
         </Stack>
@@ -168,7 +180,12 @@ export default function AppConfig({ plugin }: AppConfigProps) {
       </Button>
 
       {save.phase === 'failed' && (
-        <Alert title="Settings were not saved" severity="error" data-testid={testIds.saveError} className={styles.alert}>
+        <Alert
+          title="Settings were not saved"
+          severity="error"
+          data-testid={testIds.saveError}
+          className={styles.alert}
+        >
           {save.error.message} (HTTP {save.error.status})
         </Alert>
       )}

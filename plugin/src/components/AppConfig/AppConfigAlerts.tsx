@@ -14,16 +14,16 @@ export function NotEnabledAlert({ hasStoredSettings }: { hasStoredSettings: bool
   if (hasStoredSettings) {
     return (
       <Alert title="API Bridge is disabled in this organization" severity="info" data-testid={testIds.disabled}>
-        Its settings are kept. Save settings enables it again; until then Grafana answers its page, routes and
-        health check with 404 &quot;Plugin is not enabled&quot;.
+        Its settings are kept. Save settings enables it again; until then Grafana answers its page, routes and health
+        check with 404 &quot;Plugin is not enabled&quot;.
       </Alert>
     );
   }
   return (
     <Alert title="API Bridge is not set up in this organization yet" severity="info" data-testid={testIds.notSetUp}>
-      Enter the API URL and the API key, then Save settings: saving stores them (the key encrypted by Grafana),
-      enables the app and checks the key. Until then Grafana answers the app&apos;s page, routes and health check
-      with 404 &quot;Plugin setting not found&quot;, and Viewers see a note to ask an administrator.
+      Enter the API URL and the API key, then Save settings: saving stores them (the key encrypted by Grafana), enables
+      the app and checks the key. Until then Grafana answers the app&apos;s page, routes and health check with 404
+      &quot;Plugin setting not found&quot;, and Viewers see a note to ask an administrator.
     </Alert>
   );
 }

@@ -156,7 +156,11 @@ describe('ProfilePage', () => {
   it("explains Grafana's plugin failure answer instead of showing it bare", async () => {
     backend.on('GET', STATUS, {
       status: 500,
-      data: { message: 'An error occurred within the plugin', messageId: 'plugin.requestFailureError', statusCode: 500 },
+      data: {
+        message: 'An error occurred within the plugin',
+        messageId: 'plugin.requestFailureError',
+        statusCode: 500,
+      },
     });
     render(<ProfilePage />);
     const alert = await screen.findByTestId(testIds.error);

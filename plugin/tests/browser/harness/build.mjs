@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const harnessSrc = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(harnessSrc, '../../..');
 // Under node_modules/.cache so the build output is never committed.
-export const harnessOut = path.join(root, 'node_modules/.cache/apibridge-harness');
+const harnessOut = path.join(root, 'node_modules/.cache/apibridge-harness');
 
 export async function buildHarness() {
   await rm(harnessOut, { recursive: true, force: true });

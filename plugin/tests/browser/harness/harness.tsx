@@ -90,7 +90,12 @@ async function main() {
   }
   setBackendSrv(asBackendSrv(new HttpBackendSrv()));
   const user = await get<{ login: string; orgRole: string; isGrafanaAdmin: boolean }>('api/user');
-  config.bootData.user = { ...config.bootData.user, login: user.login, orgRole: user.orgRole as grafanaData.OrgRole, isGrafanaAdmin: user.isGrafanaAdmin };
+  config.bootData.user = {
+    ...config.bootData.user,
+    login: user.login,
+    orgRole: user.orgRole as grafanaData.OrgRole,
+    isGrafanaAdmin: user.isGrafanaAdmin,
+  };
 
   const { plugin } = await loadPluginModule();
   const settings = await get<StoredSettings>(`api/plugins/${PLUGIN_ID}/settings`);
@@ -115,7 +120,9 @@ async function main() {
     page = <ConfigPage plugin={plugin} query={{}} />;
   } else {
     const Root = plugin.root!;
-    page = <Root meta={meta} query={{}} path={`/a/${PLUGIN_ID}`} basename={`/a/${PLUGIN_ID}`} onNavChanged={() => {}} />;
+    page = (
+      <Root meta={meta} query={{}} path={`/a/${PLUGIN_ID}`} basename={`/a/${PLUGIN_ID}`} onNavChanged={() => {}} />
+    );
   }
   root.render(
     <grafanaUI.ThemeContext.Provider value={config.theme2}>

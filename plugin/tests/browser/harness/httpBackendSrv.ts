@@ -20,7 +20,13 @@ export class HttpBackendSrv {
         body = JSON.stringify(options.data);
       }
       window
-        .fetch(url, { method: options.method ?? 'GET', headers, body, credentials: 'same-origin', signal: controller.signal })
+        .fetch(url, {
+          method: options.method ?? 'GET',
+          headers,
+          body,
+          credentials: 'same-origin',
+          signal: controller.signal,
+        })
         .then(async (res) => {
           const text = await res.text();
           let data: unknown = text;
