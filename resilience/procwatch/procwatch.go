@@ -30,6 +30,7 @@ type Sample struct {
 	PeakRSS int64         // peak resident set size, bytes (VmHWM)
 	Threads int
 	FDs     int
+	Sockets int // the open files that are sockets (pooled connections among them)
 }
 
 // Read samples pid. It fails when the process is gone.
@@ -48,6 +49,11 @@ func Read(pid int) (Sample, error) {
 		return s, fmt.Errorf("procwatch: open files of pid %d: %w", pid, err)
 	}
 	s.FDs = len(fds)
+	for _, fd := range fds {
+		if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && strings.HasPrefix(target, "socket:") {
+			s.Sockets++
+		}
+	}
 	return s, nil
 }
 

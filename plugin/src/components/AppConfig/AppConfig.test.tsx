@@ -8,6 +8,7 @@ import { AppJsonData } from '../../settings';
 import { BackendSrvDouble, CannedResponse } from '../../test/backendSrvDouble';
 import { appPluginWith } from '../../test/pluginMeta';
 import AppConfig, { testIds } from './AppConfig';
+import { SAVE_SPACING_MS } from './useSaveSpacing';
 
 // A unique value per run, so a match can only come from this test's typing.
 const CANARY = `canary-key-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -197,6 +198,20 @@ describe('AppConfig: saving', () => {
     pending.next({ status: 200, data: {} });
     await screen.findByTestId(testIds.health);
     expect(save()).toBeEnabled();
+  });
+
+  it("waits a second after Grafana's answer before saving again, so the next save gets a new Updated", async () => {
+    const postedAt: number[] = [];
+    backend.on('POST', SETTINGS_API, () => {
+      postedAt.push(Date.now());
+      return { status: 200, data: { message: 'Plugin settings updated' } };
+    });
+    const { user } = renderConfig();
+    await user.click(save());
+    await screen.findByTestId(testIds.health);
+    await user.click(save());
+    await waitFor(() => expect(postedAt).toHaveLength(2), { timeout: 3000 });
+    expect(postedAt[1] - postedAt[0]).toBeGreaterThanOrEqual(SAVE_SPACING_MS);
   });
 
   it('shows the health verdict after a successful save', async () => {

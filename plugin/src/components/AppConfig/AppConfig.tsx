@@ -18,6 +18,7 @@ import { AppJsonData, jsonDataFromForm } from '../../settings';
 import { ApiUrlAdvice, HealthAlert, NotEnabledAlert } from './AppConfigAlerts';
 import { testIds } from './testIds';
 import { useNewApiKey } from './useNewApiKey';
+import { useSaveSpacing } from './useSaveSpacing';
 import { useSettingsForm } from './useSettingsForm';
 
 export { testIds };
@@ -38,6 +39,7 @@ export default function AppConfig({ plugin }: AppConfigProps) {
   const styles = useStyles2(getStyles);
   const settings = useSettingsForm(meta.jsonData);
   const apiKey = useNewApiKey(Boolean(meta.secureJsonFields?.apiKey));
+  const spacing = useSaveSpacing();
   const [save, setSave] = useState<SaveState>({ phase: 'idle' });
   // Grafana gives an app with no settings row (never saved in this org) the
   // same meta as a disabled one, minus the stored values.
@@ -62,7 +64,9 @@ export default function AppConfig({ plugin }: AppConfigProps) {
     }
     setSave({ phase: 'saving' });
     try {
+      await spacing.ready();
       await saveSettings(body);
+      spacing.answered();
     } catch (err) {
       setSave({ phase: 'failed', error: toApiError(err) });
       return;
