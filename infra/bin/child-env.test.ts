@@ -22,6 +22,7 @@ describe('childEnv', () => {
     CDKTF_LOG_LEVEL: 'debug',
     KIT_CONFIG: 'deployment.json',
     KIT_SECRET_VERSION: '3',
+    KIT_GRAFANA_ADMIN_PASSWORD_FILE: '/etc/apibridge/grafana-admin-password',
     KIT_PG_CONN_STR: 'postgres://u:p@db/state',
     GRAFANA_RETRY_TIMEOUT: '30s',
     GRAFANA_AUTH: 'admin:pw',
@@ -62,6 +63,8 @@ describe('childEnv', () => {
       CDKTF_LOG_LEVEL: 'debug',
       KIT_CONFIG: 'deployment.json',
       KIT_SECRET_VERSION: '3',
+      // a path to the file, which synth checks exists; the password stays in the file
+      KIT_GRAFANA_ADMIN_PASSWORD_FILE: '/etc/apibridge/grafana-admin-password',
       GRAFANA_RETRY_TIMEOUT: '30s',
       CHECKPOINT_DISABLE: '1',
     });

@@ -65,6 +65,9 @@ const PASS = new Set([
 const PASS_PREFIXES = ['LC_', 'TF_', 'CDKTF_', 'KIT_', 'GRAFANA_'];
 
 /** Never passed, whatever prefix they match: credentials by their look. GRAFANA_AUTH and PG_CONN_STR are set by the kit when needed. */
+// A KIT_*_FILE override names a file on this machine (Grafana's admin password file, its secret key file): a path the
+// child needs to validate the config, not the secret in the file.
+const KIT_FILE_PATH = /^KIT_[A-Z0-9_]*_FILE$/;
 const NEVER = /(TOKEN|PASSWORD|PASSWD|SECRET_ID|ROLE_ID|CONN_STR|PRIVATE|CREDENTIAL|_JWT)|^GRAFANA_AUTH$|^PG_CONN_STR$/;
 /** Terraform's own inputs: its registry credentials (to install providers) and the TF_VAR_* the caller gave it. */
 const TERRAFORM_OWN = /^TF_(TOKEN|VAR)_/;
@@ -91,7 +94,7 @@ export function childEnv(parent: Env, cfg: DeploymentConfig): Record<string, str
   for (const [k, v] of Object.entries(parent)) {
     if (v === undefined || named.has(k)) continue;
     const allowed = PASS.has(k) || prefixes.some((p) => k.startsWith(p));
-    if (allowed && (TERRAFORM_OWN.test(k) || !NEVER.test(k))) out[k] = v;
+    if (allowed && (TERRAFORM_OWN.test(k) || KIT_FILE_PATH.test(k) || !NEVER.test(k))) out[k] = v;
   }
   out.CHECKPOINT_DISABLE = '1';
   return out;

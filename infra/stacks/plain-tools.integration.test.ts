@@ -102,7 +102,10 @@ describe(
 
       const destroy = await sh('cdktn destroy', 'npx', ['cdktn', 'destroy', STACK, '--auto-approve']);
       expect(destroy.code, outputs['cdktn destroy']).toBe(0);
-      expect(await settings()).toMatchObject({ enabled: false });
+      // Destroy clears what the resource wrote and leaves the app on (the provider's disable_on_destroy is false).
+      const after = (await settings()) as { enabled: boolean; secureJsonFields?: Record<string, boolean> };
+      expect(after.enabled).toBe(true);
+      expect(after.secureJsonFields?.apiKey ?? false).toBe(false);
       const seen = watch.stop();
 
       // cdktn found a lock whose constraints match: no `terraform providers lock` (which asks the registry), no -upgrade.
