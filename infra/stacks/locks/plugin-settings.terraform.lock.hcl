@@ -5,10 +5,10 @@ provider "registry.terraform.io/platformkit/grafanaapp" {
   version     = "0.1.0"
   constraints = "0.1.0"
   hashes = [
-    "h1:0gJPxT5ZIkuX7UJeVBaQof6D5Gw6oWjwKmyEE0PmXoY=",
-    "h1:1ihZA7jpipKM6x0395K168cHmBCIuJ1EcctACAZx4JA=",
-    "h1:FZTOJVegt8O/hH5xN8hl5jkiibTLlRyI2nO8fyXWUdU=",
-    "h1:TZRTHKzyupuHesetKBCxtylWe2Wg8lA+gDtgdwvWJjY=",
-    "h1:UGn1dgwSx+HLpcgTq+S/Etk03wwkElwkNwM7nSThAz4=",
+    "h1:9U8PRBNqpDpc147K+1Q8Xto25zlvCVsSzqygz4rhszw=",
+    "h1:JTYcYB3iC6V30u5o2uSDvVt/GQ1qTHGosg1siAANQoE=",
+    "h1:P7NJwdJWnPrBUiTBGNfFqF1veNbIr0kVLlcxXWGyJ3A=",
+    "h1:VNNuvnww94buPwDitisMduu2yT0MHFdyLgd+PnTPz38=",
+    "h1:jbn8uv+PGqtgU1yVvXkv/3YbE67msDHyBkstJJflPNY=",
   ]
 }
