@@ -105,6 +105,11 @@ PY
   mv "$zip.tmp" "$zip"
   rm -rf "$work"
   echo "$source_hash" >"$stamp"
+  # Terraform's plugin cache keys a provider by version only: a new build of
+  # the same version must not meet the old one there at the next init.
+  if [ -n "${TF_PLUGIN_CACHE_DIR:-}" ]; then
+    rm -rf "$TF_PLUGIN_CACHE_DIR/registry.terraform.io/platformkit/grafanaapp/$version/$p"
+  fi
 done
 
 if [ -n "$cli_config" ]; then
