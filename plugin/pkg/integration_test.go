@@ -252,6 +252,15 @@ func TestKeyPathAndRotationThroughGrafana(t *testing.T) {
 	if stored, ok := g.host.StoredSecret(pluginID, "apiKey"); !ok || stored != key2 {
 		t.Errorf("Grafana's store does not hold the rotated key")
 	}
+	// The plugin's log: no line per successful call (the SDK's request
+	// logger is at Warn, main.go), one of ours for the refused key.
+	logs := g.host.PluginLogs()
+	if strings.Contains(logs, "Plugin Request") {
+		t.Errorf("the SDK logged a line per request:\n%s", logs)
+	}
+	if !strings.Contains(logs, `"resource call failed"`) || !strings.Contains(logs, `"code":"upstream_key_refused"`) {
+		t.Errorf("the call refused by the API was not logged:\n%s", logs)
+	}
 	g.assertNoCanary(key1, key2)
 }
 

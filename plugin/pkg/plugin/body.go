@@ -38,16 +38,16 @@ func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backe
 		err = ctx.Err() // an end seen after the deadline is not trusted (see callContext)
 	}
 	if err != nil {
-		return a.errorHandler(ctx, sender, bodyError(err, s.APIURL.Host, s))
+		return a.errorHandler(sender, bodyError(err, s.APIURL.Host, s))
 	}
 	if size <= bound {
 		return sendChunks(sender, plan, redactor.chunks(head))
 	}
 	if bound == limit {
-		return a.errorHandler(ctx, sender, &errResponseTooLarge{limit: limit})
+		return a.errorHandler(sender, &errResponseTooLarge{limit: limit})
 	}
 	if !plan.streamable {
-		return a.errorHandler(ctx, sender, newAPIError(http.StatusBadGateway, codeTooLarge,
+		return a.errorHandler(sender, newAPIError(http.StatusBadGateway, codeTooLarge,
 			"the API's answer is over %d bytes and not JSON; only a JSON answer is passed on in pieces, because a broken one can always be told from a whole one. Ask for less data, or lower maxResponseBytes to %d so that such answers are refused plainly", bound, bound))
 	}
 	return a.stream(ctx, plan, head, size, redactor, sender)

@@ -225,6 +225,9 @@ func notConfigured(err error) *apiError {
 
 // sendError writes e as the whole resource response.
 func sendError(sender backend.CallResourceResponseSender, e *apiError) error {
+	if o, ok := sender.(*callOutcome); ok {
+		o.code = e.Code
+	}
 	body, err := json.Marshal(e)
 	if err != nil {
 		return err

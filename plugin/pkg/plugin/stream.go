@@ -34,7 +34,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
 // wholeBodyLimit bounds the body held in memory per call before anything is
@@ -75,13 +74,13 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 	defer cancel()
 	resp, err := a.send(ctx, call)
 	if err != nil {
-		return a.errorHandler(ctx, sender, err)
+		return a.errorHandler(sender, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	plan, err := a.checkResponse(call.method, resp)
 	if err != nil {
 		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
-		return a.errorHandler(ctx, sender, err)
+		return a.errorHandler(sender, err)
 	}
 	return a.copyResponse(ctx, plan, sender)
 }
@@ -177,10 +176,8 @@ func (a *App) checkResponse(method string, resp *http.Response) (*responsePlan, 
 
 // errorHandler sends err as the whole response: a JSON error with its
 // status, with any upstream-chosen text in it redacted.
-func (a *App) errorHandler(ctx context.Context, sender backend.CallResourceResponseSender, err error) error {
-	e := a.redacted(upstreamError(err, a.settings.APIURL.Host, a.settings))
-	log.DefaultLogger.FromContext(ctx).Info("upstream call failed", "code", e.Code)
-	return sendError(sender, e)
+func (a *App) errorHandler(sender backend.CallResourceResponseSender, err error) error {
+	return sendError(sender, a.redacted(upstreamError(err, a.settings.APIURL.Host, a.settings)))
 }
 
 // redacted returns a copy of e whose message holds no form of the key.
