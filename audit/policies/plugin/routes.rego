@@ -3,7 +3,7 @@
 # description: |
 #   The plugin's resource routes as the binary enforces them: input.routeTable
 #   is printed by plugin/tests/route-table from plugin.RouteTable(), which is
-#   derived from routes() in plugin/pkg/plugin/routes.go. Grafana lets every
+#   derived from routeTable in plugin/pkg/plugin/routes.go. Grafana lets every
 #   role that can see the app call /api/plugins/<id>/resources/*, so the
 #   plugin's own table is the only access control on them.
 package audit.plugin.routes
@@ -34,7 +34,7 @@ location(i) := {"file": "plugin/pkg/plugin/routes.go", "pointer": ["routeTable",
 # custom:
 #   id: KIT-RT-001
 #   severity: error
-#   help: Fix the route in routes() in plugin/pkg/plugin/routes.go.
+#   help: Fix the route in newRouteTable() in plugin/pkg/plugin/routes.go.
 deny contains v if {
 	some p in shape_problems
 	v := object.union(p, {"rule": rego.metadata.rule().custom.id})

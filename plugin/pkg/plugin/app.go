@@ -110,7 +110,7 @@ func (a *App) Dispose() {
 func (a *App) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
 	start := time.Now()
 	out := &callOutcome{CallResourceResponseSender: sender}
-	r, rest, apiErr := resolve(ctx, a.routes(), req.Method, req.Path)
+	r, rest, apiErr := resolve(ctx, routeTable, req.Method, req.Path)
 	defer func() { logFailedCall(ctx, req, r.name, out, start) }()
 	if apiErr == nil && len(req.Body) > maxRequestBodyBytes {
 		// Grafana and the SDK's gRPC server cap a request too (the SDK at
@@ -125,5 +125,5 @@ func (a *App) CallResource(ctx context.Context, req *backend.CallResourceRequest
 	if req.Method == http.MethodOptions {
 		return sendOptions(out, r)
 	}
-	return r.handle(ctx, req, rest, out)
+	return r.handle(a, ctx, req, rest, out)
 }

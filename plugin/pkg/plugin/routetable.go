@@ -6,7 +6,7 @@ import "sort"
 // (or the audit, audit/policies/routes/) reads it: the path the route
 // matches, every method it serves and the minimum Grafana role per method.
 //
-// RouteTable derives it from routes(), the very table CallResource resolves
+// RouteTable derives it from routeTable, the very table CallResource resolves
 // every request against (resolve in routes.go), so the description cannot
 // drift from what the binary enforces: a route added there shows up here.
 type RouteRule struct {
@@ -36,7 +36,7 @@ type MethodRule struct {
 // resolve tries them. It needs no settings: the table is the same for every
 // instance.
 func RouteTable() []RouteRule {
-	return describeRoutes((&App{}).routes())
+	return describeRoutes(routeTable)
 }
 
 func describeRoutes(table []route) []RouteRule {
