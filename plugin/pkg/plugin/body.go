@@ -19,8 +19,8 @@ import (
 // stream with an error so Grafana cannot end the response as if whole.
 func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backend.CallResourceResponseSender) error {
 	s := a.settings
-	redactor := newKeyRedactor(a.keyForms)
-	headerHits := redactHeaders(plan.headers, a.keyForms)
+	redactor := newKeyRedactor(a.forms)
+	headerHits := redactHeaders(plan.headers, a.forms)
 	defer func() {
 		if headerHits+redactor.hits > 0 {
 			log.DefaultLogger.FromContext(ctx).Warn("the API echoed the API key in its response; replaced it with "+redactedMarker,

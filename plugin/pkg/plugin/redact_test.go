@@ -21,7 +21,7 @@ func TestKeyRedactorAcrossEveryBoundary(t *testing.T) {
 	want := []byte("a" + redactedMarker + "b" + redactedMarker + redactedMarker + "c" + redactedMarker + "d" + key[:len(key)-1])
 
 	run := func(pieces [][]byte) ([]byte, int) {
-		r := newKeyRedactor(keyForms(key))
+		r := newKeyRedactor(newKeyForms(key))
 		var out []byte
 		for _, p := range pieces {
 			out = append(out, r.next(p)...)
@@ -69,7 +69,7 @@ func TestKeyFormsCoverCommonEncodings(t *testing.T) {
 			encodings[fmt.Sprintf("inside %s base64, offset %d", alphabet, prefix)] = blob
 		}
 	}
-	forms := keyForms(key)
+	forms := newKeyForms(key)
 	for name, text := range encodings {
 		got, hits := redactString("before "+text+" after", forms)
 		if hits == 0 {
@@ -137,13 +137,49 @@ func TestKeyRedactorChunks(t *testing.T) {
 	key := newCanary(t)
 	body := []byte("head " + key + " middle " + hex.EncodeToString([]byte(key)) + " tail")
 	for cut := 1; cut < len(body); cut++ {
-		pieces := newKeyRedactor(keyForms(key)).chunks([][]byte{body[:cut:cut], body[cut:]})
+		pieces := newKeyRedactor(newKeyForms(key)).chunks([][]byte{body[:cut:cut], body[cut:]})
 		if got := string(bytes.Join(pieces, nil)); got != "head "+redactedMarker+" middle "+redactedMarker+" tail" {
 			t.Fatalf("cut at %d: %q", cut, got)
 		}
 	}
 	clean := [][]byte{[]byte("no key "), []byte("in here")}
-	if got := newKeyRedactor(keyForms(key)).chunks(clean); len(got) != 2 || &got[0][0] != &clean[0][0] || &got[1][0] != &clean[1][0] {
+	if got := newKeyRedactor(newKeyForms(key)).chunks(clean); len(got) != 2 || &got[0][0] != &clean[0][0] || &got[1][0] != &clean[1][0] {
 		t.Errorf("a clean body was copied")
+	}
+}
+
+// The common case - an answer that does not echo the key - costs no
+// allocation: header values, error messages and a body held in pieces are
+// searched with forms built once per instance.
+func TestRedactionAllocatesNothingWithoutAHit(t *testing.T) {
+	key := newCanary(t)
+	forms := newKeyForms(key)
+	if len(forms.bytes) != len(forms.strings) || len(forms.strings) < 10 {
+		t.Fatalf("%d byte forms, %d string forms", len(forms.bytes), len(forms.strings))
+	}
+	for i, s := range forms.strings {
+		if string(forms.bytes[i]) != s || (i > 0 && len(s) > len(forms.strings[i-1])) {
+			t.Fatalf("form %d: the two lists differ or are not longest first", i)
+		}
+	}
+	headers := map[string][]string{
+		"Content-Type":          {"application/json"},
+		"Cache-Control":         {"no-store, max-age=0"},
+		"Etag":                  {`"33a64df551425fcc55e4d42a148795d9f25f89d4"`},
+		"X-Ratelimit-Remaining": {"4999"},
+	}
+	r := newKeyRedactor(forms)
+	pieces := [][]byte{bytes.Repeat([]byte("a"), 300<<10), bytes.Repeat([]byte("b"), 300<<10)}
+	if n := testing.AllocsPerRun(50, func() {
+		_ = redactHeaders(headers, forms)
+		_, _ = redactString("cannot reach api.example.test: connection refused", forms)
+		_ = r.chunks(pieces)
+	}); n != 0 {
+		t.Errorf("%v allocations per answer without the key; want 0", n)
+	}
+	// A hit still replaces, and reports it.
+	headers["Etag"] = []string{`"` + key + `"`}
+	if hits := redactHeaders(headers, forms); hits != 1 || headers["Etag"][0] != `"`+redactedMarker+`"` {
+		t.Errorf("hit: %d, %q", hits, headers["Etag"])
 	}
 }

@@ -183,6 +183,6 @@ func (a *App) errorHandler(sender backend.CallResourceResponseSender, err error)
 // redacted returns a copy of e whose message holds no form of the key.
 func (a *App) redacted(e *apiError) *apiError {
 	out := *e
-	out.Message, _ = redactString(e.Message, a.keyForms)
+	out.Message, _ = redactString(e.Message, a.forms)
 	return &out
 }
