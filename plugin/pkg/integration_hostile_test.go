@@ -239,12 +239,28 @@ func TestCutBodiesThroughGrafana(t *testing.T) {
 	pid := g.host.PluginPID()
 	for shape, want := range map[string]string{
 		"short": "upstream_response_incomplete", "chunk": "upstream_response_incomplete",
-		"trickle": "upstream_timeout", "grow": "upstream_response_too_large",
+		"trickle": "upstream_timeout",
 	} {
 		start := time.Now()
 		res, body, err := g.raw("GET", "proxy/hostile/cut?size=40000&shape="+shape, viewerToken, nil)
 		if err != nil || res.StatusCode < 500 || !json.Valid(body) || errorCode(t, body) != want {
 			t.Errorf("%s within the bound: %d, %d bytes %q (%v) after %v, want a clean %s", shape, res.StatusCode, len(body), tail(body), err, time.Since(start), want)
+		}
+	}
+
+	// Past a JSON answer's first message (256 KiB): JSON streams, so a cut
+	// is a 200 whose body is broken JSON followed by Grafana's error object;
+	// an answer that is not JSON is still held whole, and its cut is clean.
+	// A JSON answer that grows past maxResponseBytes (1 MiB here) without
+	// announcing its length is past its head when it gets there: cut too.
+	for shape, csvCode := range map[string]string{"short": "upstream_response_incomplete", "chunk": "upstream_response_incomplete", "grow": "upstream_response_too_large"} {
+		res, body, err := g.raw("GET", "proxy/hostile/cut?size=600000&shape="+shape, viewerToken, nil)
+		if res.StatusCode != http.StatusOK || (err == nil && json.Valid(body)) || (err == nil && !bytes.Contains(tail(body), []byte("plugin.requestFailureError"))) {
+			t.Errorf("JSON %s past its head: %d, %d bytes ending %q, read error %v; want a visibly broken 200", shape, res.StatusCode, len(body), tail(body), err)
+		}
+		status, body := g.resource("GET", "proxy/hostile/cut?size=600000&type=text/csv&shape="+shape, viewerToken, nil, nil)
+		if status != http.StatusBadGateway || errorCode(t, body) != csvCode {
+			t.Errorf("CSV %s: %d %s, want a clean 502 %s", shape, status, tail(body), csvCode)
 		}
 	}
 

@@ -34,6 +34,7 @@ type App struct {
 	configErr error              // why not, a *ConfigError
 	transport *upstreamTransport // one per instance, reused for every call
 	forms     keyForms           // the key as an echo may show it (redact.go)
+	budget    *bodyBudget        // bytes of answers held before they are sent (budget.go)
 }
 
 // NewApp never fails on bad settings: the instance then answers every
@@ -66,7 +67,7 @@ func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.I
 	logger.Info("app configured", "apiHost", s.APIURL.Host, "basePath", s.APIURL.Path,
 		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths),
 		"operatorAllowedNetworks", len(op.AllowedNetworks))
-	return &App{settings: s, transport: transport, forms: newKeyForms(s.apiKey)}, nil
+	return &App{settings: s, transport: transport, forms: newKeyForms(s.apiKey), budget: newBodyBudget(bodyBudgetBytes)}, nil
 }
 
 // checkLiteralHost refuses, at configuration time, an apiUrl whose host is

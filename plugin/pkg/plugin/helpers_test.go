@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -117,12 +118,18 @@ type callOpts struct {
 	role    string // "" = no user
 	headers map[string][]string
 	body    []byte
-	url     string // raw URL as Grafana forwards it; default: the path
+	url     string        // raw URL as Grafana forwards it; default: the path
+	within  time.Duration // a deadline on the call's context, as Grafana's request may have
 }
 
 func callResource(t testing.TB, app *App, method, path string, o callOpts) (response, error) {
 	t.Helper()
 	ctx := context.Background()
+	if o.within > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.within)
+		defer cancel()
+	}
 	if o.role != "" {
 		ctx = backend.WithUser(ctx, &backend.User{Login: "u-" + o.role, Role: o.role})
 	}

@@ -151,23 +151,7 @@ func (r *keyRedactor) next(p []byte) []byte {
 // returned as they are, without a copy - and, for keys of ordinary length,
 // without allocating at all.
 func (r *keyRedactor) chunks(pieces [][]byte) [][]byte {
-	var stack [512]byte // the window across a boundary: 2*hold bytes
-	clean := true
-	for i, p := range pieces {
-		if start, _ := r.firstMatch(p, 0); start >= 0 {
-			clean = false
-			break
-		}
-		if i+1 < len(pieces) {
-			next := pieces[i+1]
-			window := append(append(stack[:0], p[len(p)-min(r.hold, len(p)):]...), next[:min(r.hold, len(next))]...)
-			if start, _ := r.firstMatch(window, 0); start >= 0 {
-				clean = false
-				break
-			}
-		}
-	}
-	if clean {
+	if r.clean(pieces) {
 		return pieces
 	}
 	out := make([][]byte, 0, len(pieces)+1)
@@ -175,6 +159,80 @@ func (r *keyRedactor) chunks(pieces [][]byte) [][]byte {
 		out = append(out, r.next(p))
 	}
 	return append(out, r.finish())
+}
+
+// prefix takes the first pieces of a body that goes on and returns those
+// safe to send now; the last hold bytes wait (pending) for what follows,
+// which may complete a form. Without a form in them, the pieces go out
+// uncopied. Only for a redactor that has seen nothing yet.
+func (r *keyRedactor) prefix(pieces [][]byte) [][]byte {
+	if !r.clean(pieces) {
+		out := make([][]byte, 0, len(pieces))
+		for _, p := range pieces {
+			out = append(out, r.next(p))
+		}
+		return out
+	}
+	out := append([][]byte(nil), pieces...)
+	var tail []byte
+	for keep := r.hold; keep > 0 && len(out) > 0; {
+		last := out[len(out)-1]
+		k := min(keep, len(last))
+		tail = append(append([]byte(nil), last[len(last)-k:]...), tail...)
+		out[len(out)-1] = last[: len(last)-k : len(last)-k]
+		if k == len(last) {
+			out = out[:len(out)-1]
+		}
+		keep -= k
+	}
+	r.pending = tail
+	return out
+}
+
+// frame returns a new buffer that starts with the held-back bytes and has
+// room for n more: the next read goes behind them, so that nextFrame can
+// pass the whole on without joining two buffers.
+func (r *keyRedactor) frame(n int) []byte {
+	f := make([]byte, len(r.pending), len(r.pending)+n)
+	copy(f, r.pending)
+	return f
+}
+
+// nextFrame is next for a buffer made by frame and filled: it returns the
+// bytes safe to send - the frame itself, without a copy, when no form of
+// the key starts in them - and keeps the last hold bytes back.
+func (r *keyRedactor) nextFrame(f []byte) []byte {
+	end := len(f) - r.hold
+	if start, _ := r.firstMatch(f, 0); start < 0 || start >= end {
+		if end <= 0 {
+			r.pending = append(r.pending[:0], f...)
+			return nil
+		}
+		r.pending = append(r.pending[:0], f[end:]...)
+		return f[:end:end]
+	}
+	out, rest := r.scan(f, end)
+	r.pending = rest
+	return out
+}
+
+// clean reports that no form of the key is in any piece, nor across a
+// boundary between two.
+func (r *keyRedactor) clean(pieces [][]byte) bool {
+	var stack [512]byte // the window across a boundary: 2*hold bytes
+	for i, p := range pieces {
+		if start, _ := r.firstMatch(p, 0); start >= 0 {
+			return false
+		}
+		if i+1 < len(pieces) {
+			next := pieces[i+1]
+			window := append(append(stack[:0], p[len(p)-min(r.hold, len(p)):]...), next[:min(r.hold, len(next))]...)
+			if start, _ := r.firstMatch(window, 0); start >= 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // finish returns what was held back once the body has ended, redacted.

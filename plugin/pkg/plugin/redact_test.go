@@ -183,3 +183,51 @@ func TestRedactionAllocatesNothingWithoutAHit(t *testing.T) {
 		t.Errorf("hit: %d, %q", hits, headers["Etag"])
 	}
 }
+
+// The streaming path - a head held in pieces (prefix), then frames that
+// start with the held-back bytes (frame, nextFrame) - redacts exactly like
+// the rest, however the body is cut, and copies nothing without a hit.
+func TestKeyRedactorStreamingFrames(t *testing.T) {
+	key := newCanary(t)
+	b64 := base64.StdEncoding.EncodeToString([]byte(key))
+	body := []byte("a" + key + "b" + key + key + "c" + b64 + "d" + key[:len(key)-1])
+	want := "a" + redactedMarker + "b" + redactedMarker + redactedMarker + "c" + redactedMarker + "d" + key[:len(key)-1]
+	stream := func(body []byte, headEnd, frameSize int) (string, int) {
+		r := newKeyRedactor(newKeyForms(key))
+		half := headEnd / 2
+		var out []byte
+		for _, p := range r.prefix([][]byte{body[:half:half], body[half:headEnd:headEnd]}) {
+			out = append(out, p...)
+		}
+		for rest := body[headEnd:]; len(rest) > 0; {
+			f := r.frame(frameSize)
+			n := copy(f[len(f):cap(f)], rest)
+			rest = rest[n:]
+			out = append(out, r.nextFrame(f[:len(f)+n])...)
+		}
+		return string(append(out, r.finish()...)), r.hits
+	}
+	for headEnd := 0; headEnd <= len(body); headEnd++ {
+		for _, frameSize := range []int{1, 7, 64, 1 << 10} {
+			if got, hits := stream(body, headEnd, frameSize); got != want || hits != 4 {
+				t.Fatalf("head %d, frames of %d: %q (%d hits), want %q", headEnd, frameSize, got, hits, want)
+			}
+		}
+	}
+
+	// Without the key nothing is copied: what goes out is the pieces read.
+	clean := bytes.Repeat([]byte("0123456789"), 100)
+	r := newKeyRedactor(newKeyForms(key))
+	head := r.prefix([][]byte{clean[:300:300], clean[300:600:600]})
+	if len(head) != 2 || &head[0][0] != &clean[0] || &head[1][0] != &clean[300] || len(head[0])+len(head[1]) != 600-r.hold {
+		t.Fatalf("prefix of a clean head: %d pieces", len(head))
+	}
+	f := r.frame(400)
+	n := copy(f[len(f):cap(f)], clean[600:])
+	if got := r.nextFrame(f[:len(f)+n]); len(got) != 400 || &got[0] != &f[0] {
+		t.Errorf("a clean frame was copied or cut short: %d bytes", len(got))
+	}
+	if got := string(head[0]) + string(head[1]) + string(f[:400]) + string(r.finish()); got != string(clean) {
+		t.Errorf("the clean body changed")
+	}
+}
