@@ -109,7 +109,7 @@ func (r response) errorBody(t testing.TB) apiError {
 	t.Helper()
 	var e apiError
 	if err := json.Unmarshal(r.Body, &e); err != nil {
-		t.Fatalf("body is not a JSON error (%v): %s", err, r.Body)
+		t.Fatalf("status %d, body is not a JSON error (%v): %.200s", r.Status, err, r.Body)
 	}
 	return e
 }

@@ -92,11 +92,12 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 }
 
 // callContext bounds one call - every hop and the whole body - by
-// timeoutSeconds. A body whose end is seen once that context is done is
-// treated as cut: when the deadline closes the connection, Go's HTTP/1
-// transport can report the end of a chunked body as a plain EOF (seen with
-// an API that trickles past the timeout), so "ended" is not proof of
-// "whole" then. Our maxResponseBytes wins over Grafana's data-proxy
+// timeoutSeconds (or Grafana's request, when that ends first). A body whose
+// end is seen once that context is done is treated as cut: when the
+// deadline closes the connection of an API that stalls, a Go server ends
+// its chunked answer as its handler returns, and Go's HTTP/1 transport can
+// hand that end back as a plain io.EOF - so "ended" is not proof of
+// "whole" then. deadline_test.go reproduces it, on the real transport too. Our maxResponseBytes wins over Grafana's data-proxy
 // limit, which the SDK would otherwise pick up from the request context.
 func (a *App) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
