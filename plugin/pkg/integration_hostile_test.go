@@ -157,7 +157,7 @@ func TestPathTricksThroughGrafana(t *testing.T) {
 	if status != http.StatusInternalServerError || !strings.Contains(string(body), "plugin.requestFailureError") {
 		t.Errorf("overlong UTF-8 dots: got %d %s", status, body)
 	}
-	if n := len(up.Requests()); n != 0 {
+	if n := up.Received(); n != 0 {
 		t.Errorf("%d refused path(s) reached the API: %v", n, paths(up))
 	}
 	g.assertNoKeyForm(key)
@@ -347,7 +347,7 @@ func TestPrivateTargetsThroughGrafana(t *testing.T) {
 	if status != http.StatusBadGateway || errorCode(t, body) != "upstream_address_refused" || !strings.Contains(string(body), "localhost, which resolves to") {
 		t.Errorf("localhost without the operator's allowlist: %d %s", status, body)
 	}
-	if n := len(up.Requests()); n != 0 {
+	if n := up.Received(); n != 0 {
 		t.Errorf("the refused address received %d request(s)", n)
 	}
 
@@ -438,7 +438,7 @@ func TestHeadAndOptionsThroughGrafana(t *testing.T) {
 	if err != nil || res.StatusCode != http.StatusNoContent || res.Header.Get("Allow") != "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT" || len(body) != 0 {
 		t.Errorf("OPTIONS: %d %v %q", res.StatusCode, res.Header, body)
 	}
-	if len(up.Requests()) != 0 {
+	if up.Received() != 0 {
 		t.Errorf("OPTIONS reached the API")
 	}
 	for _, p := range []string{"profile", "proxy/echo/x", "status"} {
@@ -468,7 +468,7 @@ func TestRequestBodyLimitsThroughGrafana(t *testing.T) {
 	if res.StatusCode != http.StatusInternalServerError || !strings.Contains(string(body), "plugin.requestFailureError") {
 		t.Errorf("17 MiB (over the gRPC limit): %d %s", res.StatusCode, body)
 	}
-	if len(up.Requests()) != 0 {
+	if up.Received() != 0 {
 		t.Errorf("an oversized body reached the API")
 	}
 	if status, _ := g.resource(http.MethodPost, "proxy/echo/x", editorToken, map[string]string{"small": "ok"}, nil); status != http.StatusOK || g.host.PluginPID() != pid {
