@@ -41,7 +41,7 @@ function routeLine(text: string, pointer: Array<string | number>, routes: RouteT
   const index = pointer[2];
   const name = typeof index === 'number' ? routes?.routes[index]?.name : undefined;
   const named = name ? text.indexOf(`name: ${JSON.stringify(name)}`) : -1;
-  const at = named >= 0 ? named : text.indexOf('func (a *App) routes()');
+  const at = named >= 0 ? named : text.indexOf('func newRouteTable()');
   return at >= 0 ? position(text, at) : undefined;
 }
 

@@ -1,6 +1,6 @@
 // The plugin's route table, read from the plugin's own Go code: the
 // route-table command (plugin/tests/route-table) imports the plugin package
-// and prints plugin.RouteTable(), which is derived from the routes() table
+// and prints plugin.RouteTable(), which is derived from the routeTable
 // CallResource enforces, and says per method what the upstream received
 // when CallResource was called with it (upstreamMethods; empty when the
 // plugin answers the method itself). Not from a document that could say

@@ -252,6 +252,15 @@ func TestKeyPathAndRotationThroughGrafana(t *testing.T) {
 	if stored, ok := g.host.StoredSecret(pluginID, "apiKey"); !ok || stored != key2 {
 		t.Errorf("Grafana's store does not hold the rotated key")
 	}
+	// The plugin's log: no line per successful call (the SDK's request
+	// logger is at Warn, main.go), one of ours for the refused key.
+	logs := g.host.PluginLogs()
+	if strings.Contains(logs, "Plugin Request") {
+		t.Errorf("the SDK logged a line per request:\n%s", logs)
+	}
+	if !strings.Contains(logs, `"resource call failed"`) || !strings.Contains(logs, `"code":"upstream_key_refused"`) {
+		t.Errorf("the call refused by the API was not logged:\n%s", logs)
+	}
 	g.assertNoCanary(key1, key2)
 }
 
@@ -267,17 +276,17 @@ func TestRolesAndHeaderRulesThroughGrafana(t *testing.T) {
 	if status != http.StatusForbidden || errorCode(t, body) != "forbidden_role" {
 		t.Fatalf("Viewer POST through the proxy: %d %s", status, body)
 	}
-	before := len(up.Requests())
+	before := up.Received()
 
 	status, body = g.resource(http.MethodPost, "proxy/echo/items?b=2&a=1", editorToken, map[string]string{"name": "x"},
 		http.Header{"Cookie": {"grafana_session=s3cr3t"}, "X-Grafana-Org-Id": {"1"}, "Accept": {"application/json"}})
 	if status != http.StatusOK {
 		t.Fatalf("Editor POST through the proxy: %d %s", status, body)
 	}
-	reqs := up.Requests()
-	if len(reqs) != before+1 {
-		t.Fatalf("the API received %d request(s), want 1", len(reqs)-before)
+	if n := up.Received() - before; n != 1 {
+		t.Fatalf("the API received %d request(s), want 1", n)
 	}
+	reqs := up.Requests()
 	got := reqs[len(reqs)-1]
 	if got.Method != http.MethodPost || got.Path != "/echo/items" || got.RawQuery != "a=1&b=2" || string(got.Body) != `{"name":"x"}` {
 		t.Errorf("the API received %s %s?%s %s", got.Method, got.Path, got.RawQuery, got.Body)
@@ -306,7 +315,7 @@ func TestRolesAndHeaderRulesThroughGrafana(t *testing.T) {
 			t.Errorf("%s %s: got %d %s, want %d %s", c.method, c.path, status, body, c.status, c.code)
 		}
 	}
-	if len(up.Requests()) != before+1 {
+	if up.Received() != before+1 {
 		t.Errorf("refused calls reached the API")
 	}
 

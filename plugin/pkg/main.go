@@ -14,6 +14,9 @@ import (
 )
 
 func main() {
+	// Before Manage: the SDK takes its request logger when Manage builds
+	// the middleware chain.
+	plugin.QuietSDKRequestLog()
 	// The id must match plugin.json: Grafana refuses a backend that announces another.
 	opts := app.ManageOpts{GRPCSettings: backend.GRPCSettings{MaxReceiveMsgSize: plugin.GRPCReceiveLimit}}
 	if err := app.Manage(plugin.PluginID, plugin.NewApp, opts); err != nil {

@@ -6,7 +6,8 @@
 // way the plugin's caCertificate setting works. Every endpoint needs the
 // API key in the configured header (default "Authorization: Bearer <key>");
 // a wrong or missing key gets 401 {"error":"invalid api key"}. Every
-// request, refused or not, is recorded for assertions.
+// request, refused or not, is counted (Received) and the latest
+// Options.KeepRequests are kept for assertions (Requests).
 //
 // Endpoints: GET /profile; ANY /echo/* (the key header's value redacted in
 // the reply; Requests keeps it); GET /slow?ms=N; GET /huge?bytes=N

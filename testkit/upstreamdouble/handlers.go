@@ -32,13 +32,13 @@ func (s *Server) routes() http.Handler {
 	return s.recordAndAuthenticate(mux)
 }
 
-// recordAndAuthenticate records every request, then refuses those without
-// the key. The comparison is constant-time over the whole header value.
+// recordAndAuthenticate records every request (note), then refuses those
+// without the key. The comparison is constant-time over the whole header
+// value.
 func (s *Server) recordAndAuthenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := record(r)
+		s.note(&s.requests, r)
 		s.mu.Lock()
-		s.requests = append(s.requests, rec)
 		want := s.apiKey
 		s.mu.Unlock()
 		if s.authScheme != "" {
@@ -51,6 +51,18 @@ func (s *Server) recordAndAuthenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// note counts r in log and, when log keeps requests, records it; keep is
+// fixed at Start, so reading it needs no lock.
+func (s *Server) note(log *recordLog, r *http.Request) {
+	var rec Recorded
+	if log.keep > 0 {
+		rec = record(r)
+	}
+	s.mu.Lock()
+	log.add(rec)
+	s.mu.Unlock()
 }
 
 // record reads the body (bounded) and puts it back for the handler.
@@ -168,10 +180,7 @@ func (s *Server) handleSetCookie(w http.ResponseWriter, _ *http.Request) {
 // handleOtherOrigin is the second origin: it needs no key and records
 // whatever arrives, so a test can see whether a key followed a redirect.
 func (s *Server) handleOtherOrigin(w http.ResponseWriter, r *http.Request) {
-	rec := record(r)
-	s.mu.Lock()
-	s.otherHits = append(s.otherHits, rec)
-	s.mu.Unlock()
+	s.note(&s.otherHits, r)
 	writeJSON(w, http.StatusOK, map[string]bool{"otherOrigin": true})
 }
 

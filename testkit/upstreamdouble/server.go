@@ -21,6 +21,10 @@ type Options struct {
 	APIKey     string // required: the key the API accepts
 	AuthHeader string // default "Authorization"
 	AuthScheme string // default "Bearer"; set NoScheme to expect the raw key
+	// KeepRequests is how many of the latest requests Requests (and
+	// OtherOriginRequests) keep: 0 means DefaultKeepRequests, NoRecording
+	// none. Received and OtherOriginHits count every request either way.
+	KeepRequests int
 }
 
 // NoScheme as Options.AuthScheme makes the API expect the raw key in the
@@ -52,8 +56,8 @@ type Server struct {
 
 	mu        sync.Mutex
 	apiKey    string
-	requests  []Recorded
-	otherHits []Recorded
+	requests  recordLog
+	otherHits recordLog
 	closed    bool
 }
 
@@ -87,7 +91,8 @@ func Start(opts Options) (*Server, error) {
 	}
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{leaf}, MinVersion: tls.VersionTLS12}
 
-	s := &Server{ca: ca, authHeader: opts.AuthHeader, authScheme: opts.AuthScheme, apiKey: opts.APIKey}
+	s := &Server{ca: ca, authHeader: opts.AuthHeader, authScheme: opts.AuthScheme, apiKey: opts.APIKey,
+		requests: newRecordLog(opts.KeepRequests), otherHits: newRecordLog(opts.KeepRequests)}
 	var lc net.ListenConfig
 	mainLn, err := lc.Listen(context.Background(), "tcp", opts.Addr)
 	if err != nil {
@@ -161,17 +166,28 @@ func (s *Server) SetAPIKey(k string) {
 	s.mu.Unlock()
 }
 
-// Requests returns every request the API received, in order.
+// Requests returns the requests the API received, in order: the latest
+// Options.KeepRequests of them (DefaultKeepRequests unless set). To learn
+// whether a request arrived, compare Received, which counts them all.
 func (s *Server) Requests() []Recorded {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Recorded(nil), s.requests...)
+	return append([]Recorded(nil), s.requests.kept...)
 }
 
-// ResetRequests forgets recorded requests (main and second origin).
+// Received counts every request the API received, kept or not.
+func (s *Server) Received() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests.received
+}
+
+// ResetRequests forgets recorded requests and their counts (main and
+// second origin).
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
-	s.requests, s.otherHits = nil, nil
+	s.requests.reset()
+	s.otherHits.reset()
 	s.mu.Unlock()
 }
 
@@ -179,15 +195,15 @@ func (s *Server) ResetRequests() {
 func (s *Server) OtherOriginHits() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.otherHits)
+	return s.otherHits.received
 }
 
-// OtherOriginRequests returns what reached the second origin, to check
-// that no key followed a redirect there.
+// OtherOriginRequests returns what reached the second origin (the latest
+// KeepRequests), to check that no key followed a redirect there.
 func (s *Server) OtherOriginRequests() []Recorded {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Recorded(nil), s.otherHits...)
+	return append([]Recorded(nil), s.otherHits.kept...)
 }
 
 // Close stops both origins.

@@ -3,7 +3,7 @@
 # description: |
 #   The plugin's resource routes as the binary enforces them: input.routeTable
 #   is printed by plugin/tests/route-table from plugin.RouteTable(), which is
-#   derived from routes() in plugin/pkg/plugin/routes.go, and, per method,
+#   derived from routeTable in plugin/pkg/plugin/routes.go, and, per method,
 #   the methods the upstream API received when the plugin was called with it
 #   (upstreamMethods, observed by plugin/pkg/plugin/routetable.go; empty when
 #   the plugin answers the method itself). Grafana lets every role that can
@@ -45,7 +45,7 @@ location(i) := {"file": "plugin/pkg/plugin/routes.go", "pointer": ["routeTable",
 # custom:
 #   id: KIT-RT-001
 #   severity: error
-#   help: Fix the route in routes() in plugin/pkg/plugin/routes.go.
+#   help: Fix the route in newRouteTable() in plugin/pkg/plugin/routes.go.
 deny contains v if {
 	some p in shape_problems
 	v := object.union(p, {"rule": rego.metadata.rule().custom.id})

@@ -159,7 +159,7 @@ func run(ctx context.Context, repo, out string, quick, skipStacks, onlySmall boo
 	fmt.Fprintln(w)
 
 	if api, err := procwatch.Read(env.API.PID()); err == nil {
-		fmt.Fprintf(w, "API double at the end: RSS %.0f MiB, peak %.0f MiB (it records every request it received)\n\n", float64(api.RSS)/(1<<20), float64(api.PeakRSS)/(1<<20))
+		fmt.Fprintf(w, "API double at the end: RSS %.0f MiB, peak %.0f MiB (it counts requests and keeps none)\n\n", float64(api.RSS)/(1<<20), float64(api.PeakRSS)/(1<<20))
 	}
 	env.Close() // stop everything before scanning what it wrote
 	files, hits, err := env.ScanForKey()

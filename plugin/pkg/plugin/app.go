@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
@@ -32,7 +33,8 @@ type App struct {
 	settings  *Settings          // nil when not configured
 	configErr error              // why not, a *ConfigError
 	transport *upstreamTransport // one per instance, reused for every call
-	keyForms  [][]byte           // the key as an echo may show it (redact.go)
+	forms     keyForms           // the key as an echo may show it (redact.go)
+	budget    *bodyBudget        // bytes of answers held before they are sent (budget.go)
 }
 
 // NewApp never fails on bad settings: the instance then answers every
@@ -65,7 +67,7 @@ func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.I
 	logger.Info("app configured", "apiHost", s.APIURL.Host, "basePath", s.APIURL.Path,
 		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths),
 		"operatorAllowedNetworks", len(op.AllowedNetworks))
-	return &App{settings: s, transport: transport, keyForms: keyForms(s.apiKey)}, nil
+	return &App{settings: s, transport: transport, forms: newKeyForms(s.apiKey), budget: newBodyBudget(bodyBudgetBytes)}, nil
 }
 
 // checkLiteralHost refuses, at configuration time, an apiUrl whose host is
@@ -104,9 +106,13 @@ func (a *App) Dispose() {
 
 // CallResource resolves the route (method, path rule, role), applies the
 // request-body limit every route shares, answers OPTIONS itself and runs
-// the route's handler for everything else.
+// the route's handler for everything else. A call answered with an error
+// status is logged once (logFailedCall).
 func (a *App) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
-	r, rest, apiErr := resolve(ctx, a.routes(), req.Method, req.Path)
+	start := time.Now()
+	out := &callOutcome{CallResourceResponseSender: sender}
+	r, rest, apiErr := resolve(ctx, routeTable, req.Method, req.Path)
+	defer func() { logFailedCall(ctx, req, r.name, out, start) }()
 	if apiErr == nil && len(req.Body) > maxRequestBodyBytes {
 		// Grafana and the SDK's gRPC server cap a request too (the SDK at
 		// grpcReceiveLimit, before this code runs), but their limits are
@@ -115,11 +121,10 @@ func (a *App) CallResource(ctx context.Context, req *backend.CallResourceRequest
 			"the request body is %d bytes; the plugin accepts at most %d bytes", len(req.Body), maxRequestBodyBytes)
 	}
 	if apiErr != nil {
-		log.DefaultLogger.FromContext(ctx).Info("resource call refused", "method", req.Method, "code", apiErr.Code)
-		return sendError(sender, apiErr)
+		return sendError(out, apiErr)
 	}
 	if req.Method == http.MethodOptions {
-		return sendOptions(sender, r)
+		return sendOptions(out, r)
 	}
-	return r.handle(ctx, req, rest, sender)
+	return r.handle(a, ctx, req, rest, out)
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -35,15 +36,17 @@ const (
 	codeEncodingUnsupported = "upstream_encoding_unsupported"
 	codeRedirectBlocked     = "upstream_redirect_blocked"
 	codeRequestTooLarge     = "request_too_large"
+	codeBusy                = "plugin_busy"
 	errorContentTypeValue   = "application/json; charset=utf-8"
 )
 
 // apiError is an error the caller sees as {"error":code,"message":...}.
 type apiError struct {
-	Status  int      `json:"-"`
-	Code    string   `json:"error"`
-	Message string   `json:"message"`
-	allow   []string // methods for the Allow header of a 405
+	Status     int      `json:"-"`
+	Code       string   `json:"error"`
+	Message    string   `json:"message"`
+	allow      []string // methods for the Allow header of a 405
+	retryAfter int      // seconds for the Retry-After header of a 503, when set
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -225,6 +228,9 @@ func notConfigured(err error) *apiError {
 
 // sendError writes e as the whole resource response.
 func sendError(sender backend.CallResourceResponseSender, e *apiError) error {
+	if o, ok := sender.(*callOutcome); ok {
+		o.code = e.Code
+	}
 	body, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -235,6 +241,9 @@ func sendError(sender backend.CallResourceResponseSender, e *apiError) error {
 	}
 	if len(e.allow) > 0 {
 		headers["Allow"] = []string{strings.Join(e.allow, ", ")}
+	}
+	if e.retryAfter > 0 {
+		headers["Retry-After"] = []string{strconv.Itoa(e.retryAfter)}
 	}
 	return sender.Send(&backend.CallResourceResponse{Status: e.Status, Headers: headers, Body: body})
 }

@@ -107,7 +107,7 @@ func (a *App) allowedPath(p string) error {
 // route's methods and roles from the table, and its path rule.
 func (a *App) ruleFor(ctx context.Context, routeName string, path func(string) error) hopRule {
 	rule := hopRule{route: routeName, role: roleOf(ctx), path: path}
-	for _, r := range a.routes() {
+	for _, r := range routeTable {
 		if r.name == routeName {
 			rule.minRoles = r.minRoles
 		}

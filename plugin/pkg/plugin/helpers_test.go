@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
@@ -111,7 +112,7 @@ func (r response) errorBody(t testing.TB) apiError {
 	t.Helper()
 	var e apiError
 	if err := json.Unmarshal(r.Body, &e); err != nil {
-		t.Fatalf("body is not a JSON error (%v): %s", err, r.Body)
+		t.Fatalf("status %d, body is not a JSON error (%v): %.200s", r.Status, err, r.Body)
 	}
 	return e
 }
@@ -120,12 +121,18 @@ type callOpts struct {
 	role    string // "" = no user
 	headers map[string][]string
 	body    []byte
-	url     string // raw URL as Grafana forwards it; default: the path
+	url     string        // raw URL as Grafana forwards it; default: the path
+	within  time.Duration // a deadline on the call's context, as Grafana's request may have
 }
 
 func callResource(t testing.TB, app *App, method, path string, o callOpts) (response, error) {
 	t.Helper()
 	ctx := context.Background()
+	if o.within > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.within)
+		defer cancel()
+	}
 	if o.role != "" {
 		ctx = backend.WithUser(ctx, &backend.User{Login: "u-" + o.role, Role: o.role})
 	}

@@ -186,7 +186,7 @@ func TestDialedAddressIsChecked(t *testing.T) {
 	if health.Status != backend.HealthStatusError || !strings.Contains(health.Message, "the plugin does not call localhost") {
 		t.Errorf("health: %+v", health)
 	}
-	if n := len(up.Requests()); n != 0 {
+	if n := up.Received(); n != 0 {
 		t.Errorf("the refused address received %d request(s)", n)
 	}
 

@@ -28,10 +28,20 @@ const redactedMarker = "[redacted]"
 // fragments of an encoding would match innocent text by chance.
 const minDerivedForm = 12
 
-// keyForms returns the byte strings that reveal the key, longest first.
-func keyForms(key string) [][]byte {
+// keyForms is every string that reveals the key, longest first, as bytes
+// (bodies) and as strings (header values, error messages). Both are built
+// once per instance (NewApp), so a search allocates nothing: converting
+// each form to a string per header value was 2-3% of the plugin's CPU per
+// proxied request (docs/performance.md, cut 6).
+type keyForms struct {
+	bytes   [][]byte
+	strings []string
+}
+
+// newKeyForms derives the forms of key; none for an empty key.
+func newKeyForms(key string) keyForms {
 	if key == "" {
-		return nil
+		return keyForms{}
 	}
 	set := map[string]bool{key: true}
 	add := func(s string) {
@@ -68,16 +78,19 @@ func keyForms(key string) [][]byte {
 	add(hex.EncodeToString([]byte(key)))
 	add(strings.ToUpper(hex.EncodeToString([]byte(key))))
 
-	out := make([][]byte, 0, len(set))
+	out := keyForms{strings: make([]string, 0, len(set))}
 	for s := range set {
-		out = append(out, []byte(s))
+		out.strings = append(out.strings, s)
 	}
-	slices.SortFunc(out, func(a, b []byte) int {
+	slices.SortFunc(out.strings, func(a, b string) int {
 		if len(a) != len(b) {
 			return len(b) - len(a)
 		}
-		return bytes.Compare(a, b)
+		return strings.Compare(a, b)
 	})
+	for _, s := range out.strings {
+		out.bytes = append(out.bytes, []byte(s))
+	}
 	return out
 }
 
@@ -113,12 +126,12 @@ type keyRedactor struct {
 	hits    int
 }
 
-func newKeyRedactor(forms [][]byte) *keyRedactor {
+func newKeyRedactor(forms keyForms) *keyRedactor {
 	hold := 0
-	if len(forms) > 0 {
-		hold = len(forms[0]) - 1
+	if len(forms.bytes) > 0 {
+		hold = len(forms.bytes[0]) - 1
 	}
-	return &keyRedactor{forms: forms, hold: hold}
+	return &keyRedactor{forms: forms.bytes, hold: hold}
 }
 
 // next takes the bytes just read and returns a new slice of those safe to
@@ -135,24 +148,10 @@ func (r *keyRedactor) next(p []byte) []byte {
 
 // chunks redacts a complete body held in pieces. When no form of the key
 // is in any piece, nor across any boundary between two, the pieces are
-// returned as they are, without a copy.
+// returned as they are, without a copy - and, for keys of ordinary length,
+// without allocating at all.
 func (r *keyRedactor) chunks(pieces [][]byte) [][]byte {
-	clean := true
-	for i, p := range pieces {
-		if start, _ := r.firstMatch(p, 0); start >= 0 {
-			clean = false
-			break
-		}
-		if i+1 < len(pieces) {
-			next := pieces[i+1]
-			window := append(append([]byte(nil), p[len(p)-min(r.hold, len(p)):]...), next[:min(r.hold, len(next))]...)
-			if start, _ := r.firstMatch(window, 0); start >= 0 {
-				clean = false
-				break
-			}
-		}
-	}
-	if clean {
+	if r.clean(pieces) {
 		return pieces
 	}
 	out := make([][]byte, 0, len(pieces)+1)
@@ -160,6 +159,80 @@ func (r *keyRedactor) chunks(pieces [][]byte) [][]byte {
 		out = append(out, r.next(p))
 	}
 	return append(out, r.finish())
+}
+
+// prefix takes the first pieces of a body that goes on and returns those
+// safe to send now; the last hold bytes wait (pending) for what follows,
+// which may complete a form. Without a form in them, the pieces go out
+// uncopied. Only for a redactor that has seen nothing yet.
+func (r *keyRedactor) prefix(pieces [][]byte) [][]byte {
+	if !r.clean(pieces) {
+		out := make([][]byte, 0, len(pieces))
+		for _, p := range pieces {
+			out = append(out, r.next(p))
+		}
+		return out
+	}
+	out := append([][]byte(nil), pieces...)
+	var tail []byte
+	for keep := r.hold; keep > 0 && len(out) > 0; {
+		last := out[len(out)-1]
+		k := min(keep, len(last))
+		tail = append(append([]byte(nil), last[len(last)-k:]...), tail...)
+		out[len(out)-1] = last[: len(last)-k : len(last)-k]
+		if k == len(last) {
+			out = out[:len(out)-1]
+		}
+		keep -= k
+	}
+	r.pending = tail
+	return out
+}
+
+// frame returns a new buffer that starts with the held-back bytes and has
+// room for n more: the next read goes behind them, so that nextFrame can
+// pass the whole on without joining two buffers.
+func (r *keyRedactor) frame(n int) []byte {
+	f := make([]byte, len(r.pending), len(r.pending)+n)
+	copy(f, r.pending)
+	return f
+}
+
+// nextFrame is next for a buffer made by frame and filled: it returns the
+// bytes safe to send - the frame itself, without a copy, when no form of
+// the key starts in them - and keeps the last hold bytes back.
+func (r *keyRedactor) nextFrame(f []byte) []byte {
+	end := len(f) - r.hold
+	if start, _ := r.firstMatch(f, 0); start < 0 || start >= end {
+		if end <= 0 {
+			r.pending = append(r.pending[:0], f...)
+			return nil
+		}
+		r.pending = append(r.pending[:0], f[end:]...)
+		return f[:end:end]
+	}
+	out, rest := r.scan(f, end)
+	r.pending = rest
+	return out
+}
+
+// clean reports that no form of the key is in any piece, nor across a
+// boundary between two.
+func (r *keyRedactor) clean(pieces [][]byte) bool {
+	var stack [512]byte // the window across a boundary: 2*hold bytes
+	for i, p := range pieces {
+		if start, _ := r.firstMatch(p, 0); start >= 0 {
+			return false
+		}
+		if i+1 < len(pieces) {
+			next := pieces[i+1]
+			window := append(append(stack[:0], p[len(p)-min(r.hold, len(p)):]...), next[:min(r.hold, len(next))]...)
+			if start, _ := r.firstMatch(window, 0); start >= 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // finish returns what was held back once the body has ended, redacted.
@@ -203,13 +276,15 @@ func (r *keyRedactor) firstMatch(buf []byte, from int) (int, int) {
 }
 
 // redactString replaces every key form in s and reports how many it found.
-func redactString(s string, forms [][]byte) (string, int) {
+// When there is none it returns s itself and allocates nothing.
+func redactString(s string, forms keyForms) (string, int) {
 	hits := 0
-	for _, f := range forms {
-		if n := strings.Count(s, string(f)); n > 0 {
-			hits += n
-			s = strings.ReplaceAll(s, string(f), redactedMarker)
+	for _, f := range forms.strings {
+		if !strings.Contains(s, f) {
+			continue
 		}
+		hits += strings.Count(s, f)
+		s = strings.ReplaceAll(s, f, redactedMarker)
 	}
 	return s, hits
 }
@@ -217,7 +292,7 @@ func redactString(s string, forms [][]byte) (string, int) {
 // redactHeaders replaces the key's forms in header values, in place, and
 // reports how many values held one. Names need no check: only allowlisted
 // names (headers.go) reach the browser.
-func redactHeaders(h map[string][]string, forms [][]byte) int {
+func redactHeaders(h map[string][]string, forms keyForms) int {
 	hits := 0
 	for _, vs := range h {
 		for i, v := range vs {

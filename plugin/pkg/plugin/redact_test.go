@@ -21,7 +21,7 @@ func TestKeyRedactorAcrossEveryBoundary(t *testing.T) {
 	want := []byte("a" + redactedMarker + "b" + redactedMarker + redactedMarker + "c" + redactedMarker + "d" + key[:len(key)-1])
 
 	run := func(pieces [][]byte) ([]byte, int) {
-		r := newKeyRedactor(keyForms(key))
+		r := newKeyRedactor(newKeyForms(key))
 		var out []byte
 		for _, p := range pieces {
 			out = append(out, r.next(p)...)
@@ -69,7 +69,7 @@ func TestKeyFormsCoverCommonEncodings(t *testing.T) {
 			encodings[fmt.Sprintf("inside %s base64, offset %d", alphabet, prefix)] = blob
 		}
 	}
-	forms := keyForms(key)
+	forms := newKeyForms(key)
 	for name, text := range encodings {
 		got, hits := redactString("before "+text+" after", forms)
 		if hits == 0 {
@@ -137,13 +137,97 @@ func TestKeyRedactorChunks(t *testing.T) {
 	key := newCanary(t)
 	body := []byte("head " + key + " middle " + hex.EncodeToString([]byte(key)) + " tail")
 	for cut := 1; cut < len(body); cut++ {
-		pieces := newKeyRedactor(keyForms(key)).chunks([][]byte{body[:cut:cut], body[cut:]})
+		pieces := newKeyRedactor(newKeyForms(key)).chunks([][]byte{body[:cut:cut], body[cut:]})
 		if got := string(bytes.Join(pieces, nil)); got != "head "+redactedMarker+" middle "+redactedMarker+" tail" {
 			t.Fatalf("cut at %d: %q", cut, got)
 		}
 	}
 	clean := [][]byte{[]byte("no key "), []byte("in here")}
-	if got := newKeyRedactor(keyForms(key)).chunks(clean); len(got) != 2 || &got[0][0] != &clean[0][0] || &got[1][0] != &clean[1][0] {
+	if got := newKeyRedactor(newKeyForms(key)).chunks(clean); len(got) != 2 || &got[0][0] != &clean[0][0] || &got[1][0] != &clean[1][0] {
 		t.Errorf("a clean body was copied")
+	}
+}
+
+// The common case - an answer that does not echo the key - costs no
+// allocation: header values, error messages and a body held in pieces are
+// searched with forms built once per instance.
+func TestRedactionAllocatesNothingWithoutAHit(t *testing.T) {
+	key := newCanary(t)
+	forms := newKeyForms(key)
+	if len(forms.bytes) != len(forms.strings) || len(forms.strings) < 10 {
+		t.Fatalf("%d byte forms, %d string forms", len(forms.bytes), len(forms.strings))
+	}
+	for i, s := range forms.strings {
+		if string(forms.bytes[i]) != s || (i > 0 && len(s) > len(forms.strings[i-1])) {
+			t.Fatalf("form %d: the two lists differ or are not longest first", i)
+		}
+	}
+	headers := map[string][]string{
+		"Content-Type":          {"application/json"},
+		"Cache-Control":         {"no-store, max-age=0"},
+		"Etag":                  {`"33a64df551425fcc55e4d42a148795d9f25f89d4"`},
+		"X-Ratelimit-Remaining": {"4999"},
+	}
+	r := newKeyRedactor(forms)
+	pieces := [][]byte{bytes.Repeat([]byte("a"), 300<<10), bytes.Repeat([]byte("b"), 300<<10)}
+	if n := testing.AllocsPerRun(50, func() {
+		_ = redactHeaders(headers, forms)
+		_, _ = redactString("cannot reach api.example.test: connection refused", forms)
+		_ = r.chunks(pieces)
+	}); n != 0 {
+		t.Errorf("%v allocations per answer without the key; want 0", n)
+	}
+	// A hit still replaces, and reports it.
+	headers["Etag"] = []string{`"` + key + `"`}
+	if hits := redactHeaders(headers, forms); hits != 1 || headers["Etag"][0] != `"`+redactedMarker+`"` {
+		t.Errorf("hit: %d, %q", hits, headers["Etag"])
+	}
+}
+
+// The streaming path - a head held in pieces (prefix), then frames that
+// start with the held-back bytes (frame, nextFrame) - redacts exactly like
+// the rest, however the body is cut, and copies nothing without a hit.
+func TestKeyRedactorStreamingFrames(t *testing.T) {
+	key := newCanary(t)
+	b64 := base64.StdEncoding.EncodeToString([]byte(key))
+	body := []byte("a" + key + "b" + key + key + "c" + b64 + "d" + key[:len(key)-1])
+	want := "a" + redactedMarker + "b" + redactedMarker + redactedMarker + "c" + redactedMarker + "d" + key[:len(key)-1]
+	stream := func(body []byte, headEnd, frameSize int) (string, int) {
+		r := newKeyRedactor(newKeyForms(key))
+		half := headEnd / 2
+		var out []byte
+		for _, p := range r.prefix([][]byte{body[:half:half], body[half:headEnd:headEnd]}) {
+			out = append(out, p...)
+		}
+		for rest := body[headEnd:]; len(rest) > 0; {
+			f := r.frame(frameSize)
+			n := copy(f[len(f):cap(f)], rest)
+			rest = rest[n:]
+			out = append(out, r.nextFrame(f[:len(f)+n])...)
+		}
+		return string(append(out, r.finish()...)), r.hits
+	}
+	for headEnd := 0; headEnd <= len(body); headEnd++ {
+		for _, frameSize := range []int{1, 7, 64, 1 << 10} {
+			if got, hits := stream(body, headEnd, frameSize); got != want || hits != 4 {
+				t.Fatalf("head %d, frames of %d: %q (%d hits), want %q", headEnd, frameSize, got, hits, want)
+			}
+		}
+	}
+
+	// Without the key nothing is copied: what goes out is the pieces read.
+	clean := bytes.Repeat([]byte("0123456789"), 100)
+	r := newKeyRedactor(newKeyForms(key))
+	head := r.prefix([][]byte{clean[:300:300], clean[300:600:600]})
+	if len(head) != 2 || &head[0][0] != &clean[0] || &head[1][0] != &clean[300] || len(head[0])+len(head[1]) != 600-r.hold {
+		t.Fatalf("prefix of a clean head: %d pieces", len(head))
+	}
+	f := r.frame(400)
+	n := copy(f[len(f):cap(f)], clean[600:])
+	if got := r.nextFrame(f[:len(f)+n]); len(got) != 400 || &got[0] != &f[0] {
+		t.Errorf("a clean frame was copied or cut short: %d bytes", len(got))
+	}
+	if got := string(head[0]) + string(head[1]) + string(f[:400]) + string(r.finish()); got != string(clean) {
+		t.Errorf("the clean body changed")
 	}
 }

@@ -49,9 +49,9 @@ func roleOf(ctx context.Context) Role {
 	return RoleNone
 }
 
-// handlerFunc serves one route; rest is the request path after the route's
-// own prefix (only the proxy route has one).
-type handlerFunc func(ctx context.Context, req *backend.CallResourceRequest, rest string, sender backend.CallResourceResponseSender) error
+// handlerFunc serves one route for one instance; rest is the request path
+// after the route's own prefix (only the proxy route has one).
+type handlerFunc func(a *App, ctx context.Context, req *backend.CallResourceRequest, rest string, sender backend.CallResourceResponseSender) error
 
 // route: a path rule, and per method the minimum role. Every resource the
 // plugin serves is in the table below; anything else is route_not_found.
@@ -61,11 +61,23 @@ type route struct {
 	prefix   string // ... or starts with this (then rest is what follows)
 	minRoles map[string]Role
 	handle   handlerFunc
+	methods  []string // the keys of minRoles, sorted: Allow, 405 messages
 }
+
+// routeTable is built once per process: it is the same for every
+// instance (the handlers take the instance as an argument), and building
+// it - maps and all - on every call was 3% of the plugin's CPU per
+// proxied request (docs/performance.md, cut 3). Nothing may change it
+// after init: every call reads it concurrently.
+var routeTable []route
+
+// init, not a variable initializer: the handlers refer to the table
+// (ruleFor), which Go's initialization order would call a cycle.
+func init() { routeTable = newRouteTable() }
 
 // Every route answers HEAD like GET without a body, and OPTIONS itself
 // (204 with Allow, never sent upstream), with the same minimum role as GET.
-func (a *App) routes() []route {
+func newRouteTable() []route {
 	read := func(extra map[string]Role) map[string]Role {
 		m := map[string]Role{http.MethodGet: RoleViewer, http.MethodHead: RoleViewer, http.MethodOptions: RoleViewer}
 		for k, v := range extra {
@@ -73,13 +85,17 @@ func (a *App) routes() []route {
 		}
 		return m
 	}
-	return []route{
-		{name: "status", exact: "status", minRoles: read(nil), handle: a.handleStatus},
-		{name: "profile", exact: "profile", minRoles: read(nil), handle: a.handleProfile},
+	table := []route{
+		{name: "status", exact: "status", minRoles: read(nil), handle: (*App).handleStatus},
+		{name: "profile", exact: "profile", minRoles: read(nil), handle: (*App).handleProfile},
 		{name: "proxy", prefix: "proxy/", minRoles: read(map[string]Role{
 			http.MethodPost: RoleEditor, http.MethodPut: RoleEditor, http.MethodPatch: RoleEditor, http.MethodDelete: RoleEditor,
-		}), handle: a.handleProxy},
+		}), handle: (*App).handleProxy},
 	}
+	for i := range table {
+		table[i].methods = sortedMethods(table[i].minRoles)
+	}
+	return table
 }
 
 // resolve finds the route for a path and checks method and role. It needs no
@@ -98,8 +114,8 @@ func resolve(ctx context.Context, table []route, method, path string) (route, st
 		need, ok := r.minRoles[method]
 		if !ok {
 			e := newAPIError(http.StatusMethodNotAllowed, codeMethodNotAllowed,
-				"%s is not allowed on %s; use %s", method, r.name, strings.Join(methodsOf(r), ", "))
-			e.allow = methodsOf(r)
+				"%s is not allowed on %s; use %s", method, r.name, strings.Join(r.methods, ", "))
+			e.allow = r.methods
 			return route{}, "", e
 		}
 		if have := roleOf(ctx); have < need {
@@ -112,9 +128,9 @@ func resolve(ctx context.Context, table []route, method, path string) (route, st
 		"no resource %q; this app serves status, profile and proxy/<path>", path)
 }
 
-func methodsOf(r route) []string {
-	out := make([]string, 0, len(r.minRoles))
-	for m := range r.minRoles {
+func sortedMethods(minRoles map[string]Role) []string {
+	out := make([]string, 0, len(minRoles))
+	for m := range minRoles {
 		out = append(out, m)
 	}
 	sort.Strings(out)
@@ -127,6 +143,6 @@ func methodsOf(r route) []string {
 func sendOptions(sender backend.CallResourceResponseSender, r route) error {
 	return sender.Send(&backend.CallResourceResponse{
 		Status:  http.StatusNoContent,
-		Headers: map[string][]string{"Allow": {strings.Join(methodsOf(r), ", ")}},
+		Headers: map[string][]string{"Allow": {strings.Join(r.methods, ", ")}},
 	})
 }

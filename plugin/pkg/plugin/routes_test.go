@@ -25,7 +25,7 @@ func TestRoleOf(t *testing.T) {
 // it serves, a minimum role of at least Viewer. A route added later without
 // them fails here, whatever TestRouteRoles lists.
 func TestEveryRouteHasPathMethodAndRole(t *testing.T) {
-	table := (&App{}).routes()
+	table := routeTable
 	if len(table) == 0 {
 		t.Fatal("no routes")
 	}
@@ -44,13 +44,16 @@ func TestEveryRouteHasPathMethodAndRole(t *testing.T) {
 		if r.handle == nil {
 			t.Errorf("route %q has no handler", r.name)
 		}
+		if want := sortedMethods(r.minRoles); strings.Join(r.methods, ",") != strings.Join(want, ",") {
+			t.Errorf("route %q lists methods %v for Allow, serves %v", r.name, r.methods, want)
+		}
 	}
 }
 
 // Every route/method pair against every role: exactly the minimum role and
 // above get through; the rest get 403 forbidden_role naming the role needed.
 func TestRouteRoles(t *testing.T) {
-	table := (&App{}).routes()
+	table := routeTable
 	cases := []struct {
 		method, path string
 		need         Role
@@ -89,7 +92,7 @@ func TestRouteRoles(t *testing.T) {
 }
 
 func TestRouteNotFoundAndMethodNotAllowed(t *testing.T) {
-	table := (&App{}).routes()
+	table := routeTable
 	admin := backend.WithUser(context.Background(), &backend.User{Role: "Admin"})
 	for _, c := range []struct {
 		method, path string
@@ -118,7 +121,7 @@ func TestRouteNotFoundAndMethodNotAllowed(t *testing.T) {
 }
 
 func TestRouteRest(t *testing.T) {
-	table := (&App{}).routes()
+	table := routeTable
 	viewer := backend.WithUser(context.Background(), &backend.User{Role: "Viewer"})
 	for path, want := range map[string]string{"proxy/items/1": "items/1", "/proxy/items": "items", "proxy": "", "proxy/": "", "proxy//evil.test": "/evil.test"} {
 		r, rest, err := resolve(viewer, table, http.MethodGet, path)

@@ -20,7 +20,7 @@ import (
 // matches, every method it serves, the minimum Grafana role per method and
 // what each method sends to the upstream API.
 //
-// RouteTable derives it from routes(), the table CallResource resolves every
+// RouteTable derives it from routeTable, the table CallResource resolves every
 // request against (resolve in routes.go), and from what CallResource does
 // when called, so the description cannot drift from what the binary
 // enforces: a route or method added there shows up here.
@@ -56,17 +56,16 @@ type MethodRule struct {
 }
 
 // RouteTable describes the resource routes of the plugin, in the order
-// resolve tries them. Methods and roles come from routes(); what each
+// resolve tries them. Methods and roles come from routeTable; what each
 // method sends upstream is observed by calling CallResource, so it is what
 // the code does, not what a comment says. The table is the same for every
 // instance; the probe needs a free port on 127.0.0.1 and fails, rather than
 // guessing, when a call does not go through.
 //
-// It calls routes(), the function that builds the table, whether an
-// instance builds it once or per call, and probes an instance made by
-// NewApp, so it sees whatever table that instance keeps.
+// It reads routeTable, the table every instance resolves against, and
+// probes an instance made by NewApp, so it sees what that instance does.
 func RouteTable() ([]RouteRule, error) {
-	table := (&App{}).routes()
+	table := routeTable
 	rows := describeRoutes(table)
 	seen, err := probeUpstream(table)
 	if err != nil {
@@ -81,7 +80,7 @@ func RouteTable() ([]RouteRule, error) {
 }
 
 // describeRoutes is the table's static part: paths, methods and roles as
-// routes() declares them. UpstreamMethods stays nil until probed.
+// routeTable declares them. UpstreamMethods stays nil until probed.
 func describeRoutes(table []route) []RouteRule {
 	out := make([]RouteRule, 0, len(table))
 	for _, r := range table {

@@ -21,8 +21,8 @@ func TestRouteTableDescribesWhatCallResourceEnforces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(table) != len((&App{}).routes()) {
-		t.Fatalf("RouteTable has %d rows, routes() %d", len(table), len((&App{}).routes()))
+	if len(table) != len(routeTable) {
+		t.Fatalf("RouteTable has %d rows, routeTable %d", len(table), len(routeTable))
 	}
 	inst, err := NewApp(context.Background(), backend.AppInstanceSettings{})
 	if err != nil {
@@ -121,7 +121,7 @@ func TestRouteTableSaysWhatReachesTheUpstream(t *testing.T) {
 // plugin": a route the instance does not serve (404) and a role the
 // instance refuses (403) both stop it.
 func TestProbeUpstreamFailsOnAnErrorAnswer(t *testing.T) {
-	noop := func(context.Context, *backend.CallResourceRequest, string, backend.CallResourceResponseSender) error {
+	noop := func(*App, context.Context, *backend.CallResourceRequest, string, backend.CallResourceResponseSender) error {
 		return nil
 	}
 	cases := map[string]struct {

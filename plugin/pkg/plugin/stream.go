@@ -6,24 +6,26 @@ package plugin
 //	outboundRequest  (Rewrite)        the http.Request for one hop
 //	send             (Transport)      the first request and every redirect hop
 //	checkResponse    (ModifyResponse) what is refused, and how the rest is served
-//	copyResponse                      the body: whole, or streamed past a bound
+//	copyResponse                      the body: whole, or (JSON) streamed past its head
 //	errorHandler     (ErrorHandler)   every failure as a JSON error
 //
 // Policy (which call may be made at all) is decided before this code runs;
 // the redirect rules (redirect.go) and the header rules (headers.go) are
 // policy too, applied here to what the upstream answers.
 //
-// Why bodies are answered whole up to a bound: once the status has gone out,
-// a failure can no longer become a clean error. Grafana answers a plugin
-// that fails mid-stream by writing its own JSON error after the bytes already
-// sent, and ends the response normally (grafana/grafana pkg/api/plugin_resource.go,
-// makePluginResourceRequest and handleCallResourceError: the error response
-// is written to the already-started http.ResponseWriter). So a body is read
-// whole - up to min(maxResponseBytes, wholeBodyLimit) - before its first byte
-// is sent; a cut, a timeout or an oversize inside that bound is a clean
-// 502/504. Only a JSON body may be streamed past the bound: a cut JSON
-// document followed by Grafana's error object is never valid JSON, so the
-// caller can always tell. Any other body over the bound is refused.
+// Why answers are held before they are sent: once the status has gone
+// out, a failure can no longer become a clean error. Grafana answers a
+// plugin that fails mid-stream by writing its own JSON error after the
+// bytes already sent, and ends the response normally (grafana/grafana
+// pkg/api/plugin_resource.go, makePluginResourceRequest and
+// handleCallResourceError: the error response is written to the
+// already-started http.ResponseWriter). So a small answer is read whole
+// before its first byte is sent, and a cut, a timeout or an oversize
+// inside it is a clean 502/504. Only a JSON answer may be streamed past
+// its first message: a cut JSON document followed by Grafana's error
+// object is never valid JSON, so the caller can always tell. Any other
+// answer is held whole up to wholeBodyLimit, and refused past it. What is
+// held, and the budget it is held in: body.go, budget.go.
 
 import (
 	"bytes"
@@ -34,12 +36,15 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 )
 
-// wholeBodyLimit bounds the body held in memory per call before anything is
-// sent (and with it what can be answered with a clean error). A variable
-// only so that unit tests can reach "past the bound" with small bodies.
+// wholeBodyLimit bounds an answer that is not JSON (CSV, text, an image),
+// held whole before anything is sent because a cut one could not be told
+// from a whole one: 16 MiB is above the default maxResponseBytes (10 MiB),
+// and four such answers fill an instance's budget (budget.go) - more would
+// be whole-body reads of a size a dashboard panel should not ask for. A
+// variable only so that unit tests can reach "past the bound" with small
+// bodies.
 var wholeBodyLimit int64 = 16 << 20
 
 const (
@@ -75,23 +80,24 @@ func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.Cal
 	defer cancel()
 	resp, err := a.send(ctx, call)
 	if err != nil {
-		return a.errorHandler(ctx, sender, err)
+		return a.errorHandler(sender, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	plan, err := a.checkResponse(call.method, resp)
 	if err != nil {
 		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
-		return a.errorHandler(ctx, sender, err)
+		return a.errorHandler(sender, err)
 	}
 	return a.copyResponse(ctx, plan, sender)
 }
 
 // callContext bounds one call - every hop and the whole body - by
-// timeoutSeconds. A body whose end is seen once that context is done is
-// treated as cut: when the deadline closes the connection, Go's HTTP/1
-// transport can report the end of a chunked body as a plain EOF (seen with
-// an API that trickles past the timeout), so "ended" is not proof of
-// "whole" then. Our maxResponseBytes wins over Grafana's data-proxy
+// timeoutSeconds (or Grafana's request, when that ends first). A body whose
+// end is seen once that context is done is treated as cut: when the
+// deadline closes the connection of an API that stalls, a Go server ends
+// its chunked answer as its handler returns, and Go's HTTP/1 transport can
+// hand that end back as a plain io.EOF - so "ended" is not proof of
+// "whole" then. deadline_test.go reproduces it, on the real transport too. Our maxResponseBytes wins over Grafana's data-proxy
 // limit, which the SDK would otherwise pick up from the request context.
 func (a *App) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
@@ -177,15 +183,13 @@ func (a *App) checkResponse(method string, resp *http.Response) (*responsePlan, 
 
 // errorHandler sends err as the whole response: a JSON error with its
 // status, with any upstream-chosen text in it redacted.
-func (a *App) errorHandler(ctx context.Context, sender backend.CallResourceResponseSender, err error) error {
-	e := a.redacted(upstreamError(err, a.settings.APIURL.Host, a.settings))
-	log.DefaultLogger.FromContext(ctx).Info("upstream call failed", "code", e.Code)
-	return sendError(sender, e)
+func (a *App) errorHandler(sender backend.CallResourceResponseSender, err error) error {
+	return sendError(sender, a.redacted(upstreamError(err, a.settings.APIURL.Host, a.settings)))
 }
 
 // redacted returns a copy of e whose message holds no form of the key.
 func (a *App) redacted(e *apiError) *apiError {
 	out := *e
-	out.Message, _ = redactString(e.Message, a.keyForms)
+	out.Message, _ = redactString(e.Message, a.forms)
 	return &out
 }

@@ -80,9 +80,11 @@ func hijack(w http.ResponseWriter) (interface{ Close() error }, *bufio.ReadWrite
 }
 
 // A body that breaks off, trickles past the timeout or grows past the limit
-// never reaches the browser as a whole one. Within the whole-body bound the
-// caller gets a clean JSON error; past it (JSON only) the gRPC stream ends
-// with an error, which Grafana turns into a visibly broken response.
+// never reaches the browser as a whole one. Within what is held before the
+// first byte goes out (a JSON answer's first message, any other answer
+// whole up to wholeBodyLimit) the caller gets a clean JSON error; past it
+// (JSON only) the gRPC stream ends with an error, which Grafana turns into
+// a visibly broken response.
 func TestCutBodyNeverLooksWhole(t *testing.T) {
 	key := newCanary(t)
 	up := newUpstream(t, "Authorization", "Bearer "+key, hostileBody)
@@ -110,9 +112,9 @@ func TestCutBodyNeverLooksWhole(t *testing.T) {
 		})
 	}
 
-	// Past the bound: maxResponseBytes above wholeBodyLimit, which is
-	// lowered here so that the bodies stay small (the integration test uses
-	// the real 16 MiB).
+	// Past the bound: a JSON answer larger than its first message streams;
+	// one that is not JSON is refused over wholeBodyLimit, lowered here so
+	// that the bodies stay small (the integration test uses the real 16 MiB).
 	defer func(old int64) { wholeBodyLimit = old }(wholeBodyLimit)
 	wholeBodyLimit = 1 << 20
 	big := int(wholeBodyLimit) + 512<<10
@@ -136,6 +138,22 @@ func TestCutBodyNeverLooksWhole(t *testing.T) {
 			}
 			if int64(len(res.Body)) > large.settings.MaxResponseBytes {
 				t.Errorf("%d bytes passed a %d-byte limit", len(res.Body), large.settings.MaxResponseBytes)
+			}
+		})
+	}
+	// Larger than a JSON answer's first message, within wholeBodyLimit: an
+	// answer that is not JSON is still held whole, so its failures are clean.
+	for _, c := range []struct {
+		shape  string
+		status int
+		code   string
+	}{
+		{"short", 502, codeIncomplete}, {"cut", 502, codeIncomplete}, {"trickle", 504, codeTimeout}, {"grow", 502, codeTooLarge},
+	} {
+		t.Run("not JSON, past a JSON head: "+c.shape, func(t *testing.T) {
+			res := mustCall(t, large, "Viewer", http.MethodGet, "proxy/items", callOpts{url: fmt.Sprintf("proxy/items?shape=%s&size=%d&type=text/csv", c.shape, 600<<10)})
+			if e := res.errorBody(t); res.Status != c.status || e.Code != c.code || res.Chunks != 1 {
+				t.Errorf("got %d %+v in %d messages, want a clean %d %s", res.Status, e, res.Chunks, c.status, c.code)
 			}
 		})
 	}

@@ -122,6 +122,9 @@ func parseFlags(args []string, stderr io.Writer) (upstreamdouble.Options, string
 		return opts, "", "", errors.New("an API key is required: --key K or --key-file F")
 	}
 	opts.APIKey = key
+	// Nothing outside this process can read the recorded requests, and the
+	// bench sends hundreds of thousands: count them, keep none.
+	opts.KeepRequests = upstreamdouble.NoRecording
 	if caOut == "" {
 		f, err := os.CreateTemp("", "api-double-ca-*.pem")
 		if err != nil {
