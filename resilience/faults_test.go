@@ -57,9 +57,9 @@ var faultCases = []faultCase{
 	{name: "truncated small body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedSmall, status: 502, code: "upstream_response_incomplete"},
 	{name: "truncated large body (short of Content-Length)", origin: faults, path: hostile.PathTruncatedLarge, broken: true},
 	{name: "truncated chunk", origin: faults, path: hostile.PathTruncatedChunk, broken: true},
-	// Past the plugin's whole-body bound (16 MiB) only JSON is streamed; a
-	// cut there must leave a body that is not valid JSON (Grafana appends
-	// its error object), and a whole one must arrive intact.
+	// Past its first 256 KiB message a JSON answer is streamed; a cut there
+	// must leave a body that is not valid JSON (Grafana appends its error
+	// object), and a whole one must arrive intact.
 	{name: "40 MiB JSON answered whole (control)", origin: faults, path: hostile.PathJSON + "?bytes=41943040", wholeJSON: 40 << 20, maxBytes: 64 << 20},
 	{name: "40 MiB JSON cut after 20 MiB", origin: faults, path: hostile.PathJSONCut + "?bytes=41943040", brokenJSON: true, maxBytes: 64 << 20},
 }

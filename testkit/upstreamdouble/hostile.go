@@ -174,7 +174,9 @@ func gzipped(b []byte) []byte {
 // handleCut sends the first size= bytes of a JSON document that is never
 // finished, then misbehaves by shape=: short (Content-Length promises
 // 1000 bytes more, then the connection closes), chunk (a chunk is cut
-// off), trickle (one byte every 200 ms until the client gives up), grow
+// off), trickle (one byte every 200 ms until the client gives up; then the
+// handler returns, which ends the chunked answer - a client whose deadline
+// fired can read that as a clean end, docs/performance.md), grow
 // (1 MiB a time, up to 256 MiB). type= sets the Content-Type (default JSON).
 func (s *Server) handleCut(w http.ResponseWriter, r *http.Request) {
 	size, err := strconv.Atoi(r.URL.Query().Get("size"))

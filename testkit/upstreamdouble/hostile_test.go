@@ -92,11 +92,17 @@ func TestHostileEndpoints(t *testing.T) {
 	impatient.Timeout = 700 * time.Millisecond
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, s.URL()+"/hostile/cut?size=1000&shape=trickle", nil)
 	req.Header.Set("Authorization", auth)
+	start := time.Now()
 	if resp, err := impatient.Do(req); err == nil {
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if err == nil || len(body) < 1000 {
-			t.Errorf("/hostile/cut?shape=trickle ended on its own after %d bytes (%v)", len(body), err)
+		// It trickles until the client gives up. Then the handler returns
+		// and ends its chunked answer, and a client whose deadline has just
+		// fired can read that end as a clean io.EOF (the race in
+		// docs/performance.md): a clean end is allowed, but not before the
+		// client's timeout.
+		if len(body) < 1000 || (err == nil && time.Since(start) < impatient.Timeout) {
+			t.Errorf("/hostile/cut?shape=trickle ended on its own after %d bytes and %v (%v)", len(body), time.Since(start), err)
 		}
 	}
 	if r := get(t, c, "GET", s.URL()+"/hostile/cut?size=1000&shape=odd", auth, ""); r.status != 400 {
