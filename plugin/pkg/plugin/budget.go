@@ -69,8 +69,14 @@ func (l *bodyLease) take(n int64) error {
 		return newAPIError(http.StatusServiceUnavailable, codeBusy,
 			"the answer needs %d bytes held at once, more than the plugin's whole budget for answers (%d bytes)", l.held+n, l.budget.size)
 	}
-	if err := l.budget.sem.Acquire(l.ctx, n); err != nil {
-		return errBudget(l.budget.size)
+	// Room first, without the deadline: semaphore.Acquire fails on a done
+	// context even when the budget has room, which would call an upstream
+	// that was merely slow (its deadline passed while the answer arrived)
+	// "busy". The read that follows reports that deadline for what it is.
+	if !l.budget.sem.TryAcquire(n) {
+		if err := l.budget.sem.Acquire(l.ctx, n); err != nil {
+			return errBudget(l.budget.size)
+		}
 	}
 	l.held += n
 	return nil

@@ -189,3 +189,25 @@ func TestJSONStreamsAfterItsHeadOtherAnswersWhole(t *testing.T) {
 		}
 	}
 }
+
+// A call whose deadline passed while the upstream's answer arrived is late,
+// not busy: with room in the budget the lease is granted (the body read then
+// reports the deadline as upstream_timeout). Only a spent budget is busy.
+func TestLeaseAfterTheDeadlineIsBusyOnlyWhenTheBudgetIsSpent(t *testing.T) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	b := newBodyBudget(1 << 20)
+	l, err := b.lease(done, 4<<10, 64<<10)
+	if err != nil {
+		t.Fatalf("room in the budget, deadline passed: got %v, want the lease", err)
+	}
+	full, err := b.lease(context.Background(), 1<<20-4<<10, 1<<20-4<<10)
+	if err != nil {
+		t.Fatalf("filling the rest of the budget: %v", err)
+	}
+	if _, err := b.lease(done, 1, 1); err == nil || !strings.Contains(err.Error(), "holding") {
+		t.Fatalf("budget spent, deadline passed: got %v, want the busy error", err)
+	}
+	full.release()
+	l.release()
+}
