@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Playwright from 'playwright-core';
 import { REPO_ROOT } from '../../infra/testing/doubles';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../plugin/tests/browser/chromium';
 
 export const PLUGIN_ID = 'platformkit-apibridge-app';
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PLUGIN_DIR = join(REPO_ROOT, 'plugin');
 
 /** The browser test's harness, built by its own script (not a copy of it); returns its directory. */
@@ -57,16 +57,7 @@ export async function browse(baseURL: string, user: string, password: string, di
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     baseURL,
     recordHar: { path: harFile, content: 'embed' },
   });

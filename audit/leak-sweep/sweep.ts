@@ -30,7 +30,8 @@ import {
   type SettingsDeployment,
 } from '../../infra/testing/settings-deployment';
 import type { DeploymentConfig } from '../../infra/config/types';
-import { browse, buildHarness, CHROMIUM, harnessStaticArgs, PLUGIN_ID } from './browser';
+import { CHROMIUM } from '../../plugin/tests/browser/chromium';
+import { browse, buildHarness, harnessStaticArgs, PLUGIN_ID } from './browser';
 import { failures, scanClasses, table, type ArtifactClass } from './classes';
 import { needles } from './needles';
 

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHarness } from './harness/build.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
 import { buildTestkitCommand, startDouble, Started, stop } from './processes';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 const PLUGIN_ID = 'platformkit-apibridge-app';
 const pluginRoot = path.resolve(import.meta.dirname, '../..');
@@ -29,7 +30,6 @@ const screenshots = path.resolve(
   pluginRoot,
   process.env.APIBRIDGE_SCREENSHOTS_DIR ?? path.join(pluginRoot, 'test-results/screenshots')
 );
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const GOOD_KEY = newCanary('good');
 const WRONG_KEY = newCanary('wrong');
@@ -88,16 +88,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
     baseURL: grafana.ready.url,
   });
