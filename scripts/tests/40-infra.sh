@@ -33,7 +33,9 @@ fi
 [ -f "$KIT_PLUGIN_DIST/plugin.json" ] || kit_die "plugin/dist/plugin.json is missing: the plugin's frontend build must run before the infra integration tests"
 
 kit_log "infra: integration tests"
-KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts --reporter=default --reporter=json --outputFile.json="$results/integration.json"
+# The integration files run in parallel and each runs terraform init; Terraform's
+# plugin cache is not safe for concurrent inits, so they install from the mirror.
+TF_PLUGIN_CACHE_DIR="" KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts --reporter=default --reporter=json --outputFile.json="$results/integration.json"
 kit_log "infra: all tests passed in $((SECONDS - start)) s"
 bash "$KIT_ROOT/infra/scripts/bench-synth.sh" 3
 # One plain summary line over both runs.
