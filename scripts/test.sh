@@ -1,65 +1,93 @@
 #!/usr/bin/env bash
 # Runs every test suite of the kit. Each suite is one script in
-# scripts/tests/. They run in two lanes at once (the machines here have two
-# cores, and much of a suite's time is spent waiting on processes, terraform
-# and the browser):
-#   - the dist lane, in this order: suites that build or read plugin/dist/
-#     (the frontend suite builds it; the others deploy or synthesize with it);
-#   - the other lane: every other suite, in name order, each self-contained
-#     (it builds what it runs into temporary directories).
-# All suites run even if one fails. Each suite's output is kept in
-# .artifacts/test-logs/<suite>.log and printed whole when the suite ends, so
-# lanes never interleave lines. The end is a table of suite times and one
-# plain summary line. KIT_TEST_JOBS=1 runs the lanes one after the other.
+# scripts/tests/. Up to KIT_TEST_JOBS suites (default 3) run at once: the
+# machines here have two cores, and much of a suite's time is spent waiting
+# on processes, terraform, sleeps and the browser, so a third slot fills
+# the waits. A suite starts once the suites it needs have ended (the table
+# below: the suites that read plugin/dist/ wait for the frontend suite that
+# builds it, and the demo, which rebuilds it, waits for every reader); among
+# the suites that may start, the longest go first. All suites run even if
+# one fails. Each suite's output is kept in .artifacts/test-logs/<suite>.log
+# and printed whole when the suite ends, so suites never interleave lines.
+# The end is a table of suite times, a digest of every failure (so that the
+# last lines of a CI log say what failed), and one plain summary line.
+# KIT_TEST_JOBS=1 runs the suites one after the other.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 total_start=$SECONDS
 bash "$KIT_ROOT/scripts/bootstrap.sh" || kit_die "set-up failed"
 setup_seconds=$((SECONDS - total_start))
 
-# Suites that write or read plugin/dist/, in the order they must run.
-dist_lane=(20-plugin-frontend 40-infra 60-audit 65-leak-sweep 50-demo)
+# What each suite needs to have ended before it starts.
+declare -A needs=(
+  [42-infra-integration]="20-plugin-frontend"
+  [60-audit]="20-plugin-frontend"
+  [65-leak-sweep]="20-plugin-frontend"
+  [50-demo]="20-plugin-frontend 42-infra-integration 60-audit 65-leak-sweep"
+)
+# Start order among the suites that may start: the longest (and those that
+# others wait for) first; every suite not named here follows in name order.
+first=(20-plugin-frontend 30-provider 10-plugin-backend 60-resilience 05-lint 40-infra)
 
 all_suites=()
 for suite in "$KIT_ROOT"/scripts/tests/*.sh; do all_suites+=("$(basename "$suite" .sh)"); done
-other_lane=()
-for name in "${all_suites[@]}"; do
-  [[ " ${dist_lane[*]} " == *" $name "* ]] || other_lane+=("$name")
+# shellcheck disable=SC2048,SC2086 # each value of needs is a space-separated list of suites
+for name in "${first[@]}" "${!needs[@]}" ${needs[*]}; do
+  [ -f "$KIT_ROOT/scripts/tests/$name.sh" ] || kit_die "scripts/test.sh names suite $name, which does not exist in scripts/tests/"
 done
-for name in "${dist_lane[@]}"; do
-  [ -f "$KIT_ROOT/scripts/tests/$name.sh" ] || kit_die "scripts/test.sh lists suite $name, which does not exist in scripts/tests/"
+pending=("${first[@]}")
+for name in "${all_suites[@]}"; do
+  [[ " ${first[*]} " == *" $name "* ]] || pending+=("$name")
 done
 
 logs="$KIT_ROOT/.artifacts/test-logs"
 rm -rf "$logs" && mkdir -p "$logs"
 
-# run_lane NAME...: runs the suites in order; records "<suite> <rc> <seconds>".
-run_lane() {
-  local name start rc
-  for name in "$@"; do
-    start=$SECONDS
-    bash "$KIT_ROOT/scripts/tests/$name.sh" >"$logs/$name.log" 2>&1
-    rc=$?
-    echo "$name $rc $((SECONDS - start))" >"$logs/$name.result"
-    # One suite's output at a time: flock keeps the two lanes from interleaving.
-    {
-      flock 9
-      kit_log "suite $name: $([ "$rc" -eq 0 ] && echo passed || echo "FAILED (exit $rc)") in $((SECONDS - start)) s"
-      sed "s/^/[$name] /" "$logs/$name.log"
-    } 9>"$logs/.print.lock"
-  done
+# run_suite NAME: runs one suite; records "<suite> <rc> <seconds>".
+run_suite() {
+  local name="$1" start rc
+  start=$SECONDS
+  bash "$KIT_ROOT/scripts/tests/$name.sh" >"$logs/$name.log" 2>&1
+  rc=$?
+  # One suite's output at a time: flock keeps suites from interleaving.
+  {
+    flock 9
+    kit_log "suite $name: $([ "$rc" -eq 0 ] && echo passed || echo "FAILED (exit $rc)") in $((SECONDS - start)) s"
+    sed "s/^/[$name] /" "$logs/$name.log"
+  } 9>"$logs/.print.lock"
+  echo "$name $rc $((SECONDS - start))" >"$logs/$name.result"
 }
 
-kit_log "running ${#all_suites[@]} suites in two lanes: [${dist_lane[*]}] and [${other_lane[*]}]"
-if [ "${KIT_TEST_JOBS:-2}" = "1" ]; then
-  run_lane "${dist_lane[@]}"
-  run_lane "${other_lane[@]}"
-else
-  run_lane "${dist_lane[@]}" &
-  dist_pid=$!
-  run_lane "${other_lane[@]}"
-  wait "$dist_pid"
-fi
+ended() { [ -f "$logs/$1.result" ]; }
+ready() {
+  local dep
+  for dep in ${needs[$1]:-}; do ended "$dep" || return 1; done
+}
+
+jobs="${KIT_TEST_JOBS:-3}"
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || kit_die "KIT_TEST_JOBS=$jobs: give a whole number of suites to run at once, 1 or more"
+kit_log "running ${#all_suites[@]} suites, up to $jobs at once"
+declare -A running=() # suite -> pid
+while [ ${#pending[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
+  # A suite has ended once it wrote its result (its last step).
+  for name in "${!running[@]}"; do
+    ended "$name" && { wait "${running[$name]}"; unset "running[$name]"; }
+  done
+  still=()
+  for name in "${pending[@]}"; do
+    if [ ${#running[@]} -lt "$jobs" ] && ready "$name"; then
+      run_suite "$name" &
+      running[$name]=$!
+    else
+      still+=("$name")
+    fi
+  done
+  pending=("${still[@]}")
+  if [ ${#running[@]} -eq 0 ] && [ ${#pending[@]} -gt 0 ]; then
+    kit_die "suites ${pending[*]} wait on suites that never run"
+  fi
+  sleep 1
+done
 
 passed=() failed=()
 echo
@@ -72,6 +100,15 @@ for name in "${all_suites[@]}"; do
 done
 printf '%-22s %8s\n' "wall clock" "$((SECONDS - total_start))"
 echo
+for name in "${failed[@]}"; do
+  # The lines that name a failure (test runners' FAIL/×/---, errors), then the log's end.
+  kit_log "why $name failed (whole log: .artifacts/test-logs/$name.log):"
+  sed 's/\x1b\[[0-9;]*m//g' "$logs/$name.log" |
+    grep -E -A6 '(^| )(FAIL|×|✗|--- FAIL|panic:|Error:|AssertionError|error:)' | head -n 80
+  echo "[$name] ... last lines:"
+  sed 's/\x1b\[[0-9;]*m//g' "$logs/$name.log" | tail -n 15
+  echo
+done
 kit_log "suites passed: ${passed[*]:-none}"
 [ ${#failed[@]} -eq 0 ] || kit_log "suites FAILED: ${failed[*]} (logs: .artifacts/test-logs/)"
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"

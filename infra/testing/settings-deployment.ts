@@ -13,7 +13,7 @@ import { run } from './processes';
 export const PLUGIN_ID = 'platformkit-apibridge-app';
 export const PLUGIN_DIST = join(REPO_ROOT, 'plugin', 'dist');
 
-/** The Grafana double runs the real plugin: its dist must be built (scripts/tests/40-infra.sh builds the backend). */
+/** The Grafana double runs the real plugin: its dist must be built (scripts/tests/42-infra-integration.sh builds the backend if no earlier suite did). */
 export function requirePluginBuilt(): void {
   for (const f of ['plugin.json', 'gpx_apibridge_linux_amd64']) {
     if (!existsSync(join(PLUGIN_DIST, f)))

@@ -18,14 +18,14 @@ npm test --silent
 
 # The test builds the backend for this machine only; `npm run build` (the
 # release build) adds the other five platforms where the plugin is released.
-kit_log "plugin frontend: build (create-plugin webpack, then the backend for this machine)"
-npm run --silent build:frontend >/dev/null
+kit_log "plugin frontend: build (the backend for this machine, then create-plugin webpack)"
 npm run --silent build:backend:linux >/dev/null
 fail() { kit_log "dist check failed: $*"; exit 1; }
 # Nothing from the build's environment may reach the bundle (a bundler
 # `define` or env inlining would carry a pipeline's key into every browser):
-# rebuild the frontend with a canary in the variables a key is likely to be
-# in. The rebuild must also leave the backend binary in place.
+# the frontend build runs with a canary in the variables a key is likely to
+# be in. It runs after the backend's, so the checks below also prove that a
+# frontend build leaves the backend binary in place.
 bundle_canary="bundle-canary-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 APIBRIDGE_API_KEY="$bundle_canary" TF_VAR_apibridge_api_key="$bundle_canary" API_KEY="$bundle_canary" \
   GF_PLUGIN_APIKEY="$bundle_canary" GRAFANA_ACCESS_POLICY_TOKEN="$bundle_canary" \
