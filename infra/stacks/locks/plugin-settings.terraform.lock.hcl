@@ -5,10 +5,10 @@ provider "registry.terraform.io/platformkit/grafanaapp" {
   version     = "0.1.0"
   constraints = "0.1.0"
   hashes = [
-    "h1:9U8PRBNqpDpc147K+1Q8Xto25zlvCVsSzqygz4rhszw=",
-    "h1:JTYcYB3iC6V30u5o2uSDvVt/GQ1qTHGosg1siAANQoE=",
-    "h1:P7NJwdJWnPrBUiTBGNfFqF1veNbIr0kVLlcxXWGyJ3A=",
-    "h1:VNNuvnww94buPwDitisMduu2yT0MHFdyLgd+PnTPz38=",
-    "h1:jbn8uv+PGqtgU1yVvXkv/3YbE67msDHyBkstJJflPNY=",
+    "h1:+8L3UK2wB1DnNw7Gp04zXXd4CpFaS6LAhUuuAbk0rP8=",
+    "h1:GoRMnVL2wBMtnRe5oP099/gu6iYAaWZtHTw5NYWBGUQ=",
+    "h1:NrSEbugn6khj+Bed+YzN19CBnNMQ9h3QZqlFF6rhpDA=",
+    "h1:dUZdKR5ZNFKGU/nGq4tZRe8QNzxyVdLiphHHp3Nms7s=",
+    "h1:ePkx2nwDlkPijUzjwfnASui0ssvOoieDYZPMj5+itRI=",
   ]
 }

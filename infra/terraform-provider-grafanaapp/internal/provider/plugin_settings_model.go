@@ -39,9 +39,10 @@ type pluginSettingsDataModel struct {
 // and disable_on_destroy, which only this provider reads.
 type pluginSettingsModel struct {
 	pluginSettingsDataModel
-	SecureJSONDataWO        types.Map   `tfsdk:"secure_json_data_wo"`
-	SecureJSONDataWOVersion types.Int64 `tfsdk:"secure_json_data_wo_version"`
-	DisableOnDestroy        types.Bool  `tfsdk:"disable_on_destroy"`
+	SecureJSONDataWO         types.Map   `tfsdk:"secure_json_data_wo"`
+	SecureJSONDataWOVersion  types.Int64 `tfsdk:"secure_json_data_wo_version"`
+	SecureJSONDataWOVersions types.Map   `tfsdk:"secure_json_data_wo_versions"`
+	DisableOnDestroy         types.Bool  `tfsdk:"disable_on_destroy"`
 }
 
 func settingsID(orgID int64, pluginID string) string { return fmt.Sprintf("%d:%s", orgID, pluginID) }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,21 +15,43 @@ import (
 // plan` shows before any write.
 
 func (r *pluginSettingsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var wo types.Map
+	var wo, versions types.Map
 	var version types.Int64
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secure_json_data_wo"), &wo)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secure_json_data_wo_version"), &version)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secure_json_data_wo_versions"), &versions)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !wo.IsNull() && version.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("secure_json_data_wo_version"), "Missing secure_json_data_wo_version",
-			"secure_json_data_wo is set, so secure_json_data_wo_version must be set too (e.g. 1). Terraform cannot see changes to a "+
-				"write-only value; changing the version is how you tell it to send the secure values again.")
+	if !version.IsNull() && !versions.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("secure_json_data_wo_versions"), "Two kinds of secure version",
+			"secure_json_data_wo_version (one number for every key) and secure_json_data_wo_versions (one number per key) "+
+				"are both set. Fix: keep one of them; use secure_json_data_wo_versions when the keys are rotated separately.")
+		return
 	}
-	if wo.IsNull() && !version.IsNull() && !version.IsUnknown() {
+	if !wo.IsNull() && version.IsNull() && versions.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("secure_json_data_wo_version"), "Missing secure_json_data_wo_version",
+			"secure_json_data_wo is set, so secure_json_data_wo_version (or secure_json_data_wo_versions, one per key) must be "+
+				"set too (e.g. 1). Terraform cannot see changes to a write-only value; changing the version is how you tell it "+
+				"to send the secure values again.")
+	}
+	if wo.IsNull() && ((!version.IsNull() && !version.IsUnknown()) || (!versions.IsNull() && !versions.IsUnknown())) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("secure_json_data_wo_version"), "secure_json_data_wo_version without secure_json_data_wo",
-			"secure_json_data_wo_version is set but secure_json_data_wo is not, so changing the version sends nothing.")
+			"a secure version is set but secure_json_data_wo is not, so changing the version sends nothing.")
+	}
+	if wo.IsNull() {
+		return
+	}
+	missing, extra := versionProblems(wo, versions)
+	if len(missing) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("secure_json_data_wo_versions"), "Secure key without a version",
+			fmt.Sprintf("secure_json_data_wo_versions has no version for %s. Fix: add %s = 1 (and raise it when that key "+
+				"is rotated).", strings.Join(missing, ", "), missing[0]))
+	}
+	if len(extra) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("secure_json_data_wo_versions"), "Version for a key that is not sent",
+			fmt.Sprintf("secure_json_data_wo_versions names %s, which secure_json_data_wo does not. Fix: remove the version "+
+				"or add the key to secure_json_data_wo.", strings.Join(extra, ", ")))
 	}
 }
 
@@ -85,12 +108,12 @@ func (r *pluginSettingsResource) ModifyPlan(ctx context.Context, req resource.Mo
 // unchanged unless planSecure says this apply changes what Grafana holds.
 func plannedSecureFields(ctx context.Context, state *pluginSettingsModel, config pluginSettingsModel, managed []string, diags *diag.Diagnostics) types.Set {
 	vals, known := secureValuesFromConfig(config.SecureJSONDataWO)
-	if !known || config.SecureJSONDataWOVersion.IsUnknown() {
+	if !known || !versionsKnown(config) {
 		return types.SetUnknown(types.StringType)
 	}
 	held, d := setToStrings(ctx, state.SecureJSONFields)
 	diags.Append(d...)
-	sp := planSecure(held, managed, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
+	sp := planSecure(held, managed, vals, rotationOf(*state, config))
 	if !sp.changes {
 		return state.SecureJSONFields
 	}

@@ -55,7 +55,7 @@ func (r *pluginSettingsResource) Create(ctx context.Context, req resource.Create
 	}
 	// Nothing is held or owned yet: every configured value is sent.
 	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
-	sp := planSecure(nil, nil, vals, true)
+	sp := planSecure(nil, nil, vals, rotation{all: true})
 	call := r.call("create", plan)
 
 	current, ok := r.post(ctx, call, plan, sp.send, &resp.Diagnostics)
@@ -100,7 +100,7 @@ func (r *pluginSettingsResource) Update(ctx context.Context, req resource.Update
 	held, d := setToStrings(ctx, state.SecureJSONFields)
 	resp.Diagnostics.Append(d...)
 	vals, _ := secureValuesFromConfig(config.SecureJSONDataWO)
-	sp := planSecure(held, own.secureKeys, vals, versionBumped(state.SecureJSONDataWOVersion, config.SecureJSONDataWOVersion))
+	sp := planSecure(held, own.secureKeys, vals, rotationOf(state, config))
 	call := r.call("update", plan)
 	if resp.Diagnostics.HasError() {
 		return

@@ -22,7 +22,8 @@ func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 		MarkdownDescription: "Settings of one Grafana app plugin in one organization: `enabled`, `pinned`, `jsonData`, and " +
 			"`secureJsonData` as a **write-only** map that never reaches the plan or the state (Terraform 1.11+).\n\n" +
 			"Grafana replaces `jsonData` whole on every write and merges `secureJsonData` key by key. Secure values are sent on " +
-			"create, when `secure_json_data_wo_version` changes, and when Grafana no longer holds a key the configuration gives a value " +
+			"create, when `secure_json_data_wo_version` changes (or, with `secure_json_data_wo_versions`, the one key whose version " +
+			"changed), and when Grafana no longer holds a key the configuration gives a value " +
 			"(drift, e.g. a key reset in the UI: it shows in `plan` as a change of `secure_json_fields`). A key this resource wrote " +
 			"and that is no longer in `secure_json_data_wo` is cleared (overwritten with `\"\"`).\n\n" +
 			"Destroy cannot delete a plugin's settings (Grafana has no such API), so it undoes what this resource wrote: every secure " +
@@ -81,13 +82,22 @@ func (r *pluginSettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"`{ apiKey = ephemeral.vault_kv_secret_v2.api.data.key }`. Never stored in the plan or the state. An empty string " +
 					"clears a key. Removing a key that this resource wrote from the map (or removing the whole map) clears it in Grafana " +
 					"at the next apply, and the plan shows it leaving `secure_json_fields`; keys written by anyone else are never touched. " +
-					"Adding a key sends the values without a version change. Requires `secure_json_data_wo_version`.",
+					"Adding a key sends the values without a version change. Requires `secure_json_data_wo_version` (or " +
+					"`secure_json_data_wo_versions`, one per key).",
 				Validators: []validator.Map{secureKeyNamesValidator{}},
 			},
 			"secure_json_data_wo_version": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Change this number (e.g. increment it) to send `secure_json_data_wo` again: that is how a " +
 					"secret is rotated, since Terraform cannot see changes to a write-only value.",
+			},
+			"secure_json_data_wo_versions": schema.MapAttribute{
+				ElementType: types.Int64Type,
+				Optional:    true,
+				MarkdownDescription: "One version per key of `secure_json_data_wo`, instead of `secure_json_data_wo_version`, " +
+					"for keys that come from different stores and are rotated separately (e.g. `{ \"billing.apiKey\" = 3, " +
+					"\"crm.apiKey\" = 7 }`). Changing one key's number sends that key only; Grafana keeps the others. Every " +
+					"key of `secure_json_data_wo` needs a version here.",
 			},
 			"disable_on_destroy": schema.BoolAttribute{
 				Optional: true,

@@ -102,20 +102,20 @@ type securePlan struct {
 // what Grafana holds now, managed the keys this resource wrote before, vals
 // the configured secure_json_data_wo (nil when unset).
 //
-//   - The configured values are sent when the version changed, or when
-//     Grafana lacks a key the configuration gives a value (drift).
+//   - The configured values are sent as rot says (secure_versions.go): by
+//     version change, or because Grafana lacks a key the configuration gives
+//     a value (drift).
 //   - A key this resource wrote that is no longer in secure_json_data_wo is
 //     cleared with "" (Terraform's usual meaning of removing something from
 //     the configuration), without waiting for a version change: key names are
 //     visible in the plan even though values are not. Keys that someone else
 //     wrote, or that Grafana held before an import, are never touched.
-func planSecure(held, managed []string, vals secureValues, bumped bool) securePlan {
+func planSecure(held, managed []string, vals secureValues, rot rotation) securePlan {
 	p := securePlan{send: map[string]string{}}
-	sendVals := vals != nil && (bumped || len(missingSecureFields(held, vals)) > 0)
-	if sendVals {
-		for k, v := range vals {
-			p.send[k] = v
-		}
+	sent := rot.toSend(vals, missingSecureFields(held, vals))
+	sendVals := len(sent) > 0
+	for _, k := range sent {
+		p.send[k] = vals[k]
 	}
 	var kept []string
 	for _, k := range managed {
@@ -135,7 +135,7 @@ func planSecure(held, managed []string, vals secureValues, bumped bool) securePl
 	p.fields = expectedSecureFields(held, p.send)
 	p.managed = kept
 	if sendVals {
-		p.managed = mergeKeys(kept, vals.keys())
+		p.managed = mergeKeys(kept, sent)
 	}
 	return p
 }

@@ -125,7 +125,7 @@ func TestPlanSecure(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := planSecure(c.held, c.managed, c.vals, c.bumped)
+			p := planSecure(c.held, c.managed, c.vals, rotation{all: c.bumped})
 			if !maps.Equal(p.send, c.send) || (p.send == nil) != (c.send == nil) {
 				t.Errorf("send = %v, want %v", p.send, c.send)
 			}
