@@ -15,7 +15,7 @@ import (
 )
 
 // defaultConnection is the name of the one connection the single-connection
-// settings describe (the old form; see plugin/README.md, "Settings").
+// settings describe (the form without a connection list; plugin/README.md, "Operating").
 const defaultConnection = "default"
 
 // connOps is one connection's protections; nil parts are switched off.

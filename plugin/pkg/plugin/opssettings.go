@@ -1,7 +1,7 @@
 package plugin
 
 // The "cache" and "rateLimit" blocks of a connection's settings
-// (plugin/README.md, "Settings" and "Operating"). Both are optional and off
+// (plugin/README.md, "Operating"). Both are optional and off
 // by default. This file reads them from the single-connection jsonData,
 // where they sit at the top level; a connection in a list carries the same
 // blocks, read by the same parseOpsBlocks.
