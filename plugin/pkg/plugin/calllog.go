@@ -3,6 +3,8 @@ package plugin
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -74,7 +76,7 @@ func recordCall(ctx context.Context, req *backend.CallResourceRequest, route str
 	if u := backend.UserFromContext(ctx); u != nil {
 		login = u.Login
 	}
-	args := []any{"user", bounded(login), "orgId", req.PluginContext.OrgID, "connection", orNone(connection),
+	args := []any{"user", bounded(login), "orgId", orgIDOf(req.PluginContext.Namespace), "connection", orNone(connection),
 		"route", orNone(route), "method", bounded(req.Method), "path", auditPath(req.Path),
 		"status", o.status, "bytes", o.bytes, "durationMs", elapsed.Milliseconds()}
 	if o.code != "" {
@@ -95,6 +97,20 @@ func auditPath(p string) string {
 		return "(refused path)"
 	}
 	return bounded(clean)
+}
+
+// orgIDOf reads the org id from the namespace Grafana sends with every call
+// (PluginContext.OrgID is deprecated for it): "default" is org 1, "org-<id>"
+// any other; 0 when it is neither (no org: a call from a test harness).
+func orgIDOf(namespace string) int64 {
+	if namespace == "default" {
+		return 1
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(namespace, "org-"), 10, 64)
+	if err != nil || !strings.HasPrefix(namespace, "org-") || id < 1 {
+		return 0
+	}
+	return id
 }
 
 func bounded(s string) string {

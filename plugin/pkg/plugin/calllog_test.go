@@ -37,7 +37,7 @@ func TestAuditLineContent(t *testing.T) {
 	offset := len(pluginLogs.String())
 	ctx := backend.WithUser(context.Background(), &backend.User{Login: "ada@example.test", Role: "Editor"})
 	err := app.CallResource(ctx, &backend.CallResourceRequest{
-		PluginContext: backend.PluginContext{OrgID: 7},
+		PluginContext: backend.PluginContext{Namespace: "org-7"},
 		Method:        http.MethodPost, Path: "proxy/items/42", URL: "proxy/items/42?token=query-secret-value",
 		Headers: map[string][]string{"X-Body-Marker": {"header-secret-value"}}, Body: []byte(`{"body":"body-secret-value"}`),
 	}, backend.CallResourceResponseSenderFunc(func(*backend.CallResourceResponse) error { return nil }))
