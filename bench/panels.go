@@ -46,7 +46,7 @@ func (e *Env) MeasurePanelRefresh(ctx context.Context, panels, refreshes int) []
 	}
 	for _, cache := range []bool{false, true} {
 		js := Settings(e.APIURL, ca)
-		js["allowedPaths"] = append(js["allowedPaths"].([]string), "/cacheable")
+		js["allowedPaths"] = []string{"/cacheable"}
 		js["cache"] = map[string]any{"enabled": cache}
 		if err := e.Save(ctx, js, e.Key); err != nil {
 			return append(out, PanelRefresh{Cache: cache, Err: err})
@@ -94,9 +94,12 @@ func (e *Env) apiAnswers(ctx context.Context, api *http.Client) (int64, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("the API double's /cacheable/ count: status %d", resp.StatusCode)
+	}
 	var body struct{ Answer int64 }
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("the API double's /cacheable/ count: status %d, %v", resp.StatusCode, err)
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body); err != nil {
+		return 0, fmt.Errorf("the API double's /cacheable/ count: %w", err)
 	}
 	return body.Answer, nil
 }
