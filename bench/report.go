@@ -127,3 +127,44 @@ func PrintProfile(w io.Writer, p *ProfileRun) {
 	}
 	fmt.Fprintf(w, "profiles: %s (go tool pprof -top <file>)\n", strings.Join(p.Files, ", "))
 }
+
+// PrintPanelRefresh writes the twenty-panel refresh: cache off and on side
+// by side, per refresh, with what reached the API.
+func PrintPanelRefresh(w io.Writer, rs []PanelRefresh) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "refresh\tcache off: wall time\tcache off: calls at the API\tcache on: wall time\tcache on: calls at the API\t")
+	byRefresh := map[int][2]*PanelRefresh{}
+	most := 0
+	for i := range rs {
+		r := &rs[i]
+		if r.Err != nil {
+			fmt.Fprintf(tw, "cache %v, refresh %d\tFAILED: %s\t\t\t\t\n", r.Cache, r.Refresh, oneLine(r.Err.Error()))
+			continue
+		}
+		pair := byRefresh[r.Refresh]
+		if r.Cache {
+			pair[1] = r
+		} else {
+			pair[0] = r
+		}
+		byRefresh[r.Refresh] = pair
+		most = max(most, r.Refresh)
+	}
+	cell := func(r *PanelRefresh) (string, string) {
+		if r == nil {
+			return "-", "-"
+		}
+		return ms(r.Took) + " ms", fmt.Sprintf("%d of %d", r.Upstream, r.Panels)
+	}
+	for i := 1; i <= most; i++ {
+		pair := byRefresh[i]
+		offT, offU := cell(pair[0])
+		onT, onU := cell(pair[1])
+		name := fmt.Sprintf("%d", i)
+		if i == 1 {
+			name = "1 (cold cache)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, offT, offU, onT, onU)
+	}
+	_ = tw.Flush()
+}

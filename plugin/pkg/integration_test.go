@@ -258,7 +258,7 @@ func TestKeyPathAndRotationThroughGrafana(t *testing.T) {
 	if strings.Contains(logs, "Plugin Request") {
 		t.Errorf("the SDK logged a line per request:\n%s", logs)
 	}
-	if !strings.Contains(logs, `"resource call failed"`) || !strings.Contains(logs, `"code":"upstream_key_refused"`) {
+	if !strings.Contains(logs, `"api call"`) || !strings.Contains(logs, `"code":"upstream_key_refused"`) {
 		t.Errorf("the call refused by the API was not logged:\n%s", logs)
 	}
 	g.assertNoCanary(key1, key2)

@@ -19,6 +19,7 @@
 //     whole, secureJsonData merged key by key)
 //   - ANY  /api/plugins/<id>/resources/* (plugins.app:access, app enabled; forwarded over gRPC)
 //   - GET  /api/plugins/<id>/health     (app enabled)
+//   - GET  /api/plugins/<id>/metrics    (org Admin; the plugin's CollectMetrics)
 //   - POST /login, GET /logout, GET /api/user
 //
 // testkit/README.md holds the fidelity table: each behaviour, the Grafana

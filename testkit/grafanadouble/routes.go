@@ -83,6 +83,7 @@ func parsePluginRoute(r *http.Request) (pluginRoute, bool) {
 //	GET  settings             signed in; plugins.app:access checked in the handler
 //	POST settings             authorize(plugins:write)
 //	GET  health               checkAppEnabled
+//	GET  metrics              reqOrgAdmin (CollectMetrics over Diagnostics)
 //	ANY  resources[/*]        authorize(plugins.app:access), checkAppEnabled
 //
 // Grafana's Get also registers HEAD.
@@ -109,6 +110,8 @@ func (h *Host) routePlugin(w *grafanaWriter, r *http.Request) {
 				h.handlePluginHealth(w, r, c)
 			}
 		})(w, r)
+	case rt.sub == "metrics" && !rt.hasRest && isGetOrHead(r):
+		h.signedIn(func(w http.ResponseWriter, r *http.Request, c caller) { h.handlePluginMetrics(w, r, c, rt.id) })(w, r)
 	case rt.sub == "resources" && (grafanaMethods[r.Method] || h.opts.AllowAllResourceMethods):
 		gw := w // the resource handler streams: it needs Grafana's writer itself
 		h.signedIn(func(w http.ResponseWriter, r *http.Request, c caller) {

@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /status/{code}", s.handleStatus)
 	mux.HandleFunc("GET /set-cookie", s.handleSetCookie)
 	s.hostileRoutes(mux)
+	s.cachingRoutes(mux)
 	return s.recordAndAuthenticate(mux)
 }
 

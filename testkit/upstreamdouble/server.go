@@ -54,6 +54,8 @@ type Server struct {
 	stopCtx context.Context
 	stop    context.CancelFunc
 
+	cachingCounters
+
 	mu        sync.Mutex
 	apiKey    string
 	requests  recordLog

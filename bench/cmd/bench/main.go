@@ -132,6 +132,11 @@ func run(ctx context.Context, repo, out string, quick, skipStacks, onlySmall boo
 		fmt.Fprintln(w)
 	}
 
+	progress("twenty-panel refresh against a cached route, cache off and on")
+	fmt.Fprintln(w, "Twenty-panel refresh: 20 concurrent GETs of one route answered with max-age=60, the plugin's response cache off vs on:")
+	bench.PrintPanelRefresh(w, env.MeasurePanelRefresh(ctx, 20, repeats))
+	fmt.Fprintln(w)
+
 	progress("CPU profiles of the plugin and the Grafana double under c=64 (%d s)", profileSecs)
 	prof, err := env.Profile(ctx, script, profileSecs)
 	if err != nil {

@@ -35,6 +35,7 @@ type App struct {
 	transport *upstreamTransport // one per instance, reused for every call
 	forms     keyForms           // the key as an echo may show it (redact.go)
 	budget    *bodyBudget        // bytes of answers held before they are sent (budget.go)
+	ops       *connOps           // rate limits and cache of the connection (connops.go)
 }
 
 // NewApp never fails on bad settings: the instance then answers every
@@ -60,6 +61,10 @@ func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.I
 	if err := checkLiteralHost(s, policy); err != nil {
 		return unconfigured(err)
 	}
+	cache, limits, err := parseOpsSettings(in.JSONData)
+	if err != nil {
+		return unconfigured(err)
+	}
 	transport, err := newUpstreamTransport(s, policy)
 	if err != nil {
 		return unconfigured(configErr("caCertificate", "cannot be used (%s)", err.Error()))
@@ -67,7 +72,8 @@ func NewApp(ctx context.Context, in backend.AppInstanceSettings) (instancemgmt.I
 	logger.Info("app configured", "apiHost", s.APIURL.Host, "basePath", s.APIURL.Path,
 		"authHeader", s.AuthHeader, "customCA", s.CACertificate != "", "allowedPaths", len(s.AllowedPaths),
 		"operatorAllowedNetworks", len(op.AllowedNetworks))
-	return &App{settings: s, transport: transport, forms: newKeyForms(s.apiKey), budget: newBodyBudget(bodyBudgetBytes)}, nil
+	return &App{settings: s, transport: transport, forms: newKeyForms(s.apiKey), budget: newBodyBudget(bodyBudgetBytes),
+		ops: newConnOps(defaultConnection, cache, limits)}, nil
 }
 
 // checkLiteralHost refuses, at configuration time, an apiUrl whose host is
@@ -106,13 +112,14 @@ func (a *App) Dispose() {
 
 // CallResource resolves the route (method, path rule, role), applies the
 // request-body limit every route shares, answers OPTIONS itself and runs
-// the route's handler for everything else. A call answered with an error
-// status is logged once (logFailedCall).
+// the route's handler for everything else. Every call is counted, and a
+// proxied call or one answered with an error status is logged once
+// (recordCall).
 func (a *App) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
 	start := time.Now()
 	out := &callOutcome{CallResourceResponseSender: sender}
 	r, rest, apiErr := resolve(ctx, routeTable, req.Method, req.Path)
-	defer func() { logFailedCall(ctx, req, r.name, out, start) }()
+	defer func() { recordCall(ctx, req, r.name, out, start) }()
 	if apiErr == nil && len(req.Body) > maxRequestBodyBytes {
 		// Grafana and the SDK's gRPC server cap a request too (the SDK at
 		// grpcReceiveLimit, before this code runs), but their limits are

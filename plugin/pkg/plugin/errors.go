@@ -228,7 +228,7 @@ func notConfigured(err error) *apiError {
 
 // sendError writes e as the whole resource response.
 func sendError(sender backend.CallResourceResponseSender, e *apiError) error {
-	if o, ok := sender.(*callOutcome); ok {
+	if o := outcomeOf(sender); o != nil {
 		o.code = e.Code
 	}
 	body, err := json.Marshal(e)

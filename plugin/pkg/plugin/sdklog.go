@@ -20,9 +20,10 @@ import (
 // router_logging = false in conf/defaults.ini).
 //
 // At Warn the middleware still writes its Error line for a call whose
-// gRPC stream ends with an error. Every call the plugin answers with an
-// error status gets its own line from CallResource (logFailedCall), and
-// our other messages go through log.DefaultLogger, which keeps its level.
+// gRPC stream ends with an error. Every proxied call, and every call the
+// plugin answers with an error status, gets one line of ours from
+// CallResource (recordCall, the audit line), and our other messages go
+// through log.DefaultLogger, which keeps its level.
 func QuietSDKRequestLog() {
 	backend.Logger = log.NewWithLevel(log.Warn)
 }

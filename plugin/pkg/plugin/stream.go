@@ -33,6 +33,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
@@ -74,11 +75,19 @@ type responsePlan struct {
 	streamable bool
 }
 
-// forward runs one call through the seams above.
+// forward runs one approved call through the connection's rate limits and
+// cache (connops.go), and roundTrip for what goes to the API.
 func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
+	return a.ops.serve(ctx, call, sender, a.roundTrip)
+}
+
+// roundTrip runs one call to the API through the seams above.
+func (a *App) roundTrip(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
 	ctx, cancel := a.callContext(ctx)
 	defer cancel()
+	began := time.Now()
 	resp, err := a.send(ctx, call)
+	a.ops.observeUpstream(call.rule.route, began, resp)
 	if err != nil {
 		return a.errorHandler(sender, err)
 	}
