@@ -165,19 +165,25 @@ async function runTarget(t: FleetTarget, run: TargetRun): Promise<TargetResult> 
 
   const out = isAbsolute(args.output) ? args.output : resolve(ctx.baseDir, args.output);
   const dir = join(out, 'stacks', stack);
-  const terraform = (tfArgs: string[]) => runTerraform(['-chdir=' + dir, ...tfArgs], env, say, run.secrets);
-  const init = await run.initOrder.run(() => terraform(['init', '-input=false', '-no-color']));
+  const terraform = (tfArgs: string[], withEnv = env) =>
+    runTerraform(['-chdir=' + dir, ...tfArgs], withEnv, say, run.secrets);
+  // init installs providers and sets up the backend: it needs neither the key nor the Grafana credential.
+  const initEnv = Object.fromEntries(
+    Object.entries(env).filter(([k]) => !k.startsWith('TF_VAR_') && k !== 'GRAFANA_AUTH')
+  );
+  const lock = lockTimeout(run.cfg);
+  const init = await run.initOrder.run(() => terraform(['init', '-input=false', '-no-color', ...lock], initEnv));
   if (init.code !== 0) return result({ result: 'failed', keyVersion, detail: `init: ${firstError(init.output)}` });
 
   const extra = args.extra;
   if (args.command === 'diff') {
-    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', ...extra]);
+    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', ...lock, ...extra]);
     if (plan.code === 0) return result({ result: 'no changes', keyVersion, detail: '' });
     if (plan.code === 2) return result({ result: 'changes', keyVersion, detail: '' });
     return result({ result: 'failed', keyVersion, detail: `plan: ${firstError(plan.output)}` });
   }
   const verb = args.command === 'destroy' ? 'destroy' : 'apply';
-  const applied = await terraform([verb, '-input=false', '-no-color', '-auto-approve', ...extra]);
+  const applied = await terraform([verb, '-input=false', '-no-color', '-auto-approve', ...lock, ...extra]);
   if (applied.code !== 0)
     return result({ result: 'failed', keyVersion, detail: `${verb}: ${firstError(applied.output)}` });
   say(
@@ -186,6 +192,19 @@ async function runTarget(t: FleetTarget, run: TargetRun): Promise<TargetResult> 
       : `destroyed the plugin settings on Grafana ${safeUrl(t.cfg.grafana.url)} org ${t.cfg.grafana.orgId}`
   );
   return result({ result: verb === 'apply' ? 'deployed' : 'destroyed', keyVersion, detail: '' });
+}
+
+/**
+ * The pg backend's state locks are PostgreSQL advisory locks, and one of them is the same for every
+ * schema in the database: creating a workspace holds lock -1, and locking any workspace takes -1 for
+ * an instant too (hashicorp/terraform internal/backend/remote-state/pg/client.go `Lock`). Targets
+ * running at once would fail on each other's -1 ("Cannot lock workspace; already locked for workspace
+ * creation"), so with the pg backend each terraform waits for a lock instead of failing at once.
+ * A `-lock-timeout` after -- overrides it (terraform takes the last one).
+ */
+const PG_LOCK_TIMEOUT = '-lock-timeout=120s';
+function lockTimeout(cfg: DeploymentConfig): string[] {
+  return cfg.backend.kind === 'pg' ? [PG_LOCK_TIMEOUT] : [];
 }
 
 /** The environment without the TF_VAR_* key variables of the fleet's other ephemeral-variable sources. */
