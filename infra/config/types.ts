@@ -57,7 +57,7 @@ export interface GrafanaDockerConfig {
   dockerHost?: string;
 }
 
-export interface PluginSettingsConfig {
+interface PluginSettingsConfig {
   enabled: boolean;
   pinned: boolean;
   jsonData: PluginJsonDataConfig;
@@ -81,7 +81,7 @@ export interface FleetTargetConfig {
 }
 
 /** Several Grafanas configured from one deployment: one stack, one state and one key per target. */
-export interface FleetConfig {
+interface FleetConfig {
   targets: FleetTargetConfig[];
 }
 
