@@ -158,9 +158,12 @@ async function runTarget(t: FleetTarget, run: TargetRun): Promise<TargetResult> 
     if (s.key && !s.key.placeholder) keyVersion = s.key.version;
     if (s.key) say(`${args.command} with key version ${s.key.version} from ${s.key.from}`);
   } catch (e) {
-    // These errors say what to fix and never hold a secret (secret-source.ts, config-error.ts).
-    if (!(e instanceof SecretSourceError || e instanceof ConfigError)) throw e;
-    return result({ result: 'failed', keyVersion, detail: `secrets: ${e.message.split('\n').join(' ')}` });
+    // SecretSourceError and ConfigError say what to fix and never hold a secret (secret-source.ts,
+    // config-error.ts); anything else is this target's failure too, not the run's, shown redacted.
+    const message = e instanceof Error ? e.message : String(e);
+    const known = e instanceof SecretSourceError || e instanceof ConfigError;
+    const detail = known ? message : `${(e as Error)?.name ?? 'Error'}: ${redact(message, run.secrets)}`;
+    return result({ result: 'failed', keyVersion, detail: `secrets: ${detail.split('\n').join(' ')}` });
   }
 
   const out = isAbsolute(args.output) ? args.output : resolve(ctx.baseDir, args.output);
