@@ -7,6 +7,7 @@
 // The credentials a child does need are added by name by the caller:
 // GRAFANA_AUTH for our provider, PG_CONN_STR for the pg backend, and the
 // key as TF_VAR_* for terraform (see secret-env.ts).
+import { fleetTargets } from '../config/fleet';
 import type { DeploymentConfig } from '../config/types';
 
 type Env = Record<string, string | undefined>;
@@ -72,17 +73,20 @@ const NEVER = /(TOKEN|PASSWORD|PASSWD|SECRET_ID|ROLE_ID|CONN_STR|PRIVATE|CREDENT
 /** Terraform's own inputs: its registry credentials (to install providers) and the TF_VAR_* the caller gave it. */
 const TERRAFORM_OWN = /^TF_(TOKEN|VAR)_/;
 
-/** Every environment variable the config names as holding a credential. */
+/** Every environment variable the config names as holding a credential: the deployment's, and each fleet target's. */
 export function credentialEnvNames(cfg: DeploymentConfig): string[] {
-  const names = [cfg.grafana.authEnv];
-  if (cfg.backend.kind === 'pg') names.push(cfg.backend.connStrEnv);
-  const s = cfg.secretSource;
-  if (s.kind === 'openbao-kv2') {
-    if (s.auth.method === 'token') names.push(s.auth.tokenEnv);
-    if (s.auth.method === 'approle') names.push(s.auth.roleIdEnv, s.auth.secretIdEnv);
-    if (s.auth.method === 'jwt' && s.auth.tokenEnv) names.push(s.auth.tokenEnv);
+  const names = new Set<string>();
+  for (const c of [cfg, ...(cfg.fleet ? fleetTargets(cfg).map((t) => t.cfg) : [])]) {
+    names.add(c.grafana.authEnv);
+    if (c.backend.kind === 'pg') names.add(c.backend.connStrEnv);
+    const s = c.secretSource;
+    if (s.kind === 'openbao-kv2') {
+      if (s.auth.method === 'token') names.add(s.auth.tokenEnv);
+      if (s.auth.method === 'approle') [s.auth.roleIdEnv, s.auth.secretIdEnv].forEach((n) => names.add(n));
+      if (s.auth.method === 'jwt' && s.auth.tokenEnv) names.add(s.auth.tokenEnv);
+    }
   }
-  return names;
+  return [...names];
 }
 
 /** The allowlisted part of `parent`, minus every credential the config names. */

@@ -13,6 +13,7 @@ describe('parseKitArgs', () => {
       out: 'p.tfplan',
       detailedExitcode: true,
       extra: ['-lock=false'],
+      targets: [],
     });
     expect(parseKitArgs(['apply', 's', 'p.tfplan', '--output', 'o'])).toMatchObject({
       command: 'apply',
@@ -24,6 +25,15 @@ describe('parseKitArgs', () => {
     // cdktn's own --output after -- (how earlier versions took it) is the kit's output, passed to cdktn once.
     expect(parseKitArgs(['synth', '--', '--output', 'o', '--hcl'])).toMatchObject({ output: 'o', extra: ['--hcl'] });
     expect(parseKitArgs(['deploy', '--', '--output=o'])).toMatchObject({ output: 'o', extra: [] });
+  });
+
+  it("reads a fleet's targets and bound", () => {
+    expect(parseKitArgs(['deploy', '--targets', 'a, c', '--parallel', '2'])).toMatchObject({
+      command: 'deploy',
+      targets: ['a', 'c'],
+      parallel: 2,
+    });
+    expect(parseKitArgs(['diff']).parallel).toBeUndefined();
   });
 
   const refusals: [string[], RegExp][] = [
@@ -42,6 +52,12 @@ describe('parseKitArgs', () => {
     [['deploy', '--out', 'f'], /--out is for plan only/],
     [['synth', 's'], /synth takes no stack names/],
     [['deploy', '--auto-approve'], /Unknown option '--auto-approve'/],
+    [['plan', 's', '--out', 'f', '--targets', 'a'], /--targets is for a fleet's diff, deploy and destroy only/],
+    [['synth', '--parallel', '2'], /--parallel is for a fleet's diff, deploy and destroy only/],
+    [['deploy', '--targets', 'a,,b'], /--targets "a,,b": give target names separated by commas/],
+    [['deploy', '--targets', 'a,a'], /--targets "a,a" names a target twice/],
+    [['deploy', '--parallel', '0'], /--parallel "0": give a whole number from 1 to 32/],
+    [['diff', '--parallel', '2x'], /--parallel "2x": give a whole number from 1 to 32/],
     [['synth', '--output', 'a', '--', '--output', 'b'], /--output is given twice \("a" and, after --, "b"\)/],
     [['synth', '--', '-o'], /-o after -- needs a directory/],
   ];

@@ -7,6 +7,11 @@
 //   kit plan    STACK --out FILE [--placeholder-key] [--detailed-exitcode] [--output DIR] [-- terraform plan args]
 //   kit apply   STACK FILE   [--output DIR]                                  [-- terraform apply args]
 //
+// In a fleet (infra/config/fleet.ts), diff, deploy and destroy also take
+//   --targets a,c      only these targets (default: every target)
+//   --parallel N       at most N targets at a time (default 4)
+// and run terraform in each target's stack directory (infra/bin/fleet-run.ts).
+//
 // plan and apply run terraform itself in the synthesized stack directory
 // (what a pipeline with a reviewed, saved plan needs); the others run cdktn.
 import { parseArgs } from 'node:util';
@@ -25,14 +30,23 @@ export interface KitArgs {
   detailedExitcode: boolean;
   /** apply: the saved plan to apply. */
   planFile?: string;
-  /** Passed through to cdktn (synth/diff/deploy/destroy) or terraform (plan/apply). */
+  /** Passed through to cdktn (synth/diff/deploy/destroy) or terraform (plan/apply, and every command of a fleet). */
   extra: string[];
+  /** Fleet: the targets named by --targets (empty: every target). */
+  targets: string[];
+  /** Fleet: how many targets run at once (--parallel; DEFAULT_PARALLEL when not given). */
+  parallel?: number;
 }
+
+/** Fleet runs at once unless --parallel says otherwise: each is a terraform and a provider process. */
+export const DEFAULT_PARALLEL = 4;
+const MAX_PARALLEL = 32;
+const FLEET_COMMANDS: readonly string[] = ['diff', 'deploy', 'destroy'];
 
 export class UsageError extends Error {
   constructor(problem: string) {
     super(
-      `${problem}\nusage: kit <${COMMANDS.join('|')}> [stack ...] [--output DIR] [--placeholder-key] [--out FILE] [--detailed-exitcode] [-- extra args]`
+      `${problem}\nusage: kit <${COMMANDS.join('|')}> [stack ...] [--output DIR] [--placeholder-key] [--out FILE] [--detailed-exitcode] [--targets a,b] [--parallel N] [-- extra args]`
     );
     this.name = 'UsageError';
   }
@@ -56,6 +70,8 @@ export function parseKitArgs(argv: string[]): KitArgs {
         'placeholder-key': { type: 'boolean', default: false },
         out: { type: 'string' },
         'detailed-exitcode': { type: 'boolean', default: false },
+        targets: { type: 'string' },
+        parallel: { type: 'string' },
       },
     });
   } catch (e) {
@@ -73,7 +89,9 @@ export function parseKitArgs(argv: string[]): KitArgs {
     out: v.out,
     detailedExitcode: v['detailed-exitcode'] ?? false,
     extra,
+    targets: [],
   };
+  parseFleetOptions(args, v.targets, v.parallel);
   if (passedOutput !== undefined) {
     if (v.output !== undefined && v.output !== passedOutput)
       throw new UsageError(`--output is given twice ("${v.output}" and, after --, "${passedOutput}"): give it once`);
@@ -99,6 +117,27 @@ export function parseKitArgs(argv: string[]): KitArgs {
     args.planFile = positionals[1];
   }
   return args;
+}
+
+function parseFleetOptions(args: KitArgs, targets: string | undefined, parallel: string | undefined) {
+  for (const [flag, given] of [
+    ['--targets', targets !== undefined],
+    ['--parallel', parallel !== undefined],
+  ] as const)
+    if (given && !FLEET_COMMANDS.includes(args.command))
+      throw new UsageError(`${flag} is for a fleet's diff, deploy and destroy only`);
+  if (targets !== undefined) {
+    args.targets = targets.split(',').map((t) => t.trim());
+    if (args.targets.some((t) => t === ''))
+      throw new UsageError(`--targets "${targets}": give target names separated by commas, e.g. --targets eu,us`);
+    if (new Set(args.targets).size !== args.targets.length)
+      throw new UsageError(`--targets "${targets}" names a target twice`);
+  }
+  if (parallel !== undefined) {
+    if (!/^\d+$/.test(parallel) || Number(parallel) < 1 || Number(parallel) > MAX_PARALLEL)
+      throw new UsageError(`--parallel "${parallel}": give a whole number from 1 to ${MAX_PARALLEL}`);
+    args.parallel = Number(parallel);
+  }
 }
 
 /** Removes cdktn's --output DIR / --output=DIR / -o DIR from `extra` and returns DIR. */

@@ -7,16 +7,20 @@
 // file), GRAFANA_AUTH, PG_CONN_STR. Store credentials never leave this
 // process. Long steps say what they do; a deploy ends with a record of which
 // key version went to which Grafana and org, never the key.
-// With CI=true nothing prompts. Usage: kit-args.ts.
+// With CI=true nothing prompts. Usage: kit-args.ts. A fleet's diff, deploy
+// and destroy run each target on its own: fleet-run.ts.
 import { spawn } from 'node:child_process';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load';
 import type { DeploymentConfig } from '../config/types';
 import { safeUrl } from '../constructs/secret-sources/redact';
 import { SecretSourceError } from '../constructs/secret-sources/secret-source';
-import { stackNames } from '../stacks/build-stacks';
+import { fleetTargets } from '../config/fleet';
+import { pluginSettingsStackName, stackNames } from '../stacks/build-stacks';
 import { childEnv } from './child-env';
+import { runFleet, withoutOtherKeys } from './fleet-run';
 import { parseKitArgs, UsageError, type KitArgs } from './kit-args';
 import { secretsFor, type CommandSecrets } from './secret-env';
 
@@ -26,6 +30,34 @@ async function main(argv: string[]): Promise<number> {
   const args = parseKitArgs(argv);
   const baseDir = process.cwd();
   const cfg = await loadConfig(process.env, baseDir);
+  const cdktn = (cdktnArgs: string[], withEnv: Record<string, string>) =>
+    runChild(
+      resolve(baseDir, 'node_modules', '.bin', 'cdktn'),
+      [...cdktnArgs, '--output', args.output, ...args.extra],
+      withEnv
+    );
+  // Synth runs our app only: no TF_VAR_* (cdktn drops them for the app anyway), no credentials.
+  const synthEnv = Object.fromEntries(
+    Object.entries(childEnv(process.env, cfg)).filter(([k]) => !k.startsWith('TF_VAR_'))
+  );
+  if (cfg.fleet && ['diff', 'deploy', 'destroy'].includes(args.command))
+    return runFleet(args, cfg, {
+      parent: process.env,
+      baseDir,
+      progress,
+      // cdktn synth gets no arguments meant for terraform (a fleet passes what follows -- to each target's terraform).
+      synth: () =>
+        runChild(resolve(baseDir, 'node_modules', '.bin', 'cdktn'), ['synth', '--output', args.output], synthEnv),
+      ask: process.stdin.isTTY ? askAtTerminal : undefined,
+    });
+  if (!cfg.fleet && (args.targets.length > 0 || args.parallel !== undefined))
+    throw new ConfigError([
+      {
+        field: args.targets.length > 0 ? '--targets' : '--parallel',
+        problem: 'this deployment has no fleet (one Grafana)',
+        fix: 'leave it out, or list the Grafanas in fleet.targets (README.md, "Fleets")',
+      },
+    ]);
   const known = stackNames(cfg);
   for (const s of args.stacks) {
     if (!known.includes(s))
@@ -38,17 +70,16 @@ async function main(argv: string[]): Promise<number> {
       ]);
   }
   const targets = args.stacks.length > 0 ? args.stacks : known;
-  const base = childEnv(process.env, cfg);
-  // Synth runs our app only: no TF_VAR_* (cdktn drops them for the app anyway), no credentials.
-  const synthEnv = Object.fromEntries(Object.entries(base).filter(([k]) => !k.startsWith('TF_VAR_')));
-  const secrets = await secretsFor(args, cfg, targets, process.env, baseDir, progress);
+  // A fleet's plan and apply work on one target's stack: with that target's Grafana, key and state.
+  const target = cfg.fleet
+    ? fleetTargets(cfg).find((t) => pluginSettingsStackName(t.cfg) === args.stacks[0])
+    : undefined;
+  const base = target
+    ? withoutOtherKeys(childEnv(process.env, cfg), target, fleetTargets(cfg), cfg)
+    : childEnv(process.env, cfg);
+  const one = target?.cfg ?? cfg;
+  const secrets = await secretsFor(args, one, targets, process.env, baseDir, progress);
   const env = { ...base, ...secrets.env };
-  const cdktn = (cdktnArgs: string[], withEnv: Record<string, string>) =>
-    runChild(
-      resolve(baseDir, 'node_modules', '.bin', 'cdktn'),
-      [...cdktnArgs, '--output', args.output, ...args.extra],
-      withEnv
-    );
 
   switch (args.command) {
     case 'synth':
@@ -72,9 +103,9 @@ async function main(argv: string[]): Promise<number> {
       return code;
     }
     case 'plan':
-      return plan(args, cfg, synthEnv, env, secrets, baseDir, cdktn);
+      return plan(args, one, synthEnv, env, secrets, baseDir, cdktn);
     case 'apply':
-      return apply(args, cfg, env, secrets, baseDir);
+      return apply(args, one, env, secrets, baseDir);
   }
 }
 
@@ -157,6 +188,15 @@ function record(what: string, cfg: DeploymentConfig, secrets: CommandSecrets) {
   progress(
     `${what} key version ${secrets.key.version} from ${secrets.key.from} to Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId} (plugin ${cfg.pluginId})`
   );
+}
+
+async function askAtTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 function runChild(cmd: string, cmdArgs: string[], env: Record<string, string>): Promise<number> {

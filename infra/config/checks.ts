@@ -15,6 +15,8 @@ export interface Checks {
 
 export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const TF_VAR_NAME = /^[a-z_][a-z0-9_]*$/;
+/** A PostgreSQL schema name as the pg backend takes it unquoted. */
+export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 export const KV_SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 function isLoopback(host: string): boolean {

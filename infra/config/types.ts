@@ -24,7 +24,7 @@ type PluginJsonDataConfig = Omit<JsonDataInput, 'caCertificate'> & {
   caCertificateFile?: string;
 };
 
-interface GrafanaTargetConfig {
+export interface GrafanaTargetConfig {
   /** Grafana root URL the settings stack talks to. */
   url: string;
   orgId: number;
@@ -57,13 +57,44 @@ export interface GrafanaDockerConfig {
   dockerHost?: string;
 }
 
+interface PluginSettingsConfig {
+  enabled: boolean;
+  pinned: boolean;
+  jsonData: PluginJsonDataConfig;
+}
+
+/** One Grafana (instance and org) of a fleet. Fields left out are taken from the deployment's own. */
+export interface FleetTargetConfig {
+  /** Short name, used in the target's stack name `<name>-<target>-plugin-settings`: lower-case letters, digits, dashes. */
+  name: string;
+  /** Over the deployment's `grafana`: usually its own url, orgId and authEnv. */
+  grafana?: Partial<GrafanaTargetConfig>;
+  /** The target's own key: its own store path, or its own TF_VAR_* variable. Default: the deployment's secretSource. */
+  secretSource?: SecretSourceConfig;
+  /** Over the deployment's plugin settings; jsonData fields are merged over the deployment's jsonData. */
+  plugin?: Partial<Omit<PluginSettingsConfig, 'jsonData'>> & { jsonData?: Partial<PluginJsonDataConfig> };
+  /**
+   * Where this target's state lives, in the deployment's backend kind. Default: local
+   * `<backend.stateDir>/<target>`, pg schema `<backend.schemaName>_<target with - as _>`.
+   */
+  state?: { stateDir?: string; schemaName?: string };
+}
+
+/** Several Grafanas configured from one deployment: one stack, one state and one key per target. */
+interface FleetConfig {
+  targets: FleetTargetConfig[];
+}
+
 export interface DeploymentConfig {
   /** Short name, used in stack names: lower-case letters, digits, dashes. */
   name: string;
   pluginId: string;
   backend: BackendConfig;
+  /** The Grafana the settings stack configures; in a fleet, the defaults of every target. */
   grafana: GrafanaTargetConfig;
-  plugin: { enabled: boolean; pinned: boolean; jsonData: PluginJsonDataConfig };
+  plugin: PluginSettingsConfig;
   secretSource: SecretSourceConfig;
   docker: GrafanaDockerConfig;
+  /** Present: the deployment is a fleet of these targets, each with its own stack, state and key (infra/config/fleet.ts). */
+  fleet?: FleetConfig;
 }

@@ -7,7 +7,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { findSecretSource, SECRET_SOURCE_KINDS } from '../constructs/secret-sources';
 import { withoutUserinfo } from '../constructs/secret-sources/redact';
-import { checkFile, checkUrl, ENV_NAME, type Add, type Checks } from './checks';
+import { ENV_NAME, PG_SCHEMA, type Add, type Checks } from './checks';
+import { checkFleet } from './fleet-validate';
+import { checkGrafanaTarget } from './grafana-target';
 import { checkPluginJsonData } from './plugin-json-data';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from './grafana-defaults';
@@ -15,7 +17,6 @@ import type { DeploymentConfig, SecretSourceConfig } from './types';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const PLUGIN_ID = /^[a-z0-9]+(-[a-z0-9]+)*-app$/;
-const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const DIGEST_PINNED = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$/;
 // Fields that would hold a secret value: the config names where secrets live, never the values.
 const SECRET_LOOKING_KEYS = /^(apikey|api_key|token|password|secret|secretkey|secret_key|securejsondata)$/i;
@@ -77,22 +78,7 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
   }
 
   // Grafana that the settings stack configures
-  checkUrl(cfg.grafana?.url, 'grafana.url', true, add);
-  if (!Number.isInteger(cfg.grafana?.orgId) || cfg.grafana.orgId < 1) {
-    add(
-      'grafana.orgId',
-      `${cfg.grafana?.orgId} is not an organization id`,
-      "use a whole number >= 1 (1 is Grafana's default org)"
-    );
-  }
-  if (!ENV_NAME.test(cfg.grafana?.authEnv ?? '')) {
-    add(
-      'grafana.authEnv',
-      `is not an environment variable name (its value is not repeated here: it may be the secret itself)`,
-      'name the variable holding a service-account token or "user:password", e.g. "GRAFANA_AUTH"'
-    );
-  }
-  checkFile(cfg.grafana?.caCertFile, 'grafana.caCertFile', path, add);
+  checkGrafanaTarget(cfg.grafana, 'grafana', { add, path });
 
   // Plugin settings
   if (typeof cfg.plugin?.enabled !== 'boolean' || typeof cfg.plugin?.pinned !== 'boolean') {
@@ -107,6 +93,7 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
   checkSecretSource(cfg.secretSource, { add, path });
 
   if (cfg.docker?.enabled) checkDocker(cfg, path, add);
+  if (cfg.fleet !== undefined) checkFleet(cfg, { add, path });
 
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
