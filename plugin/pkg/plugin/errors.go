@@ -23,6 +23,7 @@ import (
 const (
 	codeNotConfigured       = "not_configured"
 	codeRouteNotFound       = "route_not_found"
+	codeConnectionNotFound  = "connection_not_found"
 	codeMethodNotAllowed    = "method_not_allowed"
 	codeForbiddenRole       = "forbidden_role"
 	codeBadPath             = "bad_path"

@@ -39,7 +39,19 @@ type Settings struct {
 	AllowedPaths          []string // normalized, no trailing slash except "/"
 	HealthPath            string   // normalized
 
-	apiKey string
+	// Name is the connection's name: "default" for the old single-connection
+	// form (settings_connections.go has the list form and what follows).
+	Name      string
+	Auth      AuthKind          // "" reads as AuthAPIKey
+	OAuth2    OAuth2Settings    // auth oauth2 only
+	MinRoles  map[string]Role   // per-method overrides (GET, POST, PUT, PATCH, DELETE); they only raise
+	Cache     CacheSettings     // optional GET cache; off by default
+	RateLimit RateLimitSettings // optional rate limits; off by default
+
+	apiKey       string // auth apiKey
+	clientSecret string // auth oauth2
+	clientCert   string // auth mtls: PEM certificate (chain)
+	clientKey    string // auth mtls: PEM private key
 }
 
 // jsonSettings mirrors jsonData as Grafana stores it. Pointers tell "not set"
@@ -72,8 +84,9 @@ func configErr(setting, format string, args ...any) *ConfigError {
 // String and GoString keep fmt's %v/%+v/%#v, which print unexported
 // fields, from ever rendering the key.
 func (s Settings) String() string {
-	return fmt.Sprintf("Settings{apiUrl: %s, authHeader: %s, authScheme: %q, customCA: %t, timeout: %s, maxResponseBytes: %d, allowInsecureLoopback: %t, allowedPaths: %v, healthPath: %s, apiKey: %s}",
-		s.APIURL, s.AuthHeader, s.AuthScheme, s.CACertificate != "", s.Timeout, s.MaxResponseBytes, s.AllowInsecureLoopback, s.AllowedPaths, s.HealthPath, redacted(s.apiKey))
+	return fmt.Sprintf("Settings{name: %s, auth: %s, apiUrl: %s, authHeader: %s, authScheme: %q, customCA: %t, timeout: %s, maxResponseBytes: %d, allowInsecureLoopback: %t, allowedPaths: %v, healthPath: %s, apiKey: %s, clientSecret: %s, tlsClientKey: %s}",
+		s.Name, s.Auth.orDefault(), s.APIURL, s.AuthHeader, s.AuthScheme, s.CACertificate != "", s.Timeout, s.MaxResponseBytes, s.AllowInsecureLoopback, s.AllowedPaths, s.HealthPath,
+		redacted(s.apiKey), redacted(s.clientSecret), redacted(s.clientKey))
 }
 
 func (s Settings) GoString() string { return s.String() }
@@ -109,6 +122,8 @@ func LoadSettings(in backend.AppInstanceSettings) (*Settings, error) {
 		}
 	}
 	s := &Settings{
+		Name:                  DefaultConnection,
+		Auth:                  AuthAPIKey,
 		AuthHeader:            defaultAuthHeader,
 		AuthScheme:            defaultAuthScheme,
 		Timeout:               defaultTimeoutSeconds * time.Second,
