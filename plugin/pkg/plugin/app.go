@@ -171,4 +171,3 @@ func (a *App) resolveConnection(ctx context.Context, r route, method, name strin
 	}
 	return c, nil
 }
-

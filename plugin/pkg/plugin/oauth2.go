@@ -25,11 +25,11 @@ const codeTokenFailed = "upstream_token_failed"
 
 type tokenSource struct {
 	settings *Settings
-	name    string
-	host    string // the token endpoint's host, for messages
-	config  clientcredentials.Config
-	client  *http.Client
-	secrets *secretForms
+	name     string
+	host     string // the token endpoint's host, for messages
+	config   clientcredentials.Config
+	client   *http.Client
+	secrets  *secretForms
 
 	mu    sync.Mutex
 	token *oauth2.Token
@@ -39,7 +39,7 @@ func newTokenSource(s *Settings, transport http.RoundTripper, secrets *secretFor
 	return &tokenSource{
 		settings: s,
 		name:     s.Name,
-		host: s.OAuth2.TokenURL.Host,
+		host:     s.OAuth2.TokenURL.Host,
 		config: clientcredentials.Config{
 			ClientID:     s.OAuth2.ClientID,
 			ClientSecret: s.clientSecret,
