@@ -154,7 +154,9 @@ func TestOAuth2ThroughGrafana(t *testing.T) {
 	conn := connectionTo("partner", up, map[string]any{"auth": "oauth2", "oauth2": map[string]any{"tokenUrl": up.TokenURL(), "clientId": "kit", "scopes": []string{"read"}}})
 	g.saveSettings(map[string]any{"connections": []any{conn}}, map[string]string{"partner.clientSecret": secret})
 
-	get := func() (int, []byte) { return g.resource(http.MethodGet, "connections/partner/profile", viewerToken, nil, nil) }
+	get := func() (int, []byte) {
+		return g.resource(http.MethodGet, "connections/partner/profile", viewerToken, nil, nil)
+	}
 	for i := range 3 {
 		if status, body := get(); status != http.StatusOK {
 			t.Fatalf("call %d: %d %s", i, status, body)
