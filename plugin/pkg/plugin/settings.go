@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -158,7 +159,8 @@ var settingParsers = []func(raw *jsonSettings, s *Settings) error{
 func jsonDataError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		return configErr(typeErr.Field, "must be a %s, not a JSON %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		// A connection embeds jsonSettings; its fields keep their own names.
+		return configErr(strings.TrimPrefix(typeErr.Field, "jsonSettings."), "must be a %s, not a JSON %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	}
 	return configErr("jsonData", "is not a JSON object (%s); save the app settings again", err.Error())
 }

@@ -88,6 +88,7 @@ func TestLoadAppSettingsRejects(t *testing.T) {
 		{"bad name", `{"connections":[{"name":"Billing",` + ok + `}]}`, nil, "connections[0].name", `"Billing" is not a connection name`},
 		{"name too long", `{"connections":[{"name":"a` + strings.Repeat("b", 32) + `",` + ok + `}]}`, nil, "connections[0].name", "is not a connection name"},
 		{"duplicate", `{"connections":[{"name":"a",` + ok + `},{"name":"a",` + ok + `}]}`, nil, "connections[1] (a).name", "already the name of connections[0]"},
+		{"type error in an embedded setting", `{"connections":[{"name":"a","timeoutSeconds":"30","apiUrl":5}]}`, nil, "connections[0] (a).timeoutSeconds", "must be a number"},
 		{"name of wrong type", `{"connections":[{"name":5,` + ok + `}]}`, nil, "connections[0].name", "must be a string"},
 		{"bad apiUrl", `{"connections":[{"name":"a",` + ok + `},{"name":"billing","apiUrl":"http://billing.test"}]}`, nil, "connections[1] (billing).apiUrl", "uses plain http"},
 		{"unknown auth", `{"connections":[{"name":"a","auth":"kerberos",` + ok + `}]}`, nil, "connections[0] (a).auth", `"kerberos" is not an auth kind`},
