@@ -58,6 +58,9 @@ func TestOAuth2Mode(t *testing.T) {
 	if status, body := postToken(t, c, s, "kit", "wrong", "read"); status != http.StatusUnauthorized || body["error"] != "invalid_client" {
 		t.Errorf("wrong secret: %d %v", status, body)
 	}
+	if status, body := postToken(t, c, s, "other", "s3cret", "read"); status != http.StatusUnauthorized || body["error"] != "invalid_client" {
+		t.Errorf("wrong client id: %d %v", status, body)
+	}
 	if status, body := postToken(t, c, s, "kit", "s3cret", "write"); status != http.StatusBadRequest || body["error"] != "invalid_scope" {
 		t.Errorf("missing scope: %d %v", status, body)
 	}
@@ -66,7 +69,7 @@ func TestOAuth2Mode(t *testing.T) {
 	if status != http.StatusOK || tok == "" || body["token_type"] != "Bearer" || body["expires_in"] != float64(60) {
 		t.Fatalf("grant: %d %v", status, body)
 	}
-	if s.TokenRequests() != 3 || len(s.IssuedTokens()) != 1 {
+	if s.TokenRequests() != 4 || len(s.IssuedTokens()) != 1 {
 		t.Errorf("token requests %d, issued %d", s.TokenRequests(), len(s.IssuedTokens()))
 	}
 	for auth, want := range map[string]int{"Bearer " + tok: 200, "Bearer tok-forged": 401, "": 401, tok: 401} {

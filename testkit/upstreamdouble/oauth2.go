@@ -18,7 +18,7 @@ import (
 )
 
 // TokenPath is where the token endpoint listens, on the API's origin.
-const TokenPath = "/oauth/token"
+const TokenPath = "/oauth/token" //nolint:gosec // G101: a URL path, not a credential
 
 // OAuth2Options turns on the OAuth2 mode.
 type OAuth2Options struct {

@@ -17,10 +17,8 @@ const (
 	defaultAuthHeader       = "Authorization"
 	defaultAuthScheme       = "Bearer"
 	defaultTimeoutSeconds   = 30
-	minTimeoutSeconds       = 1
 	maxTimeoutSeconds       = 300
 	defaultMaxResponseBytes = 10 << 20
-	minMaxResponseBytes     = 1
 	maxMaxResponseBytes     = 1 << 30
 	defaultHealthPath       = "/profile"
 	secureKeyAPIKey         = "apiKey"

@@ -92,14 +92,14 @@ func parseCache(c *jsonConnection, s *Settings) error {
 		s.Cache.Enabled = *raw.Enabled
 	}
 	if raw.MaxEntries != nil {
-		n, err := wholeNumberIn("cache.maxEntries", *raw.MaxEntries, 1, maxCacheMaxEntries)
+		n, err := wholeNumberIn("cache.maxEntries", *raw.MaxEntries, maxCacheMaxEntries)
 		if err != nil {
 			return err
 		}
 		s.Cache.MaxEntries = int(n)
 	}
 	if raw.MaxBytes != nil {
-		n, err := wholeNumberIn("cache.maxBytes", *raw.MaxBytes, 1, maxCacheMaxBytes)
+		n, err := wholeNumberIn("cache.maxBytes", *raw.MaxBytes, maxCacheMaxBytes)
 		if err != nil {
 			return err
 		}
@@ -159,7 +159,7 @@ func parseRate(prefix string, rate, burst *float64) (float64, int, error) {
 	}
 	b := max(1, int(math.Ceil(r)))
 	if burst != nil {
-		n, err := wholeNumberIn(burstName, *burst, 1, maxRateBurst)
+		n, err := wholeNumberIn(burstName, *burst, maxRateBurst)
 		if err != nil {
 			return 0, 0, err
 		}

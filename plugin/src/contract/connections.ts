@@ -11,21 +11,14 @@ import { goTrimSpace } from './bytes';
 import { apiKeyFinding } from './headerRules';
 import type { Finding, SettingProblem } from './problems';
 
-export const CONNECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-export const MAX_CONNECTIONS = 32;
-export const AUTH_KINDS = ['apiKey', 'oauth2', 'mtls'] as const;
-export type AuthKind = (typeof AUTH_KINDS)[number];
-export type RoleName = 'Viewer' | 'Editor' | 'Admin';
-
-/** The secureJsonData keys of a connection, per auth kind. */
-export const CONNECTION_SECRETS: Record<AuthKind, readonly string[]> = {
-  apiKey: ['apiKey'],
-  oauth2: ['clientSecret'],
-  mtls: ['tlsClientCert', 'tlsClientKey'],
-};
+const CONNECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const MAX_CONNECTIONS = 32;
+const AUTH_KINDS = ['apiKey', 'oauth2', 'mtls'] as const;
+type AuthKind = (typeof AUTH_KINDS)[number];
+type RoleName = 'Viewer' | 'Editor' | 'Admin';
 
 /** The old form's top-level settings; none may sit beside connections. */
-export const SINGLE_CONNECTION_KEYS = [
+const SINGLE_CONNECTION_KEYS = [
   'apiUrl',
   'authHeader',
   'authScheme',
@@ -57,7 +50,7 @@ const MIN_ROLE_FLOOR: Record<string, RoleName> = {
 const isSet = (v: unknown) => v !== undefined && v !== null;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function connectionLabel(i: number, name: unknown): string {
+function connectionLabel(i: number, name: unknown): string {
   return typeof name === 'string' && CONNECTION_NAME.test(name) ? `connections[${i}] (${name})` : `connections[${i}]`;
 }
 

@@ -379,7 +379,7 @@ const TOKEN_URL = 'https://auth.example.test/oauth/token';
 const conn = (name: unknown, extra: Record<string, unknown> = {}) => ({ name, apiUrl: URL_OK, ...extra });
 const oauth2 = (block: unknown) => ({ auth: 'oauth2', oauth2: block });
 /** A connections list with its secrets: every connection gets its kind's secret unless secure says otherwise. */
-export const connectionsCase = (
+const connectionsCase = (
   connections: unknown,
   secure?: Record<string, string>,
   extra: Record<string, unknown> = {}
