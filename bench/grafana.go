@@ -46,11 +46,17 @@ func (e *Env) Configure(ctx context.Context, apiURL, key string) error {
 // and the SDK rebuilds only when it changes, so Save waits for the next
 // second after the previous save.
 func (e *Env) Save(ctx context.Context, js map[string]any, key string) error {
+	return e.SaveSecure(ctx, js, map[string]string{"apiKey": key})
+}
+
+// SaveSecure is Save with the whole secureJsonData, for the connections
+// list form, whose keys are "<name>.apiKey".
+func (e *Env) SaveSecure(ctx context.Context, js map[string]any, secure map[string]string) error {
 	if next := e.lastSave.Truncate(time.Second).Add(time.Second); time.Now().Before(next) {
 		time.Sleep(time.Until(next))
 	}
 	defer func() { e.lastSave = time.Now() }()
-	body, _ := json.Marshal(map[string]any{"enabled": true, "pinned": true, "jsonData": js, "secureJsonData": map[string]string{"apiKey": key}})
+	body, _ := json.Marshal(map[string]any{"enabled": true, "pinned": true, "jsonData": js, "secureJsonData": secure})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.GURL+"/api/plugins/"+PluginID+"/settings", bytes.NewReader(body))
 	req.SetBasicAuth("admin", e.Admin)
 	req.Header.Set("Content-Type", "application/json")

@@ -45,10 +45,14 @@ func (e *Env) MeasurePanelRefresh(ctx context.Context, panels, refreshes int) []
 		return []PanelRefresh{{Err: err}}
 	}
 	for _, cache := range []bool{false, true} {
-		js := Settings(e.APIURL, ca)
-		js["allowedPaths"] = []string{"/cacheable"}
-		js["cache"] = map[string]any{"enabled": cache}
-		if err := e.Save(ctx, js, e.Key); err != nil {
+		// cache is a setting of a connection in the list form; the one
+		// named "default" is the one the unscoped proxy route calls.
+		conn := Settings(e.APIURL, ca)
+		conn["name"] = "default"
+		conn["allowedPaths"] = []string{"/cacheable"}
+		conn["cache"] = map[string]any{"enabled": cache}
+		js := map[string]any{"connections": []any{conn}}
+		if err := e.SaveSecure(ctx, js, map[string]string{"default.apiKey": e.Key}); err != nil {
 			return append(out, PanelRefresh{Cache: cache, Err: err})
 		}
 		for i := range refreshes {

@@ -160,3 +160,32 @@ describe('checkPluginJsonData', () => {
     ]);
   });
 });
+
+describe('checkPluginJsonData on a connections list', () => {
+  it('accepts named connections, each CA bundle as a file, and names the connection in every problem', () => {
+    const ca = pemFile('conn-ca.pem', realCA);
+    expect(
+      problemsOf({
+        connections: [
+          { name: 'billing', apiUrl: API, caCertificateFile: ca, allowedPaths: ['/v1/invoices'] },
+          {
+            name: 'crm',
+            apiUrl: API,
+            auth: 'oauth2',
+            oauth2: { tokenUrl: 'https://auth.example.test/t', clientId: 'kit' },
+          },
+        ],
+      })
+    ).toEqual([]);
+    expect(
+      problemsOf({ connections: [{ name: 'billing', apiUrl: API, caCertificateFile: pemFile('conn-bad.pem', 'x') }] })
+    ).toEqual([expect.stringMatching(/^plugin\.jsonData\.connections\[0\] \(billing\)\.caCertificateFile: /)]);
+    expect(problemsOf({ connections: [{ name: 'billing', apiUrl: API, caCertificate: realCA, timeout: 3 }] })).toEqual([
+      expect.stringMatching(/^plugin\.jsonData\.connections\[0\]\.caCertificate: is not a setting of a connection/),
+      expect.stringMatching(/^plugin\.jsonData\.connections\[0\]\.timeout: is not a setting of a connection/),
+    ]);
+    expect(problemsOf({ apiUrl: API, connections: [{ name: 'billing', apiUrl: API }] })).toEqual([
+      expect.stringMatching(/^plugin\.jsonData\.apiUrl: is set beside connections/),
+    ]);
+  });
+});

@@ -12,6 +12,8 @@ import { checkJsonData, JSON_DATA_KEYS } from '../../plugin/src/contract/setting
 import { checkFile, type Checks } from './checks';
 
 const CONFIG_KEYS: readonly string[] = [...JSON_DATA_KEYS.filter((k) => k !== 'caCertificate'), 'caCertificateFile'];
+// What one entry of connections may hold (plugin/src/contract/connections.ts).
+const CONNECTION_KEYS: readonly string[] = [...CONFIG_KEYS, 'name', 'auth', 'oauth2', 'minRoles', 'cache', 'rateLimit'];
 
 /** Checks plugin.jsonData; every problem is reported under plugin.jsonData.<setting>. */
 export function checkPluginJsonData(jsonData: unknown, { add, path }: Checks) {
@@ -26,35 +28,58 @@ export function checkPluginJsonData(jsonData: unknown, { add, path }: Checks) {
     );
     return;
   }
-  const { caCertificateFile, ...settings } = given as Record<string, unknown>;
-  for (const key of Object.keys(given).filter((k) => !CONFIG_KEYS.includes(k))) {
+  const { caCertificateFile, connections, ...settings } = given as Record<string, unknown>;
+  for (const key of Object.keys(given).filter((k) => !CONFIG_KEYS.includes(k) && k !== 'connections')) {
     const fix =
       key === 'caCertificate'
         ? 'give the CA bundle as a file, in caCertificateFile'
         : `remove it or correct its spelling; the settings are ${CONFIG_KEYS.join(', ')}`;
     add(at(key), 'is not a setting of the plugin', fix);
   }
-  let caCertificate: string | undefined;
-  if (caCertificateFile !== undefined) {
-    if (typeof caCertificateFile !== 'string') {
-      add(
-        at('caCertificateFile'),
-        'is not a file path',
-        'give the path of a PEM file (relative paths are from the repository root)'
-      );
-    } else {
-      let found = true;
-      checkFile(caCertificateFile, at('caCertificateFile'), path, (...problem) => {
-        found = false;
-        add(...problem);
-      });
-      if (found) caCertificate = readFileSync(path(caCertificateFile), 'utf8');
-    }
+  const caCertificate = readCaFile(caCertificateFile, at('caCertificateFile'), { add, path });
+  const checked: Record<string, unknown> = caCertificate === undefined ? settings : { ...settings, caCertificate };
+  if (connections !== undefined) {
+    checked.connections = Array.isArray(connections)
+      ? connections.map((c, i) => connectionAsStored(c, `connections[${i}]`, { add, path }))
+      : connections;
   }
-  const checked = caCertificate === undefined ? settings : { ...settings, caCertificate };
   for (const p of checkJsonData(checked, { parseCertificate })) {
-    add(at(p.field === 'caCertificate' ? 'caCertificateFile' : p.field), p.problem, p.fix);
+    add(at(p.field.replace(/(^|\.)caCertificate$/, '$1caCertificateFile')), p.problem, p.fix);
   }
+}
+
+/** A connection as the plugin will store it: its CA file read into caCertificate; keys it does not know refused. */
+function connectionAsStored(entry: unknown, field: string, { add, path }: Checks): unknown {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return entry;
+  }
+  const { caCertificateFile, ...rest } = entry as Record<string, unknown>;
+  for (const key of Object.keys(entry).filter((k) => !CONNECTION_KEYS.includes(k))) {
+    add(
+      `plugin.jsonData.${field}.${key}`,
+      'is not a setting of a connection',
+      `remove it or correct its spelling; a connection's settings are ${CONNECTION_KEYS.join(', ')}`
+    );
+  }
+  const caCertificate = readCaFile(caCertificateFile, `plugin.jsonData.${field}.caCertificateFile`, { add, path });
+  return caCertificate === undefined ? rest : { ...rest, caCertificate };
+}
+
+/** Reads a CA bundle file named in the config, reporting a bad path under field. */
+function readCaFile(file: unknown, field: string, { add, path }: Checks): string | undefined {
+  if (file === undefined) {
+    return undefined;
+  }
+  if (typeof file !== 'string') {
+    add(field, 'is not a file path', 'give the path of a PEM file (relative paths are from the repository root)');
+    return undefined;
+  }
+  let found = true;
+  checkFile(file, field, path, (...problem) => {
+    found = false;
+    add(...problem);
+  });
+  return found ? readFileSync(path(file), 'utf8') : undefined;
 }
 
 // Node's X.509 parser (OpenSSL), closer to Go's x509.ParseCertificate than

@@ -8,6 +8,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,16 +21,35 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/platformkit/apibridge/testkit/grafanadouble"
 	"github.com/platformkit/apibridge/testkit/upstreamdouble"
 )
 
+// opsSettings is the list form with one connection, "default" (which the
+// unscoped routes call): cache and rateLimit are a connection's settings.
 func opsSettings(up *upstreamdouble.Server, extra map[string]any) map[string]any {
-	s := apiSettings(up)
-	s["allowedPaths"] = []string{"/echo", "/cacheable"}
+	c := connectionTo("default", up, map[string]any{"allowedPaths": []string{"/echo", "/cacheable"}})
 	for k, v := range extra {
-		s[k] = v
+		c[k] = v
 	}
-	return s
+	return map[string]any{"connections": []any{c}}
+}
+
+// defaultKey is the secureJsonData of opsSettings.
+func defaultKey(key string) map[string]string { return map[string]string{"default.apiKey": key} }
+
+// auditLines are the plugin's audit lines so far ("api call"), parsed.
+func (g *grafana) auditLines() []map[string]any {
+	var audit []map[string]any
+	for _, line := range strings.Split(g.host.PluginLogs(), "\n") {
+		if i := strings.Index(line, `{"@level"`); i >= 0 && strings.Contains(line, `"api call"`) {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(line[i:]), &m); err == nil {
+				audit = append(audit, m)
+			}
+		}
+	}
+	return audit
 }
 
 // metricsText is GET /api/plugins/<id>/metrics as an org admin, kept for
@@ -78,7 +98,7 @@ func sample(families map[string]*dto.MetricFamily, name string, labels map[strin
 func TestCacheRateLimitAuditAndMetricsThroughGrafana(t *testing.T) {
 	key, wrongKey := canary(t), canary(t)
 	g, up := startStack(t, key, false)
-	g.saveSettings(opsSettings(up, map[string]any{"cache": map[string]any{"enabled": true}}), map[string]string{"apiKey": key})
+	g.saveSettings(opsSettings(up, map[string]any{"cache": map[string]any{"enabled": true}}), defaultKey(key))
 
 	// Twenty panels of one Viewer dashboard, then again: one answer from the API.
 	var first []byte
@@ -115,15 +135,7 @@ func TestCacheRateLimitAuditAndMetricsThroughGrafana(t *testing.T) {
 	if !strings.Contains(g.host.GrafanaLogs(), `api call`) {
 		t.Errorf("Grafana's log at its default level kept no audit line")
 	}
-	var audit []map[string]any
-	for _, line := range strings.Split(g.host.PluginLogs(), "\n") {
-		if i := strings.Index(line, `{"@level"`); i >= 0 && strings.Contains(line, `"api call"`) {
-			var m map[string]any
-			if err := json.Unmarshal([]byte(line[i:]), &m); err == nil {
-				audit = append(audit, m)
-			}
-		}
-	}
+	audit := g.auditLines()
 	if len(audit) != 40+1+3+2 {
 		t.Errorf("%d audit lines, want one per proxied call (46)", len(audit))
 	}
@@ -173,7 +185,7 @@ func TestCacheRateLimitAuditAndMetricsThroughGrafana(t *testing.T) {
 	}
 
 	// A refused key, counted.
-	g.saveSettings(opsSettings(up, nil), map[string]string{"apiKey": wrongKey})
+	g.saveSettings(opsSettings(up, nil), defaultKey(wrongKey))
 	if status, _ := g.resource(http.MethodGet, "profile", viewerToken, nil, nil); status != http.StatusUnauthorized {
 		t.Fatalf("a wrong key: %d, want 401", status)
 	}
@@ -201,6 +213,103 @@ func TestCacheRateLimitAuditAndMetricsThroughGrafana(t *testing.T) {
 	g.assertNoCanary(key, wrongKey) // logs, every body (the metrics text included), the store
 }
 
+// Each connection has its own cache and limits, from its own settings:
+// with the cache on for billing only, the billing API answers once for five
+// calls and the crm API five times; metrics and audit lines name the
+// connection each call used, and a name from the path that no connection
+// has never becomes a label.
+func TestOpsArePerConnectionThroughGrafana(t *testing.T) {
+	keyBilling, keyCRM := canary(t), canary(t)
+	upBilling := upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: keyBilling})
+	upCRM := upstreamdouble.StartT(t, upstreamdouble.Options{APIKey: keyCRM})
+	g := startGrafana(t, grafanadouble.Options{})
+	paths := map[string]any{"allowedPaths": []string{"/cacheable"}}
+	billing := connectionTo("billing", upBilling, paths)
+	billing["cache"] = map[string]any{"enabled": true}
+	crm := connectionTo("crm", upCRM, paths)
+	crm["rateLimit"] = map[string]any{"perUserPerSecond": 0.01, "perUserBurst": 6}
+	g.saveSettings(map[string]any{"connections": []any{billing, crm}},
+		map[string]string{"billing.apiKey": keyBilling, "crm.apiKey": keyCRM})
+
+	for _, name := range []string{"billing", "crm"} {
+		for i := range 5 {
+			if status, body := g.resource(http.MethodGet, "connections/"+name+"/proxy/cacheable/panel", viewerToken, nil, nil); status != http.StatusOK {
+				t.Fatalf("%s call %d: %d %s", name, i, status, body)
+			}
+		}
+	}
+	if b, c := upBilling.CacheableAnswers(), upCRM.CacheableAnswers(); b != 1 || c != 5 {
+		t.Errorf("API answers for 5 calls each: billing %d (cache on, want 1), crm %d (cache off, want 5)", b, c)
+	}
+	// crm's own per-user limit (burst 6): the sixth call passes, the seventh
+	// is refused; billing has no limit of its own and is not touched by it.
+	for i, want := range []int{http.StatusOK, http.StatusTooManyRequests} {
+		if status, body := g.resource(http.MethodGet, "connections/crm/proxy/cacheable/panel", viewerToken, nil, nil); status != want {
+			t.Errorf("crm call %d: %d %s, want %d", 6+i, status, body, want)
+		}
+	}
+	if status, _ := g.resource(http.MethodGet, "connections/billing/proxy/cacheable/panel", viewerToken, nil, nil); status != http.StatusOK {
+		t.Errorf("billing after crm's limit: %d, want 200", status)
+	}
+	if status, _ := g.resource(http.MethodGet, "connections/ghost/proxy/cacheable/panel", viewerToken, nil, nil); status != http.StatusNotFound {
+		t.Errorf("an unknown connection: %d, want 404", status)
+	}
+
+	m := g.metrics()
+	for _, c := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"apibridge_cache_lookups_total", map[string]string{"connection": "billing", "result": "hit"}, 5},
+		{"apibridge_cache_lookups_total", map[string]string{"connection": "billing", "result": "miss"}, 1},
+		{"apibridge_cache_lookups_total", map[string]string{"connection": "crm", "result": "miss"}, -1},
+		{"apibridge_requests_total", map[string]string{"connection": "billing", "route": "proxy", "status_class": "2xx", "role": "Viewer"}, 6},
+		{"apibridge_requests_total", map[string]string{"connection": "crm", "route": "proxy", "status_class": "2xx", "role": "Viewer"}, 6},
+		{"apibridge_requests_total", map[string]string{"connection": "crm", "route": "proxy", "status_class": "4xx", "role": "Viewer"}, 1},
+		{"apibridge_requests_total", map[string]string{"connection": "none", "route": "proxy", "status_class": "4xx", "role": "Viewer"}, 1},
+		{"apibridge_rate_limited_total", map[string]string{"connection": "crm", "scope": "user"}, 1},
+		{"apibridge_upstream_request_duration_seconds", map[string]string{"connection": "billing", "route": "proxy"}, 1},
+		{"apibridge_upstream_request_duration_seconds", map[string]string{"connection": "crm", "route": "proxy"}, 6},
+	} {
+		if got := sample(m, c.name, c.labels); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	for name, f := range m {
+		for _, s := range f.GetMetric() {
+			for _, lp := range s.GetLabel() {
+				if lp.GetName() == "connection" && !slices.Contains([]string{"billing", "crm", "none"}, lp.GetValue()) {
+					t.Errorf("%s has connection label %q, not a configured name", name, lp.GetValue())
+				}
+			}
+		}
+	}
+
+	// One audit line per call, naming the connection it used and what the
+	// cache did; the unknown name is no connection.
+	perConnection := map[string][]string{}
+	for _, l := range g.auditLines() {
+		conn, _ := l["connection"].(string)
+		cache, _ := l["cache"].(string)
+		perConnection[conn] = append(perConnection[conn], cache)
+	}
+	want := map[string][]string{
+		"billing": {"miss", "hit", "hit", "hit", "hit", "hit"},
+		"crm":     {"", "", "", "", "", "", ""},
+		"none":    {""},
+	}
+	for conn, caches := range want {
+		if !slices.Equal(perConnection[conn], caches) {
+			t.Errorf("audit lines of connection %s: cache %q, want %q", conn, perConnection[conn], caches)
+		}
+	}
+	if len(perConnection) != len(want) {
+		t.Errorf("audit lines name the connections %v, want only billing, crm and none", slices.Collect(maps.Keys(perConnection)))
+	}
+	g.assertNoCanary(keyBilling, keyCRM)
+}
+
 // Every metric a panel of the shipped dashboard queries is one the real
 // binary exports - read from the metrics Grafana serves for it - and every
 // metric the plugin exports is plotted.
@@ -209,11 +318,11 @@ func TestDashboardQueriesNameExportedMetrics(t *testing.T) {
 	g, up := startStack(t, key, false)
 	// Touch every metric once, so each has a sample in the output.
 	g.saveSettings(opsSettings(up, map[string]any{"cache": map[string]any{"enabled": true},
-		"rateLimit": map[string]any{"perUserPerSecond": 0.01, "perUserBurst": 2}}), map[string]string{"apiKey": key})
+		"rateLimit": map[string]any{"perUserPerSecond": 0.01, "perUserBurst": 2}}), defaultKey(key))
 	g.resource(http.MethodGet, "proxy/cacheable/d", viewerToken, nil, nil)
 	g.resource(http.MethodGet, "proxy/cacheable/d", viewerToken, nil, nil)
 	g.resource(http.MethodGet, "proxy/cacheable/d", viewerToken, nil, nil)
-	g.saveSettings(opsSettings(up, nil), map[string]string{"apiKey": key + "-wrong"})
+	g.saveSettings(opsSettings(up, nil), defaultKey(key+"-wrong"))
 	g.resource(http.MethodGet, "profile", viewerToken, nil, nil)
 	exported := map[string]bool{}
 	for name := range g.metrics() {

@@ -26,6 +26,11 @@
 // document that breaks off); GET /hostile/big?size=N[&type=] (a whole one).
 // The server speaks HTTP/1.1 only, so /hostile/cut can cut a connection.
 //
+// Two auth modes replace the key: Options.OAuth2 (oauth2.go), a token
+// endpoint for the client credentials grant whose tokens the API then
+// takes, and Options.RequireClientCert (clientcert.go), a listener that
+// takes only a client certificate from its own client CA.
+//
 // ConnectProxy (connectproxy.go) is an outbound CONNECT proxy double that
 // records what crosses it; ProxyOnlyURL names the API by a host only such a
 // proxy resolves.

@@ -38,7 +38,28 @@ func (s *Server) routes() http.Handler {
 // value.
 func (s *Server) recordAndAuthenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.oauth2 != nil && r.URL.Path == TokenPath {
+			s.handleToken(w, r) // counted in TokenRequests, not recorded: its body holds the secret
+			return
+		}
 		s.note(&s.requests, r)
+		switch {
+		case s.clientCA != nil:
+			// The handshake verified the certificate (RequireAndVerifyClientCert).
+			if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 {
+				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "no client certificate"})
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		case s.oauth2 != nil:
+			if got := r.Header.Values("Authorization"); len(got) != 1 || !s.validToken(got[0]) {
+				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
 		s.mu.Lock()
 		want := s.apiKey
 		s.mu.Unlock()

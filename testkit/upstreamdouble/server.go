@@ -3,6 +3,7 @@ package upstreamdouble
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,14 @@ type Options struct {
 	// OtherOriginRequests) keep: 0 means DefaultKeepRequests, NoRecording
 	// none. Received and OtherOriginHits count every request either way.
 	KeepRequests int
+	// OAuth2, when set, serves the token endpoint (TokenURL, oauth2.go)
+	// and makes the API take the tokens it issues instead of APIKey, which
+	// may then be empty.
+	OAuth2 *OAuth2Options
+	// RequireClientCert makes the API's origin take only TLS clients with
+	// a certificate from its client CA (IssueClientCert, clientcert.go),
+	// and take that certificate instead of APIKey, which may then be empty.
+	RequireClientCert bool
 }
 
 // NoScheme as Options.AuthScheme makes the API expect the raw key in the
@@ -61,12 +70,22 @@ type Server struct {
 	requests  recordLog
 	otherHits recordLog
 	closed    bool
+
+	oauth2        *OAuth2Options
+	tokens        map[string]*issuedToken
+	tokenOrder    []string
+	tokenRequests int
+	refuseTokens  bool
+	clientCA      *testCA
 }
 
 // Start makes the CA and certificate and serves both origins.
 func Start(opts Options) (*Server, error) {
-	if opts.APIKey == "" {
-		return nil, errors.New("upstreamdouble: Options.APIKey is empty; set the key the fake API should accept")
+	if opts.APIKey == "" && opts.OAuth2 == nil && !opts.RequireClientCert {
+		return nil, errors.New("upstreamdouble: Options.APIKey is empty; set the key the fake API should accept (or OAuth2, or RequireClientCert)")
+	}
+	if o := opts.OAuth2; o != nil && (o.ClientID == "" || o.ClientSecret == "") {
+		return nil, errors.New("upstreamdouble: Options.OAuth2 needs ClientID and ClientSecret")
 	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
@@ -95,6 +114,22 @@ func Start(opts Options) (*Server, error) {
 
 	s := &Server{ca: ca, authHeader: opts.AuthHeader, authScheme: opts.AuthScheme, apiKey: opts.APIKey,
 		requests: newRecordLog(opts.KeepRequests), otherHits: newRecordLog(opts.KeepRequests)}
+	mainTLS := tlsCfg.Clone()
+	if o := opts.OAuth2; o != nil {
+		oc := *o
+		if oc.TokenTTL <= 0 {
+			oc.TokenTTL = time.Hour
+		}
+		s.oauth2, s.tokens = &oc, map[string]*issuedToken{}
+	}
+	if opts.RequireClientCert {
+		if s.clientCA, err = newTestCA(); err != nil {
+			return nil, fmt.Errorf("upstreamdouble: making the client CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		pool.AddCert(s.clientCA.cert)
+		mainTLS.ClientAuth, mainTLS.ClientCAs = tls.RequireAndVerifyClientCert, pool
+	}
 	var lc net.ListenConfig
 	mainLn, err := lc.Listen(context.Background(), "tcp", opts.Addr)
 	if err != nil {
@@ -114,7 +149,7 @@ func Start(opts Options) (*Server, error) {
 	quiet := log.New(io.Discard, "", 0)
 	// HTTP/1.1 only: the hostile endpoints take over the connection to
 	// cut a body off, which HTTP/2 does not allow.
-	s.main = &http.Server{Handler: s.routes(), TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 10 * time.Second, BaseContext: base, ErrorLog: quiet,
+	s.main = &http.Server{Handler: s.routes(), TLSConfig: mainTLS, ReadHeaderTimeout: 10 * time.Second, BaseContext: base, ErrorLog: quiet,
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){}}
 	s.other = &http.Server{Handler: http.HandlerFunc(s.handleOtherOrigin), TLSConfig: tlsCfg.Clone(), ReadHeaderTimeout: 10 * time.Second, BaseContext: base, ErrorLog: quiet}
 	for srv, ln := range map[*http.Server]net.Listener{s.main: mainLn, s.other: otherLn} {

@@ -37,21 +37,21 @@ const jsonHeadBytes = messageSize
 const unknownLengthShare = 32<<10 + messageSize
 
 // holdLimit is the most of this answer held before its first byte is sent.
-func (a *App) holdLimit(plan *responsePlan) int64 {
+func (c *connection) holdLimit(plan *responsePlan) int64 {
 	if plan.streamable {
-		return min(a.settings.MaxResponseBytes, jsonHeadBytes)
+		return min(c.settings.MaxResponseBytes, jsonHeadBytes)
 	}
-	return min(a.settings.MaxResponseBytes, wholeBodyLimit)
+	return min(c.settings.MaxResponseBytes, wholeBodyLimit)
 }
 
 // copyResponse sends the answer: whole when it fits what may be held, else
 // (JSON only) its head and then the rest as it arrives, with a failure
 // after the first message ending the gRPC stream with an error so Grafana
 // cannot end the response as if whole.
-func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backend.CallResourceResponseSender) error {
-	s := a.settings
-	redactor := newKeyRedactor(a.forms)
-	headerHits := redactHeaders(plan.headers, a.forms)
+func (c *connection) copyResponse(ctx context.Context, plan *responsePlan, sender backend.CallResourceResponseSender) error {
+	s := c.settings
+	redactor := newKeyRedactor(c.forms())
+	headerHits := redactHeaders(plan.headers, c.forms())
 	defer func() {
 		if headerHits+redactor.hits > 0 {
 			log.DefaultLogger.FromContext(ctx).Warn("the API echoed the API key in its response; replaced it with "+redactedMarker,
@@ -62,9 +62,9 @@ func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backe
 		return sender.Send(&backend.CallResourceResponse{Status: plan.status, Headers: plan.headers})
 	}
 
-	limit, hold := s.MaxResponseBytes, a.holdLimit(plan)
+	limit, hold := s.MaxResponseBytes, c.holdLimit(plan)
 	if !plan.streamable && plan.sizeHint > hold {
-		return a.errorHandler(sender, errNotJSONTooLarge(hold)) // announced: refused before a byte is read
+		return c.errorHandler(sender, errNotJSONTooLarge(hold)) // announced: refused before a byte is read
 	}
 	// The most readChunks allocates is hold+1 bytes: one past the bound
 	// tells "larger" from "exactly the bound".
@@ -75,10 +75,10 @@ func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backe
 	} else if !plan.streamable {
 		first = unknownLengthShare // grows to most only for a larger answer
 	}
-	lease, err := a.budget.lease(ctx, first, most)
+	lease, err := c.budget.lease(ctx, first, most)
 	defer lease.release()
 	if err != nil {
-		return a.errorHandler(sender, err)
+		return c.errorHandler(sender, err)
 	}
 	head, size, err := readChunks(plan.body, most, plan.sizeHint, lease.ensure)
 	if err == nil {
@@ -86,24 +86,24 @@ func (a *App) copyResponse(ctx context.Context, plan *responsePlan, sender backe
 	}
 	var busy *apiError // the budget's answer, from lease.ensure
 	if errors.As(err, &busy) {
-		return a.errorHandler(sender, busy)
+		return c.errorHandler(sender, busy)
 	}
 	if err != nil {
-		return a.errorHandler(sender, bodyError(err, s.APIURL.Host, s))
+		return c.errorHandler(sender, bodyError(err, s.APIURL.Host, s))
 	}
 	lease.trim(size)
 	if size <= hold {
 		return sendChunks(sender, plan, redactor.chunks(head))
 	}
 	if hold == limit {
-		return a.errorHandler(sender, &errResponseTooLarge{limit: limit})
+		return c.errorHandler(sender, &errResponseTooLarge{limit: limit})
 	}
 	if !plan.streamable {
-		return a.errorHandler(sender, errNotJSONTooLarge(hold))
+		return c.errorHandler(sender, errNotJSONTooLarge(hold))
 	}
 	// The head's share of the budget stays taken while the rest streams:
 	// it stands for the message buffers the stream goes through.
-	return a.stream(ctx, plan, head, size, redactor, sender)
+	return c.stream(ctx, plan, head, size, redactor, sender)
 }
 
 func errNotJSONTooLarge(bound int64) *apiError {
@@ -209,8 +209,8 @@ func sendChunks(sender backend.CallResourceResponseSender, plan *responsePlan, c
 // buffer of its own, never reused, because gRPC's SendMsg contract forbids
 // changing a message after it was sent; the redactor sends it without a
 // copy unless a form of the key is in it.
-func (a *App) stream(ctx context.Context, plan *responsePlan, head [][]byte, total int64, redactor *keyRedactor, sender backend.CallResourceResponseSender) error {
-	s := a.settings
+func (c *connection) stream(ctx context.Context, plan *responsePlan, head [][]byte, total int64, redactor *keyRedactor, sender backend.CallResourceResponseSender) error {
+	s := c.settings
 	if err := sendChunks(sender, plan, redactor.prefix(head)); err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func (a *App) stream(ctx context.Context, plan *responsePlan, head [][]byte, tot
 		if err != nil {
 			// The status is already on its way: end the gRPC stream with
 			// an error, so the response is visibly broken, never short.
-			e := a.redacted(bodyError(err, s.APIURL.Host, s))
+			e := c.redacted(bodyError(err, s.APIURL.Host, s))
 			log.DefaultLogger.FromContext(ctx).Warn("upstream body failed after the response started; the stream to Grafana is cut",
 				"code", e.Code, "reason", e.Message)
 			return e

@@ -62,11 +62,16 @@ const maxAuditField = 256
 // caller's), a header or a body: user, org, connection, route, method, the
 // normalized path of the resource call, status, error code, body bytes
 // sent, duration and what the cache did.
-func recordCall(ctx context.Context, req *backend.CallResourceRequest, route string, o *callOutcome, start time.Time) {
+//
+// conn is the connection CallResource resolved the call to, or nil (the
+// call named none, or one the caller may not use): only the name of a
+// configured connection becomes a label or an audit field, never a name
+// from the path.
+func recordCall(ctx context.Context, req *backend.CallResourceRequest, route string, conn *connection, o *callOutcome, start time.Time) {
 	elapsed := time.Since(start)
-	connection := o.connection
-	if connection == "" && route != "" {
-		connection = defaultConnection
+	connection := ""
+	if conn != nil {
+		connection = conn.settings.Name
 	}
 	opsMetrics.request(connection, route, o.status, roleOf(ctx))
 	if o.connection == "" && o.status < http.StatusBadRequest && o.status != 0 {

@@ -33,7 +33,7 @@ func auditLines(t *testing.T, offset int) []map[string]any {
 func TestAuditLineContent(t *testing.T) {
 	key := newCanary(t)
 	up := newUpstream(t, "Authorization", "Bearer "+key, profileHandler)
-	app := newTestApp(t, settingsFor(up.Server, map[string]any{"cache": map[string]any{"enabled": true}}), key)
+	app := newDefaultConnectionApp(t, settingsFor(up.Server, map[string]any{"cache": map[string]any{"enabled": true}}), key)
 	offset := len(pluginLogs.String())
 	ctx := backend.WithUser(context.Background(), &backend.User{Login: "ada@example.test", Role: "Editor"})
 	err := app.CallResource(ctx, &backend.CallResourceRequest{
@@ -78,7 +78,7 @@ func TestAuditLineContent(t *testing.T) {
 func TestMetricLabelsAreBounded(t *testing.T) {
 	key := newCanary(t)
 	up := newUpstream(t, "Authorization", "Bearer "+key, profileHandler)
-	app := newTestApp(t, settingsFor(up.Server, map[string]any{"rateLimit": map[string]any{"perUserPerSecond": 0.001, "perUserBurst": 1}}), key)
+	app := newDefaultConnectionApp(t, settingsFor(up.Server, map[string]any{"rateLimit": map[string]any{"perUserPerSecond": 0.001, "perUserBurst": 1}}), key)
 	ctx := backend.WithUser(context.Background(), &backend.User{Login: "login-marker", Role: "Viewer"})
 	for _, url := range []string{"proxy/items/path-marker?q=query-marker", "proxy/items/path-marker", "nope-marker"} {
 		path, _, _ := strings.Cut(url, "?")

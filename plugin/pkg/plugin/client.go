@@ -60,7 +60,11 @@ func newUpstreamTransport(s *Settings, policy addressPolicy) (*upstreamTransport
 		},
 		// With a CA bundle set, the SDK trusts only that bundle (no system
 		// roots): the API's certificate must chain to what the admin gave.
-		TLS: &httpclient.TLSOptions{CACertificate: s.CACertificate, MinVersion: tls.VersionTLS12},
+		// With auth mtls, the client certificate and key (checked to
+		// belong together when the settings were loaded) are offered in
+		// every handshake, with the token endpoint's too.
+		TLS: &httpclient.TLSOptions{CACertificate: s.CACertificate, MinVersion: tls.VersionTLS12,
+			ClientCertificate: s.clientCert, ClientKey: s.clientKey},
 		// Only the size limit (of what arrives on the wire; copyResponse
 		// limits the decoded body): the default chain's header-forwarding
 		// and basic-auth middlewares have nothing to do here.

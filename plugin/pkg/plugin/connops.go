@@ -3,8 +3,8 @@ package plugin
 // What happens to a call between the route's policy and the API: the rate
 // limits (ratelimit.go), the response cache (respcache.go), and the notes
 // the audit line and the metrics take of it (calllog.go, metrics.go). It
-// works on one connection: its name and its own small configuration, so it
-// does not depend on how the settings describe connections.
+// works on one connection: its name and its own cache and rateLimit
+// settings (settings_limits.go).
 
 import (
 	"context"
@@ -14,11 +14,9 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
 
-// defaultConnection is the name of the one connection the single-connection
-// settings describe (the form without a connection list; plugin/README.md, "Operating").
-const defaultConnection = "default"
-
 // connOps is one connection's protections; nil parts are switched off.
+// Every connection has its own (newConnection), named after it: its cache
+// keys, limiters, metrics and audit lines carry that name.
 type connOps struct {
 	name   string
 	limits *rateLimits
@@ -26,8 +24,8 @@ type connOps struct {
 }
 
 // newConnOps builds them for a connection from its cache and rateLimit
-// settings (each checked by its parser, opssettings.go).
-func newConnOps(name string, cache CacheConfig, limits RateLimitConfig) *connOps {
+// settings (each checked by its parser, settings_limits.go).
+func newConnOps(name string, cache CacheSettings, limits RateLimitSettings) *connOps {
 	return &connOps{name: name, limits: newRateLimits(name, limits), cache: newRespCache(name, cache)}
 }
 

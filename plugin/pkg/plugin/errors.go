@@ -23,6 +23,7 @@ import (
 const (
 	codeNotConfigured       = "not_configured"
 	codeRouteNotFound       = "route_not_found"
+	codeConnectionNotFound  = "connection_not_found"
 	codeMethodNotAllowed    = "method_not_allowed"
 	codeForbiddenRole       = "forbidden_role"
 	codeBadPath             = "bad_path"
@@ -171,6 +172,11 @@ func reachReason(err error) string {
 		return "its TLS certificate is not valid for this host name (" + hostname.Error() + ")"
 	case errors.As(err, &invalid):
 		return "its TLS certificate is invalid (" + invalid.Error() + ")"
+	case errors.As(err, &opErr) && opErr.Op == "remote error":
+		// The API's TLS alert, such as "certificate required" or "bad
+		// certificate": with TLS 1.3 a refused client certificate shows
+		// only here, on the first read after the handshake.
+		return "the API refused the TLS handshake (" + innermost(opErr) + "); with auth mtls, check that the client certificate (tlsClientCert) is issued by a CA the API trusts and is valid now"
 	case errors.As(err, &recordHeader), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return "it did not answer with TLS; check that apiUrl uses the right scheme and port"
 	case errors.As(err, &dnsErr):

@@ -22,7 +22,8 @@ const maxRequestBodyBytes = 4 << 20
 // with its own error.
 const GRPCReceiveLimit = 16 << 20
 
-// handleStatus answers whether the app can work, without calling upstream.
+// handleStatus answers whether the app - and so the connection - can work,
+// without calling upstream.
 func (a *App) handleStatus(_ context.Context, req *backend.CallResourceRequest, _ string, sender backend.CallResourceResponseSender) error {
 	body := struct {
 		Configured bool   `json:"configured"`
@@ -31,11 +32,16 @@ func (a *App) handleStatus(_ context.Context, req *backend.CallResourceRequest, 
 	if err := a.Configured(); err != nil {
 		body.Configured, body.Reason = false, err.Error()
 	}
+	return sendJSON(sender, req.Method, body)
+}
+
+// sendJSON answers 200 with body as JSON; HEAD gets the headers only.
+func sendJSON(sender backend.CallResourceResponseSender, method string, body any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	if req.Method == http.MethodHead {
+	if method == http.MethodHead {
 		b = nil
 	}
 	return sender.Send(&backend.CallResourceResponse{
@@ -45,26 +51,38 @@ func (a *App) handleStatus(_ context.Context, req *backend.CallResourceRequest, 
 	})
 }
 
-// handleProfile is the typed route: GET (or HEAD) <apiUrl>/profile.
+// handleProfile is the typed route: GET (or HEAD) <apiUrl>/profile of the
+// call's connection.
 func (a *App) handleProfile(ctx context.Context, req *backend.CallResourceRequest, _ string, sender backend.CallResourceResponseSender) error {
-	if a.configErr != nil {
-		return sendError(sender, notConfigured(a.configErr))
+	c := connectionFrom(ctx)
+	if a.configErr != nil || c == nil {
+		return sendError(sender, a.notConfigured())
 	}
-	hdr := upstreamRequestHeaders(http.Header{}, a.settings)
+	hdr := upstreamRequestHeaders(http.Header{}, c.settings)
 	hdr.Set("Accept", "application/json")
-	return a.forward(ctx, upstreamCall{
+	return c.forward(ctx, upstreamCall{
 		method: req.Method,
-		url:    upstreamURL(a.settings.APIURL, "/profile", ""),
+		url:    upstreamURL(c.settings.APIURL, "/profile", ""),
 		header: hdr,
-		rule:   a.ruleFor(ctx, "profile", exactPath("/profile")),
+		rule:   c.ruleFor(ctx, "profile", exactPath("/profile")),
 	}, sender)
 }
 
-// handleProxy is the general route: proxy/<path> to <apiUrl>/<path> when
-// <path> is clean and under an allowedPaths prefix.
-func (a *App) handleProxy(ctx context.Context, req *backend.CallResourceRequest, rest string, sender backend.CallResourceResponseSender) error {
+// notConfigured is the answer of a route that needs a connection on an
+// instance that has none to give.
+func (a *App) notConfigured() *apiError {
 	if a.configErr != nil {
-		return sendError(sender, notConfigured(a.configErr))
+		return notConfigured(a.configErr)
+	}
+	return newAPIError(http.StatusInternalServerError, codeNotConfigured, "the call was not resolved to a connection")
+}
+
+// handleProxy is the general route: proxy/<path> to <apiUrl>/<path> of the
+// call's connection when <path> is clean and under an allowedPaths prefix.
+func (a *App) handleProxy(ctx context.Context, req *backend.CallResourceRequest, rest string, sender backend.CallResourceResponseSender) error {
+	c := connectionFrom(ctx)
+	if a.configErr != nil || c == nil {
+		return sendError(sender, a.notConfigured())
 	}
 	// The leading "/" keeps "proxy//host" as "//host", which is refused.
 	p, err := NormalizePath("/" + rest)
@@ -76,43 +94,38 @@ func (a *App) handleProxy(ctx context.Context, req *backend.CallResourceRequest,
 	if err != nil {
 		return sendError(sender, newAPIError(http.StatusBadRequest, codeBadPath, "%s; call proxy/<path> with a plain path such as proxy/v1/items", err.Error()))
 	}
-	if err := a.allowedPath(p); err != nil {
+	if err := c.allowedPath(p); err != nil {
 		return sendError(sender, newAPIError(http.StatusForbidden, codePathNotAllowed, "%s", err.Error()))
 	}
 	q, err := cleanQuery(rawQuery)
 	if err != nil {
 		return sendError(sender, newAPIError(http.StatusBadRequest, codeBadPath, "%s; send a plain query such as ?page=2", err.Error()))
 	}
-	return a.forward(ctx, upstreamCall{
+	return c.forward(ctx, upstreamCall{
 		method: req.Method,
-		url:    upstreamURL(a.settings.APIURL, p, q),
-		header: upstreamRequestHeaders(req.GetHTTPHeaders(), a.settings),
+		url:    upstreamURL(c.settings.APIURL, p, q),
+		header: upstreamRequestHeaders(req.GetHTTPHeaders(), c.settings),
 		body:   req.Body,
-		rule:   a.ruleFor(ctx, "proxy", a.allowedPath),
+		rule:   c.ruleFor(ctx, "proxy", c.allowedPath),
 	}, sender)
 }
 
 // allowedPath is the proxy route's path rule: under an allowedPaths prefix.
-func (a *App) allowedPath(p string) error {
-	if pathAllowed(p, a.settings.AllowedPaths) {
+func (c *connection) allowedPath(p string) error {
+	if pathAllowed(p, c.settings.AllowedPaths) {
 		return nil
 	}
-	if len(a.settings.AllowedPaths) == 0 {
+	if len(c.settings.AllowedPaths) == 0 {
 		return fmt.Errorf("%q is not reachable: allowedPaths is empty, so the proxy reaches no path; an admin can add a prefix such as %q to allowedPaths", p, p)
 	}
-	return fmt.Errorf("%q is not under any allowedPaths prefix (%v); call an allowed path or ask an admin to add one", p, a.settings.AllowedPaths)
+	return fmt.Errorf("%q is not under any allowedPaths prefix (%v); call an allowed path or ask an admin to add one", p, c.settings.AllowedPaths)
 }
 
 // ruleFor is the hop rule of a call on the named route by this caller: the
-// route's methods and roles from the table, and its path rule.
-func (a *App) ruleFor(ctx context.Context, routeName string, path func(string) error) hopRule {
-	rule := hopRule{route: routeName, role: roleOf(ctx), path: path}
-	for _, r := range routeTable {
-		if r.name == routeName {
-			rule.minRoles = r.minRoles
-		}
-	}
-	return rule // an unknown name has no methods, so every hop is refused
+// route's methods and roles on this connection, and its path rule.
+func (c *connection) ruleFor(ctx context.Context, routeName string, path func(string) error) hopRule {
+	// An unknown name has no methods, so every hop is refused.
+	return hopRule{route: routeName, role: roleOf(ctx), path: path, minRoles: c.roles[routeName]}
 }
 
 // checkRawURL applies the path rules to the still-encoded form of the

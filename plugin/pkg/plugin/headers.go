@@ -45,8 +45,10 @@ var hopByHop = map[string]bool{
 }
 
 // upstreamRequestHeaders builds the headers sent upstream from the caller's:
-// allowed ones copied, then the auth header set from the settings (so a
-// caller-sent header of the same name is replaced, never merged).
+// allowed ones copied, then, for auth apiKey, the auth header set from the
+// settings (so a caller-sent header of the same name is replaced, never
+// merged). An oauth2 token is set per attempt (send, stream.go); mtls
+// sends no header.
 func upstreamRequestHeaders(caller http.Header, s *Settings) http.Header {
 	out := http.Header{}
 	for k, vs := range caller {
@@ -58,7 +60,9 @@ func upstreamRequestHeaders(caller http.Header, s *Settings) http.Header {
 			out.Add(canon, v)
 		}
 	}
-	out.Set(s.AuthHeader, s.authHeaderValue())
+	if s.Auth.orDefault() == AuthAPIKey {
+		out.Set(s.AuthHeader, s.authHeaderValue())
+	}
 	return out
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -85,6 +86,22 @@ func newTestApp(t testing.TB, settings map[string]any, key string) *App {
 	if key != "" {
 		secure["apiKey"] = key
 	}
+	return newAppFrom(t, settings, secure)
+}
+
+// newDefaultConnectionApp builds an app from the list form with one
+// connection named "default" made of the given old-form settings: cache
+// and rateLimit are settings of a connection in the list.
+func newDefaultConnectionApp(t testing.TB, settings map[string]any, key string) *App {
+	t.Helper()
+	entry := maps.Clone(settings)
+	entry["name"] = DefaultConnection
+	return newAppFrom(t, map[string]any{"connections": []any{entry}},
+		map[string]string{secureKey(DefaultConnection, "apiKey"): key})
+}
+
+func newAppFrom(t testing.TB, settings map[string]any, secure map[string]string) *App {
+	t.Helper()
 	inst, err := NewApp(context.Background(), backend.AppInstanceSettings{
 		JSONData:                jsonData(t, settings),
 		DecryptedSecureJSONData: secure,

@@ -55,7 +55,7 @@ type userLimiter struct {
 }
 
 // newRateLimits returns nil when both limits are off.
-func newRateLimits(connection string, c RateLimitConfig) *rateLimits {
+func newRateLimits(connection string, c RateLimitSettings) *rateLimits {
 	if c.PerUserPerSecond <= 0 && c.PerConnectionPerSecond <= 0 {
 		return nil
 	}

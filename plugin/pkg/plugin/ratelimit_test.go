@@ -17,7 +17,7 @@ func userCtx(login string) context.Context {
 }
 
 func TestPerUserLimitIsPerUserAndRefills(t *testing.T) {
-	r := newRateLimits("lim-user", RateLimitConfig{PerUserPerSecond: 1, PerUserBurst: 2})
+	r := newRateLimits("lim-user", RateLimitSettings{PerUserPerSecond: 1, PerUserBurst: 2})
 	now := time.Unix(1000, 0)
 	r.now = func() time.Time { return now }
 	for i := range 2 {
@@ -44,7 +44,7 @@ func TestPerUserLimitIsPerUserAndRefills(t *testing.T) {
 }
 
 func TestRetryAfterIsWholeSecondsRoundedUp(t *testing.T) {
-	r := newRateLimits("lim-conn", RateLimitConfig{PerConnectionPerSecond: 0.25, PerConnectionBurst: 1})
+	r := newRateLimits("lim-conn", RateLimitSettings{PerConnectionPerSecond: 0.25, PerConnectionBurst: 1})
 	now := time.Unix(1000, 0)
 	r.now = func() time.Time { return now }
 	if e := r.admitConnection(); e != nil {
@@ -65,7 +65,7 @@ func TestRetryAfterIsWholeSecondsRoundedUp(t *testing.T) {
 // The per-user map stays bounded: idle users are dropped as calls come
 // in, and the number kept never passes maxTrackedUsers.
 func TestPerUserLimitersAreBounded(t *testing.T) {
-	r := newRateLimits("lim-bound", RateLimitConfig{PerUserPerSecond: 10, PerUserBurst: 10})
+	r := newRateLimits("lim-bound", RateLimitSettings{PerUserPerSecond: 10, PerUserBurst: 10})
 	now := time.Unix(1000, 0)
 	r.now = func() time.Time { return now }
 	for i := range maxTrackedUsers + 500 {
@@ -90,7 +90,7 @@ func TestRateLimitThroughTheProxy(t *testing.T) {
 		w.Header().Set("Cache-Control", "max-age=60")
 		profileHandler(w, r)
 	})
-	app := newTestApp(t, settingsFor(up.Server, map[string]any{
+	app := newDefaultConnectionApp(t, settingsFor(up.Server, map[string]any{
 		"cache":     map[string]any{"enabled": true},
 		"rateLimit": map[string]any{"perConnectionPerSecond": 0.001, "perConnectionBurst": 2},
 	}), key)

@@ -38,12 +38,24 @@ type keyForms struct {
 	strings []string
 }
 
-// newKeyForms derives the forms of key; none for an empty key.
-func newKeyForms(key string) keyForms {
-	if key == "" {
+// newKeyForms derives the forms of every key given (each secret of each
+// connection); none for an empty key.
+func newKeyForms(keys ...string) keyForms {
+	set := map[string]bool{}
+	for _, key := range keys {
+		if key != "" {
+			addKeyForms(set, key)
+		}
+	}
+	if len(set) == 0 {
 		return keyForms{}
 	}
-	set := map[string]bool{key: true}
+	return sortedForms(set)
+}
+
+// addKeyForms puts key and every encoding of it an echo may show into set.
+func addKeyForms(set map[string]bool, key string) {
+	set[key] = true
 	add := func(s string) {
 		if len(s) >= minDerivedForm {
 			set[s] = true
@@ -77,7 +89,10 @@ func newKeyForms(key string) keyForms {
 	}
 	add(hex.EncodeToString([]byte(key)))
 	add(strings.ToUpper(hex.EncodeToString([]byte(key))))
+}
 
+// sortedForms orders the forms longest first, so the longest match wins.
+func sortedForms(set map[string]bool) keyForms {
 	out := keyForms{strings: make([]string, 0, len(set))}
 	for s := range set {
 		out.strings = append(out.strings, s)

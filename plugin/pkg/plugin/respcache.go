@@ -77,12 +77,12 @@ type cachedAnswer struct {
 }
 
 // newRespCache returns nil when the cache is off.
-func newRespCache(connection string, c CacheConfig) *respCache {
+func newRespCache(connection string, c CacheSettings) *respCache {
 	if !c.Enabled {
 		return nil
 	}
 	rc := &respCache{connection: connection, maxBytes: c.MaxBytes, maxEntry: c.MaxBytes / 8, now: time.Now}
-	// The size is checked to be 1 or more (opssettings.go), so NewLRU cannot fail.
+	// The size is checked to be 1 or more (settings_limits.go), so NewLRU cannot fail.
 	rc.entries, _ = simplelru.NewLRU(c.MaxEntries, func(_ string, a *cachedAnswer) { rc.bytes -= a.size })
 	return rc
 }

@@ -68,7 +68,7 @@ func atoiOr(s string, def int) int {
 func cachedApp(t *testing.T, up *recordingUpstream, key string, cache map[string]any) *App {
 	t.Helper()
 	cache["enabled"] = true
-	return newTestApp(t, settingsFor(up.Server, map[string]any{"cache": cache}), key)
+	return newDefaultConnectionApp(t, settingsFor(up.Server, map[string]any{"cache": cache}), key)
 }
 
 func get(t *testing.T, app *App, role, url string, headers map[string][]string) response {
@@ -82,8 +82,8 @@ func TestCacheServesFreshAnswersAndExpires(t *testing.T) {
 	up := cachingUpstream(t, key)
 	app := cachedApp(t, up, key, map[string]any{})
 	now := time.Unix(1000, 0)
-	app.ops.cache.now = func() time.Time { return now }
-	hits := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(defaultConnection, cacheHit))
+	app.connection(DefaultConnection).ops.cache.now = func() time.Time { return now }
+	hits := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(DefaultConnection, cacheHit))
 
 	first := get(t, app, "Viewer", "proxy/items/a?cc=max-age%3D60", nil)
 	now = now.Add(10 * time.Second)
@@ -92,7 +92,7 @@ func TestCacheServesFreshAnswersAndExpires(t *testing.T) {
 		second.Headers.Get("Cache-Control") != "max-age=60" || second.Headers.Get("Content-Type") != "application/json" {
 		t.Fatalf("second call: %d upstream calls, %d %v %s; want it served from the cache with Age 10", up.count(), second.Status, second.Headers, second.Body)
 	}
-	if got := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(defaultConnection, cacheHit)); got != hits+1 {
+	if got := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(DefaultConnection, cacheHit)); got != hits+1 {
 		t.Errorf("cache hits went from %v to %v, want +1", hits, got)
 	}
 	now = now.Add(51 * time.Second)
@@ -143,7 +143,7 @@ func TestCacheRevalidatesWithETag(t *testing.T) {
 	key := newCanary(t)
 	up := cachingUpstream(t, key)
 	app := cachedApp(t, up, key, map[string]any{})
-	revalidated := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(defaultConnection, cacheRevalidated))
+	revalidated := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(DefaultConnection, cacheRevalidated))
 	url := "proxy/items/a?cc=no-cache&etag=%22v1%22"
 	first := get(t, app, "Viewer", url, nil)
 	second := get(t, app, "Viewer", url, nil)
@@ -152,7 +152,7 @@ func TestCacheRevalidatesWithETag(t *testing.T) {
 		t.Fatalf("%d upstream calls, last If-None-Match %q, answer %d %s; want a conditional call and the stored body as 200",
 			up.count(), last.Header.Get("If-None-Match"), second.Status, second.Body)
 	}
-	if got := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(defaultConnection, cacheRevalidated)); got != revalidated+1 {
+	if got := testutil.ToFloat64(opsMetrics.cacheLookups.WithLabelValues(DefaultConnection, cacheRevalidated)); got != revalidated+1 {
 		t.Errorf("revalidations went from %v to %v, want +1", revalidated, got)
 	}
 	// A caller's own conditional request bypasses the cache and gets the API's 304.
@@ -201,7 +201,7 @@ func TestCacheNeverHoldsTheKey(t *testing.T) {
 	if up.count() != 1 || !bytes.Contains(second.Body, []byte(redactedMarker)) || bytes.Contains(first.Body, []byte(key)) {
 		t.Fatalf("%d API calls, served %s; want the redacted echo from the cache", up.count(), second.Body)
 	}
-	c := app.ops.cache
+	c := app.connection(DefaultConnection).ops.cache
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, k := range c.entries.Keys() {
@@ -219,7 +219,7 @@ func TestCacheIsBoundedInEntriesAndBytes(t *testing.T) {
 	for i := range 20 {
 		_ = get(t, app, "Viewer", fmt.Sprintf("proxy/items/%d?cc=max-age%%3D60&size=6000", i), nil)
 	}
-	c := app.ops.cache
+	c := app.connection(DefaultConnection).ops.cache
 	c.mu.Lock()
 	n, held := c.entries.Len(), c.bytes
 	c.mu.Unlock()

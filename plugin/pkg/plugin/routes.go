@@ -62,6 +62,9 @@ type route struct {
 	minRoles map[string]Role
 	handle   handlerFunc
 	methods  []string // the keys of minRoles, sorted: Allow, 405 messages
+	// perConnection: the route calls one connection - the one named in
+	// connections/<name>/<route path>, or "default" when called unscoped.
+	perConnection bool
 }
 
 // routeTable is built once per process: it is the same for every
@@ -86,11 +89,16 @@ func newRouteTable() []route {
 		return m
 	}
 	table := []route{
-		{name: "status", exact: "status", minRoles: read(nil), handle: (*App).handleStatus},
-		{name: "profile", exact: "profile", minRoles: read(nil), handle: (*App).handleProfile},
+		{name: "status", exact: "status", minRoles: read(nil), handle: (*App).handleStatus, perConnection: true},
+		{name: "profile", exact: "profile", minRoles: read(nil), handle: (*App).handleProfile, perConnection: true},
 		{name: "proxy", prefix: "proxy/", minRoles: read(map[string]Role{
 			http.MethodPost: RoleEditor, http.MethodPut: RoleEditor, http.MethodPatch: RoleEditor, http.MethodDelete: RoleEditor,
-		}), handle: (*App).handleProxy},
+		}), handle: (*App).handleProxy, perConnection: true},
+		// The list checks each connection's health (GET healthPath), at
+		// most once per healthMemoTTL; HEAD, which would show nothing of
+		// it, is not served.
+		{name: "connections", exact: "connections", minRoles: map[string]Role{http.MethodGet: RoleViewer, http.MethodOptions: RoleViewer},
+			handle: (*App).handleConnections},
 	}
 	for i := range table {
 		table[i].methods = sortedMethods(table[i].minRoles)
@@ -124,8 +132,28 @@ func resolve(ctx context.Context, table []route, method, path string) (route, st
 		}
 		return r, rest, nil
 	}
-	return route{}, "", newAPIError(http.StatusNotFound, codeRouteNotFound,
-		"no resource %q; this app serves status, profile and proxy/<path>", path)
+	return route{}, "", routeNotFound(path)
+}
+
+func routeNotFound(path string) *apiError {
+	return newAPIError(http.StatusNotFound, codeRouteNotFound,
+		"no resource %q; this app serves status, profile and proxy/<path>, connections, and connections/<name>/status|profile|proxy/<path>", strings.TrimPrefix(path, "/"))
+}
+
+// connectionsPrefix starts a path that names its connection.
+const connectionsPrefix = "connections/"
+
+// splitConnectionPath turns "connections/<name>/<route path>" into the
+// name and the route path; any other path is the route path itself, on
+// the default connection.
+func splitConnectionPath(path string) (name, routePath string, scoped bool) {
+	path = strings.TrimPrefix(path, "/")
+	after, ok := strings.CutPrefix(path, connectionsPrefix)
+	if !ok {
+		return DefaultConnection, path, false
+	}
+	name, routePath, _ = strings.Cut(after, "/")
+	return name, routePath, true
 }
 
 func sortedMethods(minRoles map[string]Role) []string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -16,10 +17,8 @@ const (
 	defaultAuthHeader       = "Authorization"
 	defaultAuthScheme       = "Bearer"
 	defaultTimeoutSeconds   = 30
-	minTimeoutSeconds       = 1
 	maxTimeoutSeconds       = 300
 	defaultMaxResponseBytes = 10 << 20
-	minMaxResponseBytes     = 1
 	maxMaxResponseBytes     = 1 << 30
 	defaultHealthPath       = "/profile"
 	secureKeyAPIKey         = "apiKey"
@@ -39,7 +38,19 @@ type Settings struct {
 	AllowedPaths          []string // normalized, no trailing slash except "/"
 	HealthPath            string   // normalized
 
-	apiKey string
+	// Name is the connection's name: "default" for the old single-connection
+	// form (settings_connections.go has the list form and what follows).
+	Name      string
+	Auth      AuthKind          // "" reads as AuthAPIKey
+	OAuth2    OAuth2Settings    // auth oauth2 only
+	MinRoles  map[string]Role   // per-method overrides (GET, POST, PUT, PATCH, DELETE); they only raise
+	Cache     CacheSettings     // optional GET cache; off by default
+	RateLimit RateLimitSettings // optional rate limits; off by default
+
+	apiKey       string // auth apiKey
+	clientSecret string // auth oauth2
+	clientCert   string // auth mtls: PEM certificate (chain)
+	clientKey    string // auth mtls: PEM private key
 }
 
 // jsonSettings mirrors jsonData as Grafana stores it. Pointers tell "not set"
@@ -72,8 +83,9 @@ func configErr(setting, format string, args ...any) *ConfigError {
 // String and GoString keep fmt's %v/%+v/%#v, which print unexported
 // fields, from ever rendering the key.
 func (s Settings) String() string {
-	return fmt.Sprintf("Settings{apiUrl: %s, authHeader: %s, authScheme: %q, customCA: %t, timeout: %s, maxResponseBytes: %d, allowInsecureLoopback: %t, allowedPaths: %v, healthPath: %s, apiKey: %s}",
-		s.APIURL, s.AuthHeader, s.AuthScheme, s.CACertificate != "", s.Timeout, s.MaxResponseBytes, s.AllowInsecureLoopback, s.AllowedPaths, s.HealthPath, redacted(s.apiKey))
+	return fmt.Sprintf("Settings{name: %s, auth: %s, apiUrl: %s, authHeader: %s, authScheme: %q, customCA: %t, timeout: %s, maxResponseBytes: %d, allowInsecureLoopback: %t, allowedPaths: %v, healthPath: %s, apiKey: %s, clientSecret: %s, tlsClientKey: %s}",
+		s.Name, s.Auth.orDefault(), s.APIURL, s.AuthHeader, s.AuthScheme, s.CACertificate != "", s.Timeout, s.MaxResponseBytes, s.AllowInsecureLoopback, s.AllowedPaths, s.HealthPath,
+		redacted(s.apiKey), redacted(s.clientSecret), redacted(s.clientKey))
 }
 
 func (s Settings) GoString() string { return s.String() }
@@ -109,6 +121,8 @@ func LoadSettings(in backend.AppInstanceSettings) (*Settings, error) {
 		}
 	}
 	s := &Settings{
+		Name:                  DefaultConnection,
+		Auth:                  AuthAPIKey,
 		AuthHeader:            defaultAuthHeader,
 		AuthScheme:            defaultAuthScheme,
 		Timeout:               defaultTimeoutSeconds * time.Second,
@@ -143,7 +157,8 @@ var settingParsers = []func(raw *jsonSettings, s *Settings) error{
 func jsonDataError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		return configErr(typeErr.Field, "must be a %s, not a JSON %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		// A connection embeds jsonSettings; its fields keep their own names.
+		return configErr(strings.TrimPrefix(typeErr.Field, "jsonSettings."), "must be a %s, not a JSON %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
 	}
 	return configErr("jsonData", "is not a JSON object (%s); save the app settings again", err.Error())
 }

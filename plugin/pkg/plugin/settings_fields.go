@@ -70,7 +70,7 @@ func parseTimeout(raw *jsonSettings, s *Settings) error {
 	if raw.TimeoutSeconds == nil {
 		return nil
 	}
-	n, err := wholeNumberIn("timeoutSeconds", *raw.TimeoutSeconds, minTimeoutSeconds, maxTimeoutSeconds)
+	n, err := wholeNumberIn("timeoutSeconds", *raw.TimeoutSeconds, maxTimeoutSeconds)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func parseMaxResponseBytes(raw *jsonSettings, s *Settings) error {
 	if raw.MaxResponseBytes == nil {
 		return nil
 	}
-	n, err := wholeNumberIn("maxResponseBytes", *raw.MaxResponseBytes, minMaxResponseBytes, maxMaxResponseBytes)
+	n, err := wholeNumberIn("maxResponseBytes", *raw.MaxResponseBytes, maxMaxResponseBytes)
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,10 @@ func validateAuthHeaderName(h string) error {
 	return nil
 }
 
-func wholeNumberIn(setting string, v float64, lo, hi int64) (int64, error) {
+// wholeNumberIn accepts a whole number from 1 to hi: every count, size and
+// duration setting starts at 1.
+func wholeNumberIn(setting string, v float64, hi int64) (int64, error) {
+	const lo = 1
 	if math.IsNaN(v) || math.IsInf(v, 0) || v != math.Trunc(v) || v < float64(lo) || v > float64(hi) {
 		return 0, configErr(setting, "is %v; set a whole number from %d to %d", v, lo, hi)
 	}

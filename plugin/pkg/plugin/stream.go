@@ -77,27 +77,27 @@ type responsePlan struct {
 
 // forward runs one approved call through the connection's rate limits and
 // cache (connops.go), and roundTrip for what goes to the API.
-func (a *App) forward(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
-	return a.ops.serve(ctx, call, sender, a.roundTrip)
+func (c *connection) forward(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
+	return c.ops.serve(ctx, call, sender, c.roundTrip)
 }
 
 // roundTrip runs one call to the API through the seams above.
-func (a *App) roundTrip(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
-	ctx, cancel := a.callContext(ctx)
+func (c *connection) roundTrip(ctx context.Context, call upstreamCall, sender backend.CallResourceResponseSender) error {
+	ctx, cancel := c.callContext(ctx)
 	defer cancel()
 	began := time.Now()
-	resp, err := a.send(ctx, call)
-	a.ops.observeUpstream(call.rule.route, began, resp)
+	resp, err := c.send(ctx, call)
+	c.ops.observeUpstream(call.rule.route, began, resp)
 	if err != nil {
-		return a.errorHandler(sender, err)
+		return c.errorHandler(sender, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	plan, err := a.checkResponse(call.method, resp)
+	plan, err := c.checkResponse(call.method, resp)
 	if err != nil {
 		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
-		return a.errorHandler(sender, err)
+		return c.errorHandler(sender, err)
 	}
-	return a.copyResponse(ctx, plan, sender)
+	return c.copyResponse(ctx, plan, sender)
 }
 
 // callContext bounds one call - every hop and the whole body - by
@@ -108,14 +108,14 @@ func (a *App) roundTrip(ctx context.Context, call upstreamCall, sender backend.C
 // hand that end back as a plain io.EOF - so "ended" is not proof of
 // "whole" then. deadline_test.go reproduces it, on the real transport too. Our maxResponseBytes wins over Grafana's data-proxy
 // limit, which the SDK would otherwise pick up from the request context.
-func (a *App) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx = httpclient.WithResponseLimit(ctx, a.settings.MaxResponseBytes)
-	return context.WithTimeout(ctx, a.settings.Timeout)
+func (c *connection) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx = httpclient.WithResponseLimit(ctx, c.settings.MaxResponseBytes)
+	return context.WithTimeout(ctx, c.settings.Timeout)
 }
 
 // outboundRequest builds the http.Request for one hop. Accept-Encoding is
 // the proxy's own: it must be able to decode and inspect every answer.
-func (a *App) outboundRequest(ctx context.Context, call upstreamCall) (*http.Request, error) {
+func (c *connection) outboundRequest(ctx context.Context, call upstreamCall) (*http.Request, error) {
 	var body io.Reader
 	if len(call.body) > 0 && call.method != http.MethodGet && call.method != http.MethodHead {
 		body = bytes.NewReader(call.body)
@@ -129,24 +129,49 @@ func (a *App) outboundRequest(ctx context.Context, call upstreamCall) (*http.Req
 	return req, nil
 }
 
-// send makes the call and follows redirects itself, each hop through
-// nextHop's rules, at most maxRedirects times. It uses the transport, not
-// http.Client.Do: the client would parse Location before any check of
-// ours, and its parse error quotes the Location, credentials and all.
-func (a *App) send(ctx context.Context, call upstreamCall) (*http.Response, error) {
-	for hop := 0; ; hop++ {
-		req, err := a.outboundRequest(ctx, call)
+// send makes the call with the connection's credential. With auth oauth2,
+// an API that answers 401 to the cached token gets the call once more with
+// a freshly fetched one - once: a second 401 is the API's answer.
+func (c *connection) send(ctx context.Context, call upstreamCall) (*http.Response, error) {
+	if c.tokens == nil {
+		return c.sendHops(ctx, call)
+	}
+	for attempt := 0; ; attempt++ {
+		token, err := c.tokens.get(ctx)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := a.transport.RoundTrip(req)
+		withToken := call
+		withToken.header = call.header.Clone()
+		withToken.header.Set("Authorization", "Bearer "+token)
+		resp, err := c.sendHops(ctx, withToken)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || attempt > 0 {
+			return resp, err
+		}
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+		_ = resp.Body.Close()
+		c.tokens.invalidate(token)
+	}
+}
+
+// sendHops makes the call and follows redirects itself, each hop through
+// nextHop's rules, at most maxRedirects times. It uses the transport, not
+// http.Client.Do: the client would parse Location before any check of
+// ours, and its parse error quotes the Location, credentials and all.
+func (c *connection) sendHops(ctx context.Context, call upstreamCall) (*http.Response, error) {
+	for hop := 0; ; hop++ {
+		req, err := c.outboundRequest(ctx, call)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := c.transport.RoundTrip(req)
 		if err != nil {
 			return nil, err
 		}
 		if !isFollowedRedirect(resp.StatusCode) {
 			return resp, nil
 		}
-		next, err := nextHop(call, resp, a.settings.APIURL)
+		next, err := nextHop(call, resp, c.settings.APIURL)
 		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
 		_ = resp.Body.Close()
 		if err != nil {
@@ -162,10 +187,10 @@ func (a *App) send(ctx context.Context, call upstreamCall) (*http.Response, erro
 // checkResponse refuses what must not be passed on - a refused key (the
 // API's own body may echo what it received), a body announced too large, a
 // coding the proxy cannot read - and plans how the rest is served.
-func (a *App) checkResponse(method string, resp *http.Response) (*responsePlan, error) {
-	s := a.settings
+func (c *connection) checkResponse(method string, resp *http.Response) (*responsePlan, error) {
+	s := c.settings
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		return nil, keyRefused(resp.StatusCode, s.APIURL.Host)
+		return nil, c.keyRefused(resp.StatusCode)
 	}
 	plan := &responsePlan{status: resp.StatusCode, headers: downstreamResponseHeaders(resp.Header, resp.StatusCode)}
 	if method == http.MethodHead || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
@@ -192,13 +217,13 @@ func (a *App) checkResponse(method string, resp *http.Response) (*responsePlan, 
 
 // errorHandler sends err as the whole response: a JSON error with its
 // status, with any upstream-chosen text in it redacted.
-func (a *App) errorHandler(sender backend.CallResourceResponseSender, err error) error {
-	return sendError(sender, a.redacted(upstreamError(err, a.settings.APIURL.Host, a.settings)))
+func (c *connection) errorHandler(sender backend.CallResourceResponseSender, err error) error {
+	return sendError(sender, c.redacted(upstreamError(err, c.settings.APIURL.Host, c.settings)))
 }
 
 // redacted returns a copy of e whose message holds no form of the key.
-func (a *App) redacted(e *apiError) *apiError {
+func (c *connection) redacted(e *apiError) *apiError {
 	out := *e
-	out.Message, _ = redactString(e.Message, a.forms)
+	out.Message, _ = redactString(e.Message, c.forms())
 	return &out
 }

@@ -374,3 +374,122 @@ export function generatedPaths(): Case[] {
   }
   return out;
 }
+
+const TOKEN_URL = 'https://auth.example.test/oauth/token';
+const conn = (name: unknown, extra: Record<string, unknown> = {}) => ({ name, apiUrl: URL_OK, ...extra });
+const oauth2 = (block: unknown) => ({ auth: 'oauth2', oauth2: block });
+/** A connections list with its secrets: every connection gets its kind's secret unless secure says otherwise. */
+const connectionsCase = (
+  connections: unknown,
+  secure?: Record<string, string>,
+  extra: Record<string, unknown> = {}
+): Case => {
+  const defaults: Record<string, string> = {};
+  if (Array.isArray(connections)) {
+    for (const c of connections as Array<Record<string, unknown>>) {
+      const secret = c?.auth === 'oauth2' ? 'clientSecret' : 'apiKey';
+      defaults[`${String(c?.name)}.${secret}`] = 'k';
+    }
+  }
+  return { jsonData: { ...extra, connections }, apiKey: 'k', secure: secure ?? defaults };
+};
+
+/** The list form: the same verdict from the backend, the contract the page uses, and infra. */
+export const connectionCases: Case[] = [
+  // accepted
+  connectionsCase([conn('billing'), conn('crm-2', { apiUrl: 'https://crm.example.test/v2', allowedPaths: ['/v2'] })]),
+  connectionsCase([
+    conn('a', { minRoles: { POST: 'Admin', GET: 'Editor' }, cache: { enabled: true, maxEntries: 10 } }),
+  ]),
+  connectionsCase([
+    conn('a', { rateLimit: { perUserPerSecond: 0.5, perConnectionPerSecond: 50, perConnectionBurst: 100 } }),
+  ]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: 'kit', scopes: ['read', 'write:all'] }))]),
+  connectionsCase([
+    conn('a', {
+      apiUrl: 'http://127.0.0.1:8080',
+      allowInsecureLoopback: true,
+      ...oauth2({ tokenUrl: 'http://127.0.0.1:9/t', clientId: 'kit' }),
+    }),
+  ]),
+  connectionsCase([conn('default')], undefined, { apiUrl: null }),
+  { jsonData: { connections: null, apiUrl: URL_OK }, apiKey: 'k' },
+  // the list itself
+  connectionsCase({}),
+  connectionsCase([]),
+  connectionsCase(Array.from({ length: 33 }, (_, i) => conn(`c${i}`))),
+  connectionsCase(['billing']),
+  connectionsCase([null]),
+  connectionsCase([conn('billing')], undefined, { apiUrl: URL_OK }),
+  connectionsCase([conn('billing')], undefined, { allowedPaths: [] }),
+  connectionsCase([conn('billing')], undefined, { allowInsecureLoopback: false }),
+  // names
+  connectionsCase([conn(undefined)]),
+  connectionsCase([conn('')]),
+  connectionsCase([conn('Billing')]),
+  connectionsCase([conn('1st')]),
+  connectionsCase([conn('a_b')]),
+  connectionsCase([conn('a'.repeat(33))]),
+  connectionsCase([conn('a'.repeat(32))]),
+  connectionsCase([conn('billing\n')]),
+  connectionsCase([conn(5)]),
+  connectionsCase([conn('a'), conn('b'), conn('a')]),
+  // per-connection settings, types before rules
+  connectionsCase([conn('a'), conn('billing', { apiUrl: 'http://billing.example.test' })]),
+  connectionsCase([conn('billing', { apiUrl: '' })]),
+  connectionsCase([conn('billing', { apiUrl: 'https://user:pw@billing.example.test' })]),
+  connectionsCase([{ name: 'billing', timeoutSeconds: '30', apiUrl: 5 }]),
+  connectionsCase([conn('billing', { apiUrl: 5, timeoutSeconds: '30' })]),
+  connectionsCase([conn('billing', { allowedPaths: ['/a/../b'] })]),
+  connectionsCase([conn('billing', { healthPath: '' })]),
+  connectionsCase([conn('billing', { authHeader: 'Cookie' })]),
+  connectionsCase([conn('Bad', { apiUrl: 'ftp://x' })]),
+  connectionsCase([conn('billing', { auth: 'kerberos' })]),
+  connectionsCase([conn('billing', { auth: 7 })]),
+  connectionsCase([conn('billing', { auth: 'mtls', authHeader: 'X-Key' })]),
+  connectionsCase([conn('billing', { auth: 'oauth2', authScheme: '' })]),
+  // oauth2
+  connectionsCase([conn('a', { auth: 'oauth2' })]),
+  connectionsCase([conn('a', oauth2('x'))]),
+  connectionsCase([conn('a', oauth2({ clientId: 'kit' }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: '  ', clientId: 'kit' }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: 'http://auth.example.test/t', clientId: 'kit' }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL + '?secret=1', clientId: 'kit' }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: ' ' }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: 'x'.repeat(257) }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: 'kit\n' }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: 'kit', scopes: ['read', 'a b'] }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: 'kit', scopes: ['"q"'] }))]),
+  connectionsCase([conn('a', oauth2({ tokenUrl: 5, clientId: 'kit' }))]),
+  connectionsCase([conn('a', { oauth2: { tokenUrl: TOKEN_URL, clientId: 'kit' } })]),
+  // minRoles
+  connectionsCase([conn('a', { minRoles: { POST: 'Viewer' } })]),
+  connectionsCase([conn('a', { minRoles: { DELETE: 'Editor', GET: 'Admin' } })]),
+  connectionsCase([conn('a', { minRoles: { TRACE: 'Admin' } })]),
+  connectionsCase([conn('a', { minRoles: { get: 'Admin' } })]),
+  connectionsCase([conn('a', { minRoles: { POST: 'Owner' } })]),
+  connectionsCase([conn('a', { minRoles: { POST: 3 } })]),
+  connectionsCase([conn('a', { minRoles: { PUT: 'Viewer', DELETE: 'Owner' } })]),
+  connectionsCase([conn('a', { minRoles: ['POST'] })]),
+  // cache and rate limit
+  connectionsCase([conn('a', { cache: { enabled: 'yes' } })]),
+  connectionsCase([conn('a', { cache: { maxEntries: 0 } })]),
+  connectionsCase([conn('a', { cache: { maxEntries: 100001 } })]),
+  connectionsCase([conn('a', { cache: { maxBytes: 1.5 } })]),
+  connectionsCase([conn('a', { cache: true })]),
+  connectionsCase([conn('a', { rateLimit: { perUserPerSecond: 0 } })]),
+  connectionsCase([conn('a', { rateLimit: { perUserPerSecond: 10001 } })]),
+  connectionsCase([conn('a', { rateLimit: { perUserPerSecond: 5, perUserBurst: 0 } })]),
+  connectionsCase([conn('a', { rateLimit: { perConnectionBurst: 5 } })]),
+  connectionsCase([conn('a', { rateLimit: { perUserBurst: '5' } })]),
+  // secrets, checked once every connection's jsonData is accepted
+  connectionsCase([conn('a'), conn('b')], { 'a.apiKey': 'k' }),
+  connectionsCase([conn('a')], { apiKey: 'k' }),
+  connectionsCase([conn('a')], { 'a.apiKey': 'k\n' }),
+  connectionsCase([conn('a')], { 'a.apiKey': ' k' }),
+  connectionsCase([conn('a'), conn('b', { apiUrl: '' })], {}),
+  connectionsCase([conn('a', oauth2({ tokenUrl: TOKEN_URL, clientId: 'kit' }))], { 'a.apiKey': 'k' }),
+  connectionsCase([conn('a', { auth: 'mtls' })], {}),
+  connectionsCase([conn('a', { auth: 'mtls' })], { 'a.tlsClientCert': 'not pem', 'a.tlsClientKey': 'not pem' }),
+];

@@ -4,13 +4,15 @@
 // infra validator accept and refuse exactly what the backend does.
 //
 // For each case it gives two verdicts:
-//   - settings: plugin.LoadSettings, the rules of jsonData and the key;
+//   - settings: plugin.LoadAppSettings, the rules of jsonData (either form)
+//     and the secrets;
 //   - instance: what the app built by plugin.NewApp reports through
 //     Configured() when the Grafana server's operator allows no network
 //     (GF_PLUGIN_ALLOWED_NETWORKS empty): LoadSettings plus the address
 //     policy for an apiUrl whose host is an IP address.
 //
-// stdin:  [{"jsonData": {...}, "apiKey": "..."}, ...]
+// stdin:  [{"jsonData": {...}, "apiKey": "...", "secure": {"billing.apiKey": "..."}}, ...]
+// (secure, when given, is the whole secureJsonData and apiKey is ignored)
 // stdout: [{"settings": {"ok": true}, "instance": {"ok": false, "setting": "apiUrl"}}, ...]
 package main
 
@@ -27,8 +29,9 @@ import (
 )
 
 type testCase struct {
-	JSONData json.RawMessage `json:"jsonData"`
-	APIKey   string          `json:"apiKey"`
+	JSONData json.RawMessage   `json:"jsonData"`
+	APIKey   string            `json:"apiKey"`
+	Secure   map[string]string `json:"secure"`
 }
 
 type verdict struct {
@@ -54,14 +57,15 @@ func main() {
 	}
 	out := make([]verdicts, 0, len(cases))
 	for _, c := range cases {
-		in := backend.AppInstanceSettings{
-			JSONData:                c.JSONData,
-			DecryptedSecureJSONData: map[string]string{"apiKey": c.APIKey},
+		secure := c.Secure
+		if secure == nil {
+			secure = map[string]string{"apiKey": c.APIKey}
 		}
-		_, err := plugin.LoadSettings(in)
+		in := backend.AppInstanceSettings{JSONData: c.JSONData, DecryptedSecureJSONData: secure}
+		_, err := plugin.LoadAppSettings(in)
 		settings, ok := verdictOf(err)
 		if !ok {
-			fmt.Fprintln(os.Stderr, "settings-parity: unexpected error type from LoadSettings:", err)
+			fmt.Fprintln(os.Stderr, "settings-parity: unexpected error type from LoadAppSettings:", err)
 			os.Exit(1)
 		}
 		instance, ok := instanceVerdict(in)

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   agreed,
+  connectionCases,
   formerlyDeployable,
   generatedPaths,
   generatedUrls,
@@ -24,6 +25,7 @@ import {
 import {
   buildGoValidator,
   type Case,
+  contractVerdict,
   goVerdicts,
   infraValidator,
   pageAddressVerdict,
@@ -122,6 +124,48 @@ describe('the backend, the configuration page and the infra validator agree', ()
     expect(saved.map((v) => v.settings.ok)).toEqual(pageRepairs.map(() => true));
   });
 });
+
+describe('on lists of named connections, the backend, the contract the page uses and infra agree', () => {
+  it('the same verdict, naming the same connection and field', async () => {
+    const stored = asStored(connectionCases);
+    const backend = await goVerdicts(goBin, stored);
+    const out = stored.flatMap((c, i) => {
+      const sides = { contract: contractVerdict(c), infra: infraVerdict(c) };
+      return Object.entries(sides)
+        .filter(
+          ([side, v]) => !same(v, backend[i].settings) && !(side === 'infra' && v.ok && isSecret(backend[i].settings))
+        )
+        .map(([side, v]) => ({ case: c, side, side_verdict: v, backend: backend[i].settings }));
+    });
+    expect(out).toEqual([]);
+    expect(backend.filter((v) => v.settings.ok).length).toBeGreaterThanOrEqual(8);
+    expect(backend.filter((v) => !v.settings.ok).length).toBeGreaterThan(60);
+    // Each rule the list form adds is met at least once.
+    const named = new Set(
+      backend.map((v) => v.settings.setting?.replace(/^connections\[\d+\]( \([a-z0-9-]+\))?\.?/, ''))
+    );
+    for (const field of [
+      'name',
+      'auth',
+      'apiUrl',
+      'oauth2',
+      'oauth2.tokenUrl',
+      'oauth2.clientId',
+      'minRoles.POST',
+      'cache.maxEntries',
+      'rateLimit.perUserPerSecond',
+      'apiKey',
+      'clientSecret',
+      'tlsClientCert',
+    ]) {
+      expect(named).toContain(field);
+    }
+  });
+});
+
+// Infra never holds secrets: where the backend's first problem is a secret,
+// infra (which checks jsonData only) accepts.
+const isSecret = (v: Verdict) => /\.(apiKey|clientSecret|tlsClientCert|tlsClientKey)$/.test(v.setting ?? '');
 
 describe("the page's advice on apiUrl's address matches the instance the backend builds", () => {
   it('advises exactly where the backend refuses an IP address the operator has not allowed', async () => {

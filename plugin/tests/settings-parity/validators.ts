@@ -10,12 +10,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { checkJsonData, checkSecureJsonData } from '../../src/contract/settingsContract';
 import { apiUrlAdvice, formFromJsonData, jsonDataFromForm, validateApiKey, validateSettings } from '../../src/settings';
 
 export interface Case {
   /** Any JSON value: the jsonData Grafana would hold. */
   jsonData: unknown;
   apiKey: string;
+  /** The whole secureJsonData, for the connections list form (apiKey is then ignored). */
+  secure?: Record<string, string>;
 }
 
 export interface Verdict {
@@ -86,6 +89,15 @@ export function pageVerdict({ jsonData, apiKey }: Case): Verdict {
     return { ok: false, setting: errors[0] };
   }
   return validateApiKey(apiKey) || apiKey === '' ? { ok: false, setting: 'apiKey' } : { ok: true };
+}
+
+/**
+ * The contract the configuration page checks a connections list with (the
+ * page's form has no list yet): jsonData, then the secrets.
+ */
+export function contractVerdict({ jsonData, apiKey, secure }: Case): Verdict {
+  const problem = checkJsonData(jsonData)[0] ?? checkSecureJsonData(jsonData as never, secure ?? { apiKey });
+  return problem ? { ok: false, setting: bare(problem.field) } : { ok: true };
 }
 
 /** The page's advice beside apiUrl, as a verdict: what the instance check adds. */
