@@ -1,6 +1,13 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-import { type AppJsonData, checkApiKey, checkJsonData, formatProblem, type JsonDataInput } from './settingsContract';
+import {
+  type AppJsonData,
+  checkApiKey,
+  checkJsonData,
+  type ConnectionJsonData,
+  formatProblem,
+  type JsonDataInput,
+} from './settingsContract';
 
 // Which values are accepted is held to the Go backend by
 // tests/settings-parity; these tests cover the contract's own shape: the
@@ -21,7 +28,9 @@ describe('the jsonData types derive from the definition', () => {
       allowInsecureLoopback?: boolean;
       allowedPaths?: string[];
       healthPath?: string;
+      connections?: ConnectionJsonData[];
     }>();
+    expectTypeOf<ConnectionJsonData['name']>().toEqualTypeOf<string>();
     expectTypeOf<JsonDataInput['apiUrl']>().toEqualTypeOf<string>();
     // A deployment's jsonData without apiUrl does not type-check.
     expectTypeOf<{ timeoutSeconds: number }>().not.toExtend<JsonDataInput>();

@@ -11,6 +11,7 @@
 import { apiUrlFinding } from './apiUrl';
 import { goTrimSpace } from './bytes';
 import { caCertificateFinding, type CertificateParser } from './caCertificate';
+import { checkConnectionList, checkConnectionSecrets, type ConnectionExtras } from './connections';
 import { apiKeyFinding, authHeaderFinding, authSchemeFinding } from './headerRules';
 import { normalizePath } from './pathRule';
 import type { Finding, SettingProblem } from './problems';
@@ -90,13 +91,24 @@ type ValueOf<S> = S extends { type: 'string' }
         ? string[]
         : never;
 
-/** jsonData as Grafana stores it: every setting may be absent. */
-export type AppJsonData = { [K in JsonDataKey]?: ValueOf<Settings[K]> };
+/** The single-connection settings: every one may be absent. */
+type FlatJsonData = { [K in JsonDataKey]?: ValueOf<Settings[K]> };
+
+/** One entry of jsonData.connections (src/contract/connections.ts). */
+export type ConnectionJsonData = FlatJsonData & ConnectionExtras;
+
+/**
+ * jsonData as Grafana stores it: the single-connection form (every setting
+ * may be absent), or - never both - a list of named connections.
+ */
+export type AppJsonData = {
+  [K in keyof FlatJsonData | 'connections']?: K extends JsonDataKey ? FlatJsonData[K] : ConnectionJsonData[];
+};
 
 type RequiredKey = { [K in JsonDataKey]: Settings[K] extends { required: true } ? K : never }[JsonDataKey];
 
 /** jsonData as a deployment declares it: the required settings present. */
-export type JsonDataInput = AppJsonData & { [K in RequiredKey]-?: ValueOf<Settings[K]> };
+export type JsonDataInput = FlatJsonData & { [K in RequiredKey]-?: ValueOf<Settings[K]> };
 
 export const JSON_DATA_KEYS = Object.keys(JSON_DATA_SETTINGS) as JsonDataKey[];
 
@@ -126,6 +138,20 @@ export function checkJsonData(jsonData: unknown, options: CheckOptions = {}): Se
     ];
   }
   const given = jsonData as Record<string, unknown>;
+  if (given.connections !== undefined && given.connections !== null) {
+    return checkConnectionList(given, {
+      typeFinding: (key, value) => (isKey(key) ? typeFinding(JSON_DATA_SETTINGS[key], value) : undefined),
+      ruleProblems: (settings) => {
+        const context: RuleContext = {
+          allowInsecureLoopback: settings.allowInsecureLoopback === true,
+          parseCertificate: options.parseCertificate,
+        };
+        return JSON_DATA_KEYS.flatMap((key) =>
+          ruleProblems(key, settings[key] ?? JSON_DATA_SETTINGS[key].default, context)
+        );
+      },
+    });
+  }
   const problems: SettingProblem[] = [];
   const mistyped = new Set<string>();
   for (const [key, value] of Object.entries(given)) {
@@ -148,6 +174,20 @@ export function checkJsonData(jsonData: unknown, options: CheckOptions = {}): Se
     }
   }
   return problems;
+}
+
+/**
+ * The stored secrets, once checkJsonData accepts jsonData: secureJsonData.apiKey
+ * for the single-connection form, each connection's own for the list form.
+ */
+export function checkSecureJsonData(
+  jsonData: AppJsonData | null | undefined,
+  secure: Record<string, string | undefined>
+): SettingProblem | undefined {
+  if (Array.isArray(jsonData?.connections)) {
+    return checkConnectionSecrets(jsonData.connections as unknown as Array<Record<string, unknown>>, secure);
+  }
+  return checkApiKey(secure.apiKey ?? '');
 }
 
 /** The stored key (secureJsonData.apiKey), as the backend's parseAPIKey checks it. */
