@@ -56,8 +56,9 @@ describe('validateConnections', () => {
       ...good('billing'),
       flat: { ...good('x').flat, apiUrl: 'http://api.example.test', timeoutSeconds: '0' },
     };
-    const c = { ...good('Bad Name'), auth: 'oauth2' as const };
-    const v = validateConnections([a, b, c]);
+    const c = { ...good('crm'), auth: 'oauth2' as const };
+    const d = good('Bad Name');
+    const v = validateConnections([a, b, c, d]);
     expect(v.valid).toBe(false);
     expect(v.byId[a.id]).toEqual({});
     expect(v.byId[b.id].name).toBe(
@@ -65,9 +66,11 @@ describe('validateConnections', () => {
     );
     expect(v.byId[b.id].apiUrl).toMatch(/^apiUrl: .* uses plain http/);
     expect(v.byId[b.id].timeoutSeconds).toMatch(/^timeoutSeconds: is 0, not a whole number from 1 to 300/);
-    expect(v.byId[c.id].name).toMatch(/^name: "Bad Name" is not a connection name\. Fix: /);
-    expect(v.byId[c.id]['oauth2.tokenUrl']).toMatch(/^oauth2\.tokenUrl: is missing\. Fix: /);
-    expect(v.byId[c.id]['oauth2.clientId']).toMatch(/^oauth2\.clientId: is missing\. Fix: /);
+    // The contract names a connection's first list-rule problem, as the backend does.
+    expect(v.byId[c.id]).toEqual({
+      'oauth2.tokenUrl': "oauth2.tokenUrl: is missing. Fix: set it to the https URL of the API's token endpoint",
+    });
+    expect(v.byId[d.id].name).toMatch(/^name: "Bad Name" is not a connection name\. Fix: /);
   });
 
   it('refuses an empty list', () => {

@@ -4,7 +4,7 @@
 // (names, auth kinds, oauth2, minRoles, cache, rateLimit) come from
 // listProblems, whose problems name their field the way the backend does:
 // "connections[1] (billing).oauth2.tokenUrl".
-import { formatProblem, SettingProblem } from '../contract/problems';
+import { formatProblem, type SettingProblem } from '../contract/problems';
 import { validateSettings } from '../settings';
 import { ConnectionForm, jsonDataFromConnection } from './form';
 import { listProblems } from './listProblems';
@@ -34,17 +34,22 @@ export function validateConnections(forms: ConnectionForm[]): ListValidation {
     }
     byId[form.id] = errors;
   }
-  const jsonData = { connections: forms.map(jsonDataFromConnection) };
-  for (const problem of listProblems(jsonData)) {
+  const entries = forms.map(jsonDataFromConnection);
+  const place = (problem: SettingProblem, offset: number) => {
     const match = FIELD.exec(problem.field);
-    const form = match ? forms[Number(match[1])] : undefined;
+    const form = match ? forms[Number(match[1]) + offset] : undefined;
     if (!match || !form) {
       list ??= formatProblem(problem);
-      continue;
+      return;
     }
     const field = match[2].replace(/\[\d+\]$/, '');
-    byId[form.id][field] ??= formatProblem({ ...problem, field: match[2] } satisfies SettingProblem);
-  }
+    byId[form.id][field] ??= formatProblem({ ...problem, field: match[2] });
+  };
+  // The contract stops at the first problem of the list, as the backend
+  // does: each connection is checked alone for its own first problem, then
+  // the whole list for what is between them (a name used twice, the count).
+  entries.forEach((entry, i) => listProblems({ connections: [entry] }).forEach((p) => place(p, i)));
+  listProblems({ connections: entries }).forEach((p) => place(p, 0));
   const valid = list === undefined && Object.values(byId).every((e) => Object.keys(e).length === 0);
   return { byId, list, valid };
 }
