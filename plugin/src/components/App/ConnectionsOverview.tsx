@@ -67,5 +67,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
       borderBottom: `1px solid ${theme.colors.border.weak}`,
     },
   }),
-  caption: css({ textAlign: 'left', fontWeight: theme.typography.fontWeightMedium, marginBottom: theme.spacing(1) }),
+  caption: css({
+    captionSide: 'top',
+    textAlign: 'left',
+    fontWeight: theme.typography.fontWeightMedium,
+    marginBottom: theme.spacing(1),
+  }),
 });
