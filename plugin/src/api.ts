@@ -6,6 +6,7 @@ import { lastValueFrom } from 'rxjs';
 
 import { HEALTH_API, RESOURCES_API, SETTINGS_API } from './constants';
 import { classifyErrorBody } from './grafanaErrors';
+import { ConnectionInfo, ConnectionJsonData } from './connections/shape';
 import { AppJsonData } from './settings';
 
 /** An error with a machine-readable code and a message that says what to do. */
@@ -32,9 +33,13 @@ export type Profile = Record<string, unknown>;
 export interface PluginSettingsBody {
   enabled: boolean;
   pinned: boolean;
-  jsonData: AppJsonData;
-  /** Only present when the user typed a new key: any value sent replaces the stored one. */
-  secureJsonData?: { apiKey: string };
+  /** The old single-connection form, or the list of named connections. */
+  jsonData: AppJsonData | { connections: ConnectionJsonData[] };
+  /**
+   * Only the fields to change: any value sent replaces the stored one ("" too,
+   * which is how a field no connection reads any more is cleared).
+   */
+  secureJsonData?: Record<string, string>;
 }
 
 export interface HealthVerdict {
@@ -65,8 +70,21 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError('network_error', err instanceof Error ? err.message : String(err), 0);
 }
 
-export const getStatus = () => request<PluginStatus>('GET', `${RESOURCES_API}/status`);
-export const getProfile = () => request<Profile | null>('GET', `${RESOURCES_API}/profile`);
+/**
+ * The routes of one connection (connections/<name>/...), or without a name
+ * the old routes, which mean connection "default".
+ */
+const connectionRoute = (connection: string | undefined, route: string) =>
+  connection === undefined
+    ? `${RESOURCES_API}/${route}`
+    : `${RESOURCES_API}/connections/${encodeURIComponent(connection)}/${route}`;
+
+export const getStatus = (connection?: string) => request<PluginStatus>('GET', connectionRoute(connection, 'status'));
+export const getProfile = (connection?: string) =>
+  request<Profile | null>('GET', connectionRoute(connection, 'profile'));
+/** The connections the caller may use, each with its health verdict (at most 30 s old). */
+export const getConnections = () =>
+  request<{ connections: ConnectionInfo[] }>('GET', `${RESOURCES_API}/connections`).then((r) => r.connections ?? []);
 export const saveSettings = (body: PluginSettingsBody) => request<unknown>('POST', SETTINGS_API, body);
 
 /**

@@ -10,7 +10,6 @@
 // Screenshots go to plugin/test-results/screenshots/ (ignored by git);
 // `npm run screenshots` sets APIBRIDGE_SCREENSHOTS_DIR to refresh the ones the
 // README and plugin.json show, in src/img/screenshots/.
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildHarness } from './harness/build.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
+import { accessibilityViolations, open, pageArtifacts, signIn } from './harnessPage';
 import { buildTestkitCommand, startDouble, Started, stop } from './processes';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
@@ -123,66 +123,6 @@ afterAll(async () => {
   }
 }, 60_000);
 
-async function signIn(user: string, password: string) {
-  await page.goto('/harness/index.html');
-  const status = await page.evaluate(
-    async ([u, p]) =>
-      (
-        await fetch('/login', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ user: u, password: p }),
-        })
-      ).status,
-    [user, password]
-  );
-  expect(status).toBe(200);
-}
-
-async function open(view: 'config' | 'app') {
-  await page.goto(`/harness/index.html?view=${view}`);
-  await page.waitForSelector(`[data-harness-view="${view}"], [data-harness-error]`);
-  const failure = await page.locator('[data-harness-error]').count();
-  expect(failure ? await page.locator('#root').textContent() : '').toBe('');
-}
-
-/** DOM text and markup, every form value, and both web storages. */
-async function pageArtifacts(label: string): Promise<Artifact[]> {
-  const seen = await page.evaluate(() => ({
-    html: document.documentElement.outerHTML,
-    text: document.body.innerText,
-    values: Array.from(document.querySelectorAll('input, textarea'))
-      .map((e) => (e as HTMLInputElement).value)
-      .join('\n'),
-    localStorage: JSON.stringify({ ...localStorage }),
-    sessionStorage: JSON.stringify({ ...sessionStorage }),
-  }));
-  return Object.entries(seen).map(([kind, content]) => ({ name: `${label} ${kind}`, content }));
-}
-
-/** axe-core's WCAG A/AA rules on what the page shows now; returns the violations, one line each. */
-async function accessibilityViolations(): Promise<string[]> {
-  // Judge the resting page: a just-clicked button shows Grafana's hover and
-  // focus colours, and CSS transitions blend them for a moment.
-  await page.mouse.move(0, 0);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.waitForFunction(
-    () =>
-      new Promise((resolve) =>
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.getAnimations().length === 0)))
-      )
-  );
-  const results = await new AxeBuilder({ page })
-    .include('[data-harness-view]')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  // Guard against a scan of nothing: the labels rule alone passes on a form.
-  expect(results.passes.map((rule) => rule.id)).toContain('color-contrast');
-  return results.violations.map(
-    (v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => `${n.html} ${n.failureSummary}`).join('; ')}`
-  );
-}
-
 async function saveKey(key: string) {
   await page.getByRole('button', { name: 'Reset' }).click();
   await page.locator('#apibridge-apiKey').fill(key);
@@ -194,8 +134,8 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
   it('before the first save: guidance on the app page for each role, and on the config page', async () => {
     // No settings row yet: the double answers resources and health with
     // Grafana's checkAppEnabled 404 "Plugin setting not found".
-    await signIn('viewer', VIEWER_PASSWORD);
-    await open('app');
+    await signIn(page, 'viewer', VIEWER_PASSWORD);
+    await open(page, 'app');
     let alert = page.getByTestId('apibridge-setup-needed');
     await alert.waitFor();
     let text = await alert.innerText();
@@ -205,8 +145,8 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     expect(await alert.getByRole('link').count()).toBe(0);
     expect(await page.getByTestId('apibridge-profile-error').count()).toBe(0);
 
-    await signIn('admin', ADMIN_PASSWORD);
-    await open('app');
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await open(page, 'app');
     alert = page.getByTestId('apibridge-setup-needed');
     await alert.waitFor();
     text = await alert.innerText();
@@ -214,17 +154,17 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     expect(await alert.getByRole('link', { name: /Open the configuration page/ }).getAttribute('href')).toBe(
       `/plugins/${PLUGIN_ID}`
     );
-    expect(await accessibilityViolations()).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
 
-    await open('config');
+    await open(page, 'config');
     const guidance = page.getByTestId('apibridge-config-not-set-up');
     await guidance.waitFor();
     expect(await guidance.innerText()).toContain('API Bridge is not set up in this organization yet');
-    expect(await accessibilityViolations()).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
   }, 60_000);
 
   it('saves the URL, CA and key; after a reload the key is only "configured"', async () => {
-    await open('config');
+    await open(page, 'config');
     const keyInput = page.locator('#apibridge-apiKey');
     await expect(keyInput.getAttribute('type')).resolves.toBe('password');
     await page.locator('#apibridge-apiUrl').fill(apiDouble!.ready.url);
@@ -240,7 +180,7 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     // The first save created the settings and enabled the app.
     expect(await page.getByTestId('apibridge-config-not-set-up').count()).toBe(0);
     // Right after Save, before any reload: the page has already let go of the key.
-    expect(artifactsContaining(GOOD_KEY, await pageArtifacts('config page after save'))).toEqual([]);
+    expect(artifactsContaining(GOOD_KEY, await pageArtifacts(page, 'config page after save'))).toEqual([]);
     await expect(keyInput.inputValue()).resolves.toBe('configured');
 
     await page.reload();
@@ -250,8 +190,8 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     await expect(page.locator('#apibridge-apiUrl').inputValue()).resolves.toBe(apiDouble!.ready.url);
     await page.screenshot({ path: path.join(screenshots, 'config-page.png'), fullPage: true });
 
-    expect(artifactsContaining(GOOD_KEY, await pageArtifacts('config page'))).toEqual([]);
-    expect(await accessibilityViolations()).toEqual([]);
+    expect(artifactsContaining(GOOD_KEY, await pageArtifacts(page, 'config page'))).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
   }, 120_000);
 
   it('shows the reason next to a field and saves nothing when a value is refused', async () => {
@@ -262,7 +202,7 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
       }
     };
     page.on('request', onRequest);
-    await open('config');
+    await open(page, 'config');
     await page.locator('#apibridge-apiUrl').fill('http://127.1:8443');
     await page.locator('#apibridge-timeoutSeconds').fill('0');
     await page.getByTestId('apibridge-config-save').click();
@@ -276,44 +216,44 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
         'timeoutSeconds: is 0, not a whole number from 1 to 300. Fix: set a whole number of seconds from 1 to 300'
       )
       .waitFor();
-    expect(await accessibilityViolations()).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     page.off('request', onRequest);
     expect(posts).toEqual([]);
   }, 60_000);
 
   it('shows the profile the upstream returned on the app page', async () => {
-    await open('app');
+    await open(page, 'app');
     const profile = page.getByTestId('apibridge-profile');
     await profile.waitFor();
     const text = await profile.innerText();
     expect(text).toContain('Ada Lovelace');
     expect(text).toContain('ada@example.test');
     await page.screenshot({ path: path.join(screenshots, 'app-page.png'), fullPage: true });
-    expect(artifactsContaining(GOOD_KEY, await pageArtifacts('app page'))).toEqual([]);
-    expect(await accessibilityViolations()).toEqual([]);
+    expect(artifactsContaining(GOOD_KEY, await pageArtifacts(page, 'app page'))).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
   }, 60_000);
 
   it('shows "key refused" for a wrong key: the verdict on Save, a link for the Admin', async () => {
-    await open('config');
+    await open(page, 'config');
     const verdict = await saveKey(WRONG_KEY);
     await verdict.waitFor();
     expect(await verdict.textContent()).toMatch(/Health check: key refused \(401\)/);
-    expect(artifactsContaining(WRONG_KEY, await pageArtifacts('config page after the wrong key'))).toEqual([]);
+    expect(artifactsContaining(WRONG_KEY, await pageArtifacts(page, 'config page after the wrong key'))).toEqual([]);
 
-    await open('app');
+    await open(page, 'app');
     const alert = page.getByTestId('apibridge-setup-needed');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('The API refused the key');
     await page.screenshot({ path: path.join(screenshots, 'app-page-key-refused.png'), fullPage: true });
-    expect(await accessibilityViolations()).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(await alert.getByRole('link', { name: /Open the configuration page/ }).getAttribute('href')).toBe(
       `/plugins/${PLUGIN_ID}`
     );
   }, 60_000);
 
   it('tells a Viewer to ask an admin instead of linking to the config page', async () => {
-    await signIn('viewer', VIEWER_PASSWORD);
-    await open('app');
+    await signIn(page, 'viewer', VIEWER_PASSWORD);
+    await open(page, 'app');
     const alert = page.getByTestId('apibridge-setup-needed');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('Ask a Grafana administrator');
@@ -325,7 +265,7 @@ describe('the plugin in Chromium against the Grafana double, the real backend an
     expect(responseBodies.length).toBeGreaterThan(10);
     const artifacts: Artifact[] = [
       ...responseBodies,
-      ...(await pageArtifacts('last page')),
+      ...(await pageArtifacts(page, 'last page')),
       { name: 'cookies', content: JSON.stringify(await context!.cookies()) },
       { name: 'plugin log', content: await readFile(path.join(work, 'plugin.log')) },
       { name: 'grafana double output', content: grafana!.output() },

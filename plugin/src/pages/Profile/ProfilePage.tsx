@@ -1,11 +1,13 @@
-// The app's main page: asks the backend whether it is configured, then shows
-// the profile the third-party API returns for the configured key. The browser
-// only ever sees the API's data, never the key.
+// The profile of one connection: asks the backend whether it is configured,
+// then shows the profile the third-party API returns for the connection's
+// credential. Without a connection it calls the old routes (status,
+// profile), which mean connection "default". The browser only ever sees the
+// API's data, never the key.
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, EmptyState, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, ReactNode, useEffect, useState } from 'react';
 
 import { ApiError, getProfile, getStatus, Profile, toApiError } from '../../api';
 import { SetupNeeded } from '../../components/SetupNeeded/SetupNeeded';
@@ -26,13 +28,13 @@ type View =
   | { kind: 'error'; error: ApiError }
   | { kind: 'profile'; profile: Profile };
 
-async function loadProfile(): Promise<View> {
+async function loadProfile(connection?: string): Promise<View> {
   try {
-    const status = await getStatus();
+    const status = await getStatus(connection);
     if (!status.configured) {
       return { kind: 'not_configured', message: status.reason || 'The plugin has no API URL or API key yet.' };
     }
-    const profile = await getProfile();
+    const profile = await getProfile(connection);
     return { kind: 'profile', profile: profile ?? {} };
   } catch (err) {
     const error = toApiError(err);
@@ -46,18 +48,25 @@ async function loadProfile(): Promise<View> {
   }
 }
 
-export function ProfilePage() {
+interface Props {
+  /** The connection whose profile to show; none means the old routes (connection "default"). */
+  connection?: string;
+  /** Shown above the profile (the connections and their status). */
+  children?: ReactNode;
+}
+
+export function ProfilePage({ connection, children }: Props) {
   const [view, setView] = useState<View>({ kind: 'loading' });
   // Bumped by Refresh; each load's answer is dropped if a newer one started
   // or the page closed meanwhile.
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let current = true;
-    loadProfile().then((next) => current && setView(next));
+    loadProfile(connection).then((next) => current && setView(next));
     return () => {
       current = false;
     };
-  }, [generation]);
+  }, [generation, connection]);
   const reload = () => {
     setView({ kind: 'loading' });
     setGeneration((g) => g + 1);
@@ -66,6 +75,7 @@ export function ProfilePage() {
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>
+        {children}
         <ProfileView view={view} />
         {view.kind !== 'loading' && (
           <div>
