@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requestJson, type JsonResponse } from '../constructs/secret-sources/http-json';
+import { requestJson, type JsonResponse } from '../bin/secret-readers/http-json';
 import { freePort, startProcess, waitFor, type Started } from './processes';
 import { REPO_ROOT } from './doubles';
 
