@@ -10,7 +10,7 @@ import { NAMESPACE } from '../bin/secret-readers/openbao-client';
 import { checkFile, checkUrl, checkVersion, ENV_NAME, KV_SEGMENT, TF_VAR_NAME, type Checks } from './checks';
 
 /** A pipeline passes the key as TF_VAR_<variableName>. */
-export interface EphemeralVariableSourceConfig {
+interface EphemeralVariableSourceConfig {
   kind: 'ephemeral-variable';
   /** Terraform variable name; the pipeline sets TF_VAR_<variableName>. */
   variableName: string;
@@ -39,7 +39,7 @@ export interface OpenBaoKvSourceConfig {
 }
 
 /** A SOPS file encrypted for age recipients, kept in git. */
-export interface SopsAgeSourceConfig {
+interface SopsAgeSourceConfig {
   kind: 'sops-age';
   /** Path of the encrypted file (YAML or JSON), relative to the repository root. */
   file: string;
@@ -61,7 +61,7 @@ const VALIDATORS: {
   'sops-age': checkSopsAge,
 };
 
-export const SECRET_SOURCE_KINDS = Object.keys(VALIDATORS);
+const SECRET_SOURCE_KINDS = Object.keys(VALIDATORS);
 
 /** Reports every bad field of secretSource (as secretSource.<field>). */
 export function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks): void {

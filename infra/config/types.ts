@@ -32,7 +32,7 @@ interface GrafanaTargetConfig {
   authEnv: string;
 }
 
-export interface GrafanaDockerConfig {
+interface GrafanaDockerConfig {
   enabled: boolean;
   /** Image pinned by digest: repository@sha256:<64 hex>. */
   image: string;
