@@ -182,7 +182,9 @@ describe('openbao-kv2 source: JWT login, namespace, CA, pinned versions (real Op
 
   it('reads exactly a pinned version (?version=N), and says plainly when it does not exist or was deleted', async () => {
     const r = await resolveWith('pinned 1', jwtCfg({ version: 1 }), { ...baoEnv(), CI_ID_TOKEN: mainJwt() });
-    expect(r.env).toEqual({ TF_VAR_apibridge_api_key: key1, TF_VAR_apibridge_api_key_version: '1' });
+    // Pinned: the version is a constant in the configuration, so there is no version variable to fill.
+    expect(r.env).toEqual({ TF_VAR_apibridge_api_key: key1 });
+    expect(r.version).toBe('1');
     expect(r.lines[1]).toBe(`store read: secret/${PATH} field apiKey, pinned version 1`);
     await expect(
       resolveWith('pinned 9', jwtCfg({ version: 9 }), { ...baoEnv(), CI_ID_TOKEN: mainJwt() })
