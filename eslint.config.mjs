@@ -21,6 +21,7 @@ export default tseslint.config(
       '.demo/',
       '.state/',
       'infra/terraform-provider-grafanaapp/',
+      'infra/library/dist/',
     ],
   },
   js.configs.recommended,

@@ -19,10 +19,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../config/config-error';
 import { fleetTargets, type FleetTarget } from '../config/fleet';
 import type { DeploymentConfig } from '../config/types';
-import { redact, safeUrl } from '../constructs/secret-sources/redact';
-import { SecretSourceError, STORE_KEY_VARIABLE } from '../constructs/secret-sources/secret-source';
 import { pluginSettingsStackName } from '../stacks/build-stacks';
+import { kitSecretBinding } from '../stacks/kit-secret-source';
 import { childEnv } from './child-env';
+import { redact, safeUrl } from './secret-readers/redact';
+import { SecretSourceError } from './secret-readers/reader';
 import { firstError, resultTable, type TargetResult } from './fleet-report';
 import { DEFAULT_PARALLEL, type KitArgs } from './kit-args';
 import { secretsFor } from './secret-env';
@@ -233,7 +234,7 @@ function credentialValues(
   base: Record<string, string>
 ): string[] {
   const s = cfg.secretSource;
-  const keyVar = `TF_VAR_${s.kind === 'ephemeral-variable' ? s.variableName : STORE_KEY_VARIABLE}`;
+  const keyVar = `TF_VAR_${kitSecretBinding(s).keyVariable}`;
   const values = [added.GRAFANA_AUTH, added.PG_CONN_STR, added[keyVar] ?? base[keyVar]];
   // The password alone, as a Basic credential's or a connection string's.
   const auth = added.GRAFANA_AUTH ?? '';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentConfig } from '../config/types';
-import { PLACEHOLDER_KEY } from '../constructs/secret-sources/secret-source';
+import { PLACEHOLDER_KEY } from './secret-readers/reader';
 import { canary, findCanaries } from '../testing/canary';
 import { startApiDouble, startGrafanaDouble, type ApiDouble, type GrafanaDouble } from '../testing/doubles';
 import { kit, stateDirFor, workspace, type Workspace } from '../testing/kit-runner';

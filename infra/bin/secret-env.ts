@@ -9,10 +9,10 @@
 // Debug settings that would write the key down are refused first.
 import { ConfigError } from '../config/config-error';
 import type { DeploymentConfig } from '../config/types';
-import { secretSourceFor } from '../constructs/secret-sources';
-import { SecretSourceError, type ResolvedSecret } from '../constructs/secret-sources/secret-source';
 import { pluginSettingsStackName } from '../stacks/build-stacks';
 import type { KitArgs } from './kit-args';
+import { kitSecretReader } from './kit-secret-reader';
+import { SecretSourceError, type ResolvedSecret } from './secret-readers/reader';
 import { leakyDebugSettings } from './leaky-debug-settings';
 
 type Env = Record<string, string | undefined>;
@@ -45,12 +45,12 @@ export async function secretsFor(
         `${cfg.grafana.authEnv} is not set: export a Grafana service-account token or user:password there (grafana.authEnv)`
       );
     env.GRAFANA_AUTH = auth;
-    const source = secretSourceFor(cfg.secretSource);
+    const reader = kitSecretReader(cfg.secretSource);
     const ctx = { env: parent, baseDir, progress };
     const placeholder = args.command === 'destroy' || args.placeholderKey;
     const resolved = placeholder
-      ? source.placeholder(cfg.secretSource, ctx, args.command === 'destroy' ? 'destroy' : 'plan')
-      : await source.resolve(cfg.secretSource, ctx);
+      ? reader.placeholder(ctx, args.command === 'destroy' ? 'destroy' : 'plan')
+      : await reader.read(ctx);
     Object.assign(env, resolved.env);
     key = { ...resolved, placeholder };
   }

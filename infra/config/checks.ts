@@ -1,8 +1,9 @@
 // Field checks shared by config/validate.ts and each secret source's
-// own validation (constructs/secret-sources/*): each problem names the field,
+// secretSource validation (config/secret-source.ts): each problem names the field,
 // what is wrong and the fix.
 import { existsSync, statSync } from 'node:fs';
-import { withoutUserinfo } from '../constructs/secret-sources/redact';
+import { withoutUserinfo } from '../bin/secret-readers/redact';
+import { ENV_VARIABLE_NAME, KV_PATH, TF_VARIABLE_NAME } from '../constructs/prop-checks';
 
 export type Add = (field: string, problem: string, fix: string) => void;
 
@@ -13,11 +14,12 @@ export interface Checks {
   path: (p: string) => string;
 }
 
-export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-export const TF_VAR_NAME = /^[a-z_][a-z0-9_]*$/;
+// The library's rules (infra/constructs/prop-checks.ts), here under the config's names.
+export const ENV_NAME = ENV_VARIABLE_NAME;
+export const TF_VAR_NAME = TF_VARIABLE_NAME;
+export const KV_SEGMENT = KV_PATH;
 /** A PostgreSQL schema name as the pg backend takes it unquoted. */
 export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
-export const KV_SEGMENT = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');

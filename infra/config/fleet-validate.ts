@@ -2,11 +2,11 @@
 // once, each with a Grafana, key and state of its own. A problem names the
 // target by its index, e.g. "fleet.targets[2].grafana.url: ... Fix: ...".
 import { isAbsolute, normalize } from 'node:path';
-import { findSecretSource, SECRET_SOURCE_KINDS } from '../constructs/secret-sources';
 import { PG_SCHEMA, type Add, type Checks } from './checks';
 import { targetBackend } from './fleet';
 import { checkGrafanaTarget } from './grafana-target';
 import { checkPluginJsonData } from './plugin-json-data';
+import { checkSecretSource } from './secret-source';
 import type { DeploymentConfig, FleetTargetConfig } from './types';
 
 const TARGET_NAME = /^[a-z]([a-z0-9-]{0,22}[a-z0-9])?$/;
@@ -84,17 +84,7 @@ export function checkFleet(cfg: DeploymentConfig, { add, path }: Checks): void {
 
 /** The source's own checks, reported under the target's field. */
 function checkTargetSecretSource(t: FleetTargetConfig, at: string, { add, path }: Checks) {
-  const s = t.secretSource;
-  const source = s && typeof s === 'object' ? findSecretSource(s.kind) : undefined;
-  if (!source) {
-    add(
-      `${at}.secretSource.kind`,
-      `"${(s as { kind?: string } | undefined)?.kind}" is not a secret source`,
-      `choose one of ${SECRET_SOURCE_KINDS.map((k) => `"${k}"`).join(', ')}`
-    );
-    return;
-  }
-  source.validate(s!, { add: under(at, add), path });
+  checkSecretSource(t.secretSource, { add: under(at, add), path });
 }
 
 function checkTargetPlugin(cfg: DeploymentConfig, t: FleetTargetConfig, at: string, { add, path }: Checks) {

@@ -2,11 +2,9 @@
 // infra/config/deployment.config.ts (or a file named by KIT_CONFIG).
 // It names where secrets live, never their values.
 import type { JsonDataInput } from '../../plugin/src/contract/settingsContract';
-import type { SecretSourceConfig } from '../constructs/secret-sources';
+import type { SecretSourceConfig } from './secret-source';
 
-/** Where the plugin's API key comes from. Every source is ephemeral: the key
- * reaches Terraform only as an ephemeral value, never in plan or state. Each
- * source declares its own config type in constructs/secret-sources/<kind>.ts. */
+/** Where the plugin's API key comes from (config/secret-source.ts). */
 export type { SecretSourceConfig };
 
 export type BackendConfig =
@@ -34,7 +32,7 @@ export interface GrafanaTargetConfig {
   authEnv: string;
 }
 
-export interface GrafanaDockerConfig {
+interface GrafanaDockerConfig {
   enabled: boolean;
   /** Image pinned by digest: repository@sha256:<64 hex>. */
   image: string;

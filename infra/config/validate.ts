@@ -5,15 +5,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { findSecretSource, SECRET_SOURCE_KINDS } from '../constructs/secret-sources';
-import { withoutUserinfo } from '../constructs/secret-sources/redact';
-import { ENV_NAME, PG_SCHEMA, type Add, type Checks } from './checks';
+import { withoutUserinfo } from '../bin/secret-readers/redact';
+import { ENV_NAME, PG_SCHEMA, type Add } from './checks';
 import { checkFleet } from './fleet-validate';
 import { checkGrafanaTarget } from './grafana-target';
 import { checkPluginJsonData } from './plugin-json-data';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from './grafana-defaults';
-import type { DeploymentConfig, SecretSourceConfig } from './types';
+import { checkSecretSource } from './secret-source';
+import type { DeploymentConfig } from './types';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const PLUGIN_ID = /^[a-z0-9]+(-[a-z0-9]+)*-app$/;
@@ -112,20 +112,6 @@ function findSecretValues(value: unknown, at: string, add: Add) {
     }
     findSecretValues(v, field, add);
   }
-}
-
-function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks) {
-  const source = s && findSecretSource(s.kind);
-  if (!source) {
-    const kinds = SECRET_SOURCE_KINDS.map((k) => `"${k}"`);
-    checks.add(
-      'secretSource.kind',
-      `"${(s as { kind?: string } | undefined)?.kind}" is not a secret source`,
-      `choose ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`
-    );
-    return;
-  }
-  source.validate(s, checks);
 }
 
 function checkDocker(cfg: DeploymentConfig, path: (p: string) => string, add: Add) {

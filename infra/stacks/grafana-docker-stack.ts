@@ -12,12 +12,20 @@ export class GrafanaDockerStack extends TerraformStack {
     super(scope, id);
     configureBackend(this, id, cfg.backend, where);
     new DockerProvider(this, 'docker', cfg.docker.dockerHost ? { host: cfg.docker.dockerHost } : {});
+    const d = cfg.docker;
+    // The kit's config, mapped onto the library construct's own props.
     const grafana = new HardenedGrafanaContainer(this, 'grafana', {
-      docker: cfg.docker,
-      pluginId: cfg.pluginId,
-      pluginDistDir: absoluteHostPath(where, cfg.docker.pluginDistDir),
-      secretKeyFile: absoluteHostPath(where, cfg.docker.secretKeyFile),
-      adminPasswordFile: absoluteHostPath(where, cfg.docker.adminPasswordFile),
+      image: d.image,
+      containerName: d.containerName,
+      networkName: d.networkName,
+      dataVolumeName: d.dataVolumeName,
+      bindAddress: d.bindAddress,
+      hostPort: d.hostPort,
+      user: d.user,
+      adminUser: d.adminUser,
+      plugins: [{ id: cfg.pluginId, hostDir: absoluteHostPath(where, d.pluginDistDir) }],
+      secretKeyFile: absoluteHostPath(where, d.secretKeyFile),
+      adminPasswordFile: absoluteHostPath(where, d.adminPasswordFile),
     });
     new TerraformOutput(this, 'grafana_url', { value: `http://${cfg.docker.bindAddress}:${cfg.docker.hostPort}` });
     new TerraformOutput(this, 'container_name', { value: grafana.container.name });

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requestJson, type JsonResponse } from '../constructs/secret-sources/http-json';
+import { requestJson, type JsonResponse } from '../bin/secret-readers/http-json';
 import { freePort, startProcess, waitFor, type Started } from './processes';
 import { REPO_ROOT } from './doubles';
 
@@ -74,8 +74,17 @@ export async function startOpenBao(home: string, opts: { tls?: boolean } = {}): 
     caFile,
     api,
     async put(path, data, ns) {
-      const r = await must('write', api('POST', `secret/data/${path}`, { data }, ns));
-      return (r.body as { data: { version: number } }).data.version;
+      // A KV v2 mount made a moment ago upgrades itself in the background and answers 400
+      // "Upgrading from non-versioned to versioned data" until it is done (seen under load).
+      const upgrading = async () => {
+        const r = await api('POST', `secret/data/${path}`, { data }, ns);
+        return r.status === 400 && JSON.stringify(r.body).includes('Upgrading from non-versioned') ? undefined : r;
+      };
+      let r = await upgrading();
+      for (const end = Date.now() + 30_000; !r && Date.now() < end; r = await upgrading())
+        await new Promise((done) => setTimeout(done, 250));
+      const written = await must('write', Promise.resolve(r ?? api('POST', `secret/data/${path}`, { data }, ns)));
+      return (written.body as { data: { version: number } }).data.version;
     },
     async appRole(path) {
       await api('POST', 'sys/auth/approle', { type: 'approle' });

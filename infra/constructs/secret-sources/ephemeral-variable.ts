@@ -1,65 +1,48 @@
-// Source: a CI-injected environment variable. The pipeline sets
-// TF_VAR_<variableName> from its own secret store; Terraform receives it as an
-// ephemeral input variable.
+// Source: the caller sets TF_VAR_<variableName> itself (a pipeline from its
+// own secret store); Terraform receives it as an ephemeral input variable.
+// Reader: infra/bin/secret-readers/ephemeral-variable.ts (checks it is set).
 import { Construct } from 'constructs';
-import { checkVersion, TF_VAR_NAME } from '../../config/checks';
+import { propChecks } from '../prop-checks';
+import { ephemeralVariableBinding, type EphemeralVariableBinding } from './binding';
 import {
+  checkVariableNames,
+  claimVariables,
   ephemeralStringVariable,
-  PLACEHOLDER_KEY,
-  SecretSourceError,
-  type SecretSourceDefinition,
-  type SecretSourceOutputs,
+  variableNames,
+  VERSION_FIX,
+  versionOk,
+  type SecretSource,
+  type SecretVariableProps,
 } from './secret-source';
 
-/** A pipeline passes the key as TF_VAR_<variableName>. */
-export interface EphemeralVariableSourceConfig {
-  kind: 'ephemeral-variable';
-  /** Terraform variable name; the pipeline sets TF_VAR_<variableName>. */
-  variableName: string;
-  /** Bump to push a rotated key (write-only attributes are only sent when this changes). */
-  version: number;
+export interface EphemeralVariableSecretProps extends Omit<SecretVariableProps, 'versionVariableName'> {
+  /** Raise it to push a rotated secret (write-only attributes are only sent when the version changes). */
+  readonly version: number;
+  /** Description of the variable, shown by `terraform plan` when it is missing. */
+  readonly description?: string;
 }
 
-/** The Terraform side: an ephemeral input variable and the rotation version. */
-class EphemeralVariableSecret extends Construct implements SecretSourceOutputs {
-  readonly apiKey: string;
+/** An `ephemeral = true` input variable filled by the caller as TF_VAR_<variableName>. */
+export class EphemeralVariableSecret extends Construct implements SecretSource {
+  readonly value: string;
   readonly version: number;
-  constructor(scope: Construct, id: string, cfg: EphemeralVariableSourceConfig) {
+  readonly binding: EphemeralVariableBinding;
+
+  constructor(scope: Construct, id: string, props: EphemeralVariableSecretProps) {
     super(scope, id);
-    const key = ephemeralStringVariable(
+    const names = variableNames(this, props);
+    const checks = propChecks(this, 'EphemeralVariableSecret');
+    checkVariableNames(names, checks.add);
+    if (!versionOk(props.version)) checks.add('version', `${props.version} is not a version`, VERSION_FIX);
+    for (const p of claimVariables(this, [names.keyVariable])) checks.add(p.field, p.problem, p.fix);
+    checks.done();
+    const v = ephemeralStringVariable(
       this,
-      cfg.variableName,
-      'API key for the apibridge plugin, passed by the pipeline as TF_VAR_' + cfg.variableName
+      names.keyVariable,
+      props.description ?? `Secret passed by the caller as TF_VAR_${names.keyVariable}`
     );
-    this.apiKey = key.stringValue;
-    this.version = cfg.version;
+    this.value = v.stringValue;
+    this.version = props.version;
+    this.binding = ephemeralVariableBinding(names, props.version);
   }
 }
-
-export const ephemeralVariableSource: SecretSourceDefinition<EphemeralVariableSourceConfig> = {
-  kind: 'ephemeral-variable',
-  validate(s, { add }) {
-    if (!TF_VAR_NAME.test(s.variableName ?? '')) {
-      add(
-        'secretSource.variableName',
-        `"${s.variableName}" is not a Terraform variable name`,
-        'use lower-case letters, digits and underscores, e.g. "apibridge_api_key" (the pipeline then sets TF_VAR_apibridge_api_key)'
-      );
-    }
-    checkVersion(s.version, 'secretSource.version', true, add);
-  },
-  build: (scope, cfg) => new EphemeralVariableSecret(scope, 'api-key', cfg),
-  async resolve(cfg, { env }) {
-    if (!env[`TF_VAR_${cfg.variableName}`]) {
-      throw new SecretSourceError(
-        `TF_VAR_${cfg.variableName} is not set: the pipeline must export it from its secret store (secretSource.kind is "ephemeral-variable")`
-      );
-    }
-    return { env: {}, version: String(cfg.version), from: `TF_VAR_${cfg.variableName} (set by the caller)` };
-  },
-  placeholder: (cfg) => ({
-    env: { [`TF_VAR_${cfg.variableName}`]: PLACEHOLDER_KEY },
-    version: String(cfg.version),
-    from: 'a placeholder (no key read)',
-  }),
-};

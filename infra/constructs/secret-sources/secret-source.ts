@@ -1,76 +1,92 @@
-// What every secret source gives the plugin-settings stack, and the two
-// Terraform inputs they share. A source is one file: its config type, its
-// validation, and two halves: the
-// Terraform side (a construct that yields an ephemeral value and a rotation
-// version) and the deploy-time side (`resolve`, run by infra/bin/kit.ts,
-// which reads the store in memory and hands the value to Terraform through
-// the environment of the cdktn process only).
-import { TerraformVariable } from 'cdktn';
-import type { Construct } from 'constructs';
-import type { Checks } from '../../config/checks';
+// What every secret source construct gives GrafanaAppPluginSettings, and the
+// Terraform inputs they share. The Terraform side only: an ephemeral input
+// variable carries the value (never in plan or state), and a rotation
+// version. Who fills the variable at deploy time is the source's reader
+// (infra/bin/secret-readers/), paired with the construct through `binding`.
+import { TerraformStack, TerraformVariable, Token } from 'cdktn';
+import { Construct, type IConstruct } from 'constructs';
+import { TF_VARIABLE_NAME, type PropProblem } from '../prop-checks';
+import type { SecretBinding, SourceVariableNames } from './binding';
 
-export interface SecretSourceOutputs {
-  /** Terraform expression of the API key; ephemeral, so never in plan or state. */
-  readonly apiKey: string;
-  /** Rotation version for secure_json_data_wo_version: a number or a Terraform expression. */
+/** A secret for one secure field: its value as an ephemeral Terraform expression and its rotation version. */
+export interface SecretSource extends IConstruct {
+  /** Terraform expression of the secret; ephemeral, so never in plan or state. */
+  readonly value: string;
+  /** Rotation version: a whole number >= 1, or a Terraform number token; a new value re-sends the secret. */
   readonly version: number;
+  /** What the deploy-time reader of this source needs: variable names and where the secret lives. */
+  readonly binding: SecretBinding;
 }
 
-/** What a source read at deploy time: the TF_VAR_* values for Terraform, and a record of which key it was. */
-export interface ResolvedSecret {
-  /** TF_VAR_* variables for the Terraform child process only (the key among them). */
-  env: Record<string, string>;
-  /** The key's version as deployed (the rotation version), for the kit's record line. */
-  version: string;
-  /** Where the key came from, without any secret, e.g. "OpenBao secret/grafana/apibridge". */
-  from: string;
-}
-
-export interface SecretSourceDefinition<C extends { kind: string }> {
-  readonly kind: C['kind'];
-  /** Reports every bad field of this source's config (as secretSource.<field>), before synth. */
-  validate(cfg: C, checks: Checks): void;
-  build(scope: Construct, cfg: C): SecretSourceOutputs;
-  resolve(cfg: C, ctx: ResolveContext): Promise<ResolvedSecret>;
+/** Props every source takes: the names of its Terraform variables. */
+export interface SecretVariableProps {
   /**
-   * The same inputs with PLACEHOLDER_KEY instead of the key, without touching the store: for a
-   * pull request's plan (write-only values are not in plans, so the plan is the same) and for
-   * destroy (which sends no key). A plan needs the version the apply will deploy; destroy does not.
+   * Name of the ephemeral variable that carries the secret (Terraform reads TF_VAR_<name>).
+   * Default: the construct's path inside its stack, lower-cased, with "_" for other characters
+   * (`new OpenBaoKv2Secret(stack, 'inventory-token', ...)` gives `inventory_token`), so two sources
+   * in one stack never share a variable.
    */
-  placeholder(cfg: C, ctx: ResolveContext, purpose: 'plan' | 'destroy'): ResolvedSecret;
+  readonly variableName?: string;
+  /** Name of the rotation-version variable of a store source whose version is not pinned. Default: `<variableName>_version`. */
+  readonly versionVariableName?: string;
 }
 
-/** What a placeholder plan or a destroy gives Terraform instead of the key; never a valid key. */
-export const PLACEHOLDER_KEY = 'placeholder-not-the-api-key';
-
-/** The version input for a placeholder: the pinned one, or for destroy (which sends no key) any. */
-export function placeholderVersion(pinned: number | undefined, purpose: 'plan' | 'destroy', kind: string): string {
-  if (pinned !== undefined) return String(pinned);
-  if (purpose === 'destroy') return '1';
-  throw new SecretSourceError(
-    `a plan with a placeholder key needs the key's version pinned (secretSource.kind "${kind}" takes it from the store, which a pull request's plan must not read). Fix: set secretSource.version (or KIT_SECRET_VERSION) to the version the apply will deploy, and raise it in the change that rotates the key`
-  );
+/** The variable names of a source, derived from its path in the stack unless given. */
+export function variableNames(scope: IConstruct, props: SecretVariableProps): SourceVariableNames {
+  const keyVariable = props.variableName ?? nameFromPath(scope);
+  return { keyVariable, versionVariable: props.versionVariableName ?? `${keyVariable}_version` };
 }
 
-interface ResolveContext {
-  env: Record<string, string | undefined>;
-  /** Repository root that relative file paths in the config are resolved against. */
-  baseDir: string;
-  /** Says what a long step is doing (store login, store read, sops decrypt); never given a secret. */
-  progress?: (line: string) => void;
+function nameFromPath(scope: IConstruct): string {
+  const stack = TerraformStack.of(scope);
+  const ids = scope.node.scopes.slice(scope.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
+  const name = ids
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_');
+  return /^[a-z_]/.test(name) ? name : `s_${name}`;
 }
 
-/** Error while reading a secret store: says what to fix, never includes a secret. */
-export class SecretSourceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SecretSourceError';
+/** Problems with explicitly given variable names. */
+export function checkVariableNames(names: SourceVariableNames, add: (...p: [string, string, string]) => void): void {
+  for (const [field, name] of [
+    ['variableName', names.keyVariable],
+    ['versionVariableName', names.versionVariable],
+  ] as const) {
+    if (!TF_VARIABLE_NAME.test(name))
+      add(
+        field,
+        `"${name}" is not a Terraform variable name`,
+        'use lower-case letters, digits and underscores, e.g. "inventory_api_token" (the caller then sets TF_VAR_inventory_api_token)'
+      );
   }
 }
 
-/** Variable names the store-backed sources feed through TF_VAR_*. */
-export const STORE_KEY_VARIABLE = 'apibridge_api_key';
-export const STORE_VERSION_VARIABLE = 'apibridge_api_key_version';
+const claimed = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Declares that `owner` uses the variable `name` in its stack; a second source with the same name
+ * would silently share (and overwrite) the first one's value, so it is refused.
+ */
+function claim(owner: IConstruct, name: string): PropProblem | undefined {
+  const stack = TerraformStack.of(owner);
+  const names = claimed.get(stack) ?? new Map<string, string>();
+  claimed.set(stack, names);
+  const first = names.get(name);
+  if (first !== undefined && first !== owner.node.path)
+    return {
+      field: 'variableName',
+      problem: `the variable "${name}" is already declared by ${first} in stack ${stack.node.id}`,
+      fix: 'give each secret source its own construct id, or its own variableName',
+    };
+  names.set(name, owner.node.path);
+  return undefined;
+}
+
+/** Claims every name, returning the problems (a name already taken in the stack). */
+export function claimVariables(owner: IConstruct, names: string[]): PropProblem[] {
+  return names.map((n) => claim(owner, n)).filter((p): p is PropProblem => p !== undefined);
+}
 
 /** An input variable that Terraform keeps out of plan and state (Terraform >= 1.10). */
 export function ephemeralStringVariable(scope: Construct, name: string, description: string): TerraformVariable {
@@ -81,13 +97,20 @@ export function ephemeralStringVariable(scope: Construct, name: string, descript
   return v;
 }
 
-/** The store's version of the key, set by infra/bin/kit.ts from the store's metadata. */
+/** The store's version of the secret, filled by the source's reader from the store's metadata. */
 export function versionVariable(scope: Construct, name: string): TerraformVariable {
   const v = new TerraformVariable(scope, name, {
     type: 'number',
     nullable: false,
-    description: 'Version of the API key in its store; a new value makes Terraform send the write-only key again.',
+    description: 'Version of the secret in its store; a new value makes Terraform send the write-only secret again.',
   });
   v.overrideLogicalId(name);
   return v;
 }
+
+/** A version prop is fine when it is a Terraform token (checked by Terraform) or a whole number >= 1. */
+export function versionOk(v: number | undefined): boolean {
+  return v === undefined || Token.isUnresolved(v) || (Number.isInteger(v) && v >= 1);
+}
+
+export const VERSION_FIX = 'use a whole number >= 1 and raise it each time the secret is rotated';

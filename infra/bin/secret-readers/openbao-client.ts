@@ -1,8 +1,8 @@
-// The deploy-time half of the openbao-kv2 source: OpenBao's (and Vault's)
-// HTTP API, spoken the way their own CLIs read the environment:
-//   address    secretSource.address (or KIT_OPENBAO_ADDR), else BAO_ADDR, else VAULT_ADDR
-//   CA         secretSource.caCertFile, else BAO_CACERT, else VAULT_CACERT
-//   namespace  secretSource.namespace, else BAO_NAMESPACE, else VAULT_NAMESPACE
+// OpenBao's (and Vault's) HTTP API for the openbao-kv2 reader, spoken the way
+// their own CLIs read the environment:
+//   address    the reader's address option, else BAO_ADDR, else VAULT_ADDR
+//   CA         its caCertFile option, else BAO_CACERT, else VAULT_CACERT
+//   namespace  its namespace option, else BAO_NAMESPACE, else VAULT_NAMESPACE
 // Logins: a token from the environment (used as is, never revoked), AppRole,
 // or JWT (a CI provider's ID token; see ci-id-token.ts). A token the kit
 // obtained by login is revoked as soon as the read is done. Reads take the
@@ -12,8 +12,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ciIdToken } from './ci-id-token';
 import { requestJson, type JsonResponse, type RequestJsonOptions } from './http-json';
-import type { OpenBaoKvSourceConfig } from './openbao-kv2';
-import { SecretSourceError } from './secret-source';
+import type { OpenBaoKv2Binding } from '../../constructs/secret-sources/binding';
+import type { OpenBaoKv2ReaderOptions } from './openbao-kv2';
+import { named, SecretSourceError, type FieldNaming } from './reader';
 import { redact, safeUrl } from './redact';
 
 type Env = Record<string, string | undefined>;
@@ -26,18 +27,19 @@ export interface BaoEndpoint {
   namespace?: string;
   /** How the endpoint was chosen, for progress lines: "https://bao:8200 (BAO_ADDR), namespace team-a". */
   describe: string;
+  /** How messages name the reader's settings. */
+  naming?: FieldNaming;
 }
 
-export function endpointFrom(cfg: OpenBaoKvSourceConfig, env: Env, baseDir: string): BaoEndpoint {
+export function endpointFrom(cfg: OpenBaoKv2ReaderOptions, env: Env, baseDir: string): BaoEndpoint {
+  const f = (n: string) => (cfg.naming ?? { field: (x: string) => x }).field(n);
   const [address, addressFrom] = firstSet(
-    [cfg.address, 'secretSource.address'],
+    [cfg.address, f('address')],
     [env.BAO_ADDR, 'BAO_ADDR'],
     [env.VAULT_ADDR, 'VAULT_ADDR']
   );
   if (!address)
-    throw new SecretSourceError(
-      'no OpenBao address: set secretSource.address (or KIT_OPENBAO_ADDR), BAO_ADDR or VAULT_ADDR'
-    );
+    throw new SecretSourceError(`no OpenBao address: set ${named(cfg.naming, 'address')}, BAO_ADDR or VAULT_ADDR`);
   let u: URL;
   try {
     u = new URL(address);
@@ -54,7 +56,7 @@ export function endpointFrom(cfg: OpenBaoKvSourceConfig, env: Env, baseDir: stri
     );
   }
   const [caFile, caFrom] = firstSet(
-    [cfg.caCertFile, 'secretSource.caCertFile'],
+    [cfg.caCertFile, f('caCertFile')],
     [env.BAO_CACERT, 'BAO_CACERT'],
     [env.VAULT_CACERT, 'VAULT_CACERT']
   );
@@ -69,7 +71,7 @@ export function endpointFrom(cfg: OpenBaoKvSourceConfig, env: Env, baseDir: stri
     }
   }
   const [namespace, nsFrom] = firstSet(
-    [cfg.namespace, 'secretSource.namespace'],
+    [cfg.namespace, f('namespace')],
     [env.BAO_NAMESPACE, 'BAO_NAMESPACE'],
     [env.VAULT_NAMESPACE, 'VAULT_NAMESPACE']
   );
@@ -80,7 +82,7 @@ export function endpointFrom(cfg: OpenBaoKvSourceConfig, env: Env, baseDir: stri
   }
   const base = `${u.protocol}//${u.host}`;
   const describe = `${base} (${addressFrom})${namespace ? `, namespace ${namespace} (${nsFrom})` : ''}${caFile ? `, CA from ${caFrom}` : ''}`;
-  return { base, ca, namespace, describe };
+  return { base, ca, namespace, describe, naming: cfg.naming };
 }
 
 export const NAMESPACE = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*\/?$/;
@@ -92,17 +94,18 @@ export interface BaoLogin {
 }
 
 export async function login(
-  cfg: OpenBaoKvSourceConfig,
+  cfg: OpenBaoKv2ReaderOptions,
   ep: BaoEndpoint,
   env: Env,
   progress: (line: string) => void
 ): Promise<BaoLogin> {
   const auth = cfg.auth;
+  const f = (n: string) => named(cfg.naming, n);
   if (auth.method === 'token') {
     const token = env[auth.tokenEnv];
     if (!token)
       throw new SecretSourceError(
-        `${auth.tokenEnv} is not set: export the OpenBao token there (secretSource.auth.tokenEnv)`
+        `${auth.tokenEnv} is not set: export the OpenBao token there (${f('auth.tokenEnv')})`
       );
     progress(
       `store login: OpenBao ${ep.describe}, the token in ${auth.tokenEnv} (the caller's: used as given, not revoked)`
@@ -115,7 +118,7 @@ export async function login(
     const secretId = env[auth.secretIdEnv];
     if (!roleId || !secretId)
       throw new SecretSourceError(
-        `${auth.roleIdEnv} and ${auth.secretIdEnv} must both be set for AppRole login (secretSource.auth)`
+        `${auth.roleIdEnv} and ${auth.secretIdEnv} must both be set for AppRole login (${f('auth')})`
       );
     progress(`store login: OpenBao ${ep.describe}, AppRole at auth/${mount}`);
     const res = await call(ep, `auth/${mount}/login`, {
@@ -129,13 +132,13 @@ export async function login(
     );
   }
   const mount = auth.mount ?? 'jwt';
-  const { jwt, from } = await ciIdToken(auth, env, progress);
+  const { jwt, from } = await ciIdToken(auth, env, progress, cfg.naming);
   progress(`store login: OpenBao ${ep.describe}, JWT at auth/${mount} as role ${auth.role} (ID token from ${from})`);
   const res = await call(ep, `auth/${mount}/login`, { method: 'POST', body: { role: auth.role, jwt } });
   return loggedIn(
     res,
     [jwt],
-    `OpenBao JWT login at auth/${mount} as role "${auth.role}" failed (${res.status}): the role's bound claims, audience or issuer do not match the ID token, or the role does not exist (check secretSource.auth.role and \`bao read auth/${mount}/role/${auth.role}\`)`
+    `OpenBao JWT login at auth/${mount} as role "${auth.role}" failed (${res.status}): the role's bound claims, audience or issuer do not match the ID token, or the role does not exist (check ${f('auth.role')} and \`bao read auth/${mount}/role/${auth.role}\`)`
   );
 }
 
@@ -152,11 +155,13 @@ export interface KvRead {
 
 /** Reads one field of a KV v2 secret: the current version, or exactly `version`. */
 export async function readField(
-  cfg: OpenBaoKvSourceConfig,
+  cfg: OpenBaoKv2Binding,
   ep: BaoEndpoint,
   token: string,
-  progress: (line: string) => void
+  progress: (line: string) => void,
+  naming: FieldNaming | undefined
 ): Promise<KvRead> {
+  const f = (n: string) => named(naming, n);
   const where = `${cfg.mount}/${cfg.path}`;
   const pinned = cfg.version;
   progress(`store read: ${where} field ${cfg.field}${pinned ? `, pinned version ${pinned}` : ', current version'}`);
@@ -178,14 +183,14 @@ export async function readField(
   if (res.status === 404 || data?.data === null) {
     const meta = data?.metadata;
     const gone = meta?.destroyed ? 'was destroyed' : meta?.deletion_time ? 'was deleted' : 'does not exist';
-    const fix = `pin a version that exists (secretSource.version or KIT_SECRET_VERSION; \`bao kv metadata get -mount=${cfg.mount} ${cfg.path}\` lists them)`;
+    const fix = `pin a version that exists in ${f('version')} (\`bao kv metadata get -mount=${cfg.mount} ${cfg.path}\` lists them)`;
     if (pinned) throw new SecretSourceError(`OpenBao has no version ${pinned} of ${where}: it ${gone}. Fix: ${fix}`);
     if (meta?.version)
       throw new SecretSourceError(
         `the current version ${meta.version} of ${where} ${gone}. Fix: undelete it (\`bao kv undelete -mount=${cfg.mount} -versions=${meta.version} ${cfg.path}\`), write a new version, or ${fix}`
       );
     throw new SecretSourceError(
-      `OpenBao at ${ep.base} has no secret ${where} (404): check secretSource.mount and secretSource.path (KV version 2, path without "data/")${ep.namespace ? ` and the namespace ${ep.namespace}` : ''}`
+      `OpenBao at ${ep.base} has no secret ${where} (404): check ${f('mount')} and ${f('path')} (KV version 2, path without "data/")${ep.namespace ? ` and the namespace ${ep.namespace}` : ''}`
     );
   }
   if (res.status !== 200)
@@ -196,7 +201,7 @@ export async function readField(
   if (typeof value !== 'string' || value === '') {
     const fields = Object.keys(data?.data ?? {}).join(', ') || 'none';
     throw new SecretSourceError(
-      `secret ${where} has no non-empty string field "${cfg.field}" (its fields: ${fields}): fix secretSource.field or write the key there`
+      `secret ${where} has no non-empty string field "${cfg.field}" (its fields: ${fields}): fix ${f('field')} or write the key there`
     );
   }
   const version = data?.metadata?.version;
@@ -228,11 +233,12 @@ export async function revoke(ep: BaoEndpoint, token: string, progress: (line: st
 }
 
 async function call(ep: BaoEndpoint, path: string, opts: Omit<RequestJsonOptions, 'ca'>): Promise<JsonResponse> {
+  const f = (n: string) => named(ep.naming, n);
   try {
     return await requestJson(`${ep.base}/v1/${path}`, { ...opts, headers: headers(ep, opts.headers), ca: ep.ca });
   } catch (e) {
     throw new SecretSourceError(
-      `cannot reach OpenBao at ${ep.base}: ${(e as Error).message}. Check the address (secretSource.address, KIT_OPENBAO_ADDR, BAO_ADDR or VAULT_ADDR) and the CA (secretSource.caCertFile, BAO_CACERT or VAULT_CACERT)`
+      `cannot reach OpenBao at ${ep.base}: ${(e as Error).message}. Check the address (${f('address')}, BAO_ADDR or VAULT_ADDR) and the CA (${f('caCertFile')}, BAO_CACERT or VAULT_CACERT)`
     );
   }
 }

@@ -9,7 +9,8 @@ import { kit } from '../../testing/kit-runner';
 import { profile } from '../../testing/settings-deployment';
 import { sopsFile, type SopsFile } from '../../testing/sops-age';
 import { describeStoreSource } from '../../testing/store-source-suite';
-import { lastModifiedVersion, sopsAgeSource } from './sops-age';
+import { kitSecretReader } from '../kit-secret-reader';
+import { lastModifiedVersion } from './sops-age';
 
 let sops: SopsFile;
 const versionNow = () => lastModifiedVersion(readFileSync(sops.file, 'utf8'), sops.file);
@@ -53,11 +54,11 @@ describeStoreSource(
 
     it('names the fix for a key the file does not have', async () => {
       const ctx = { env: { ...process.env, ...sops.env }, baseDir: process.cwd() };
-      await expect(sopsAgeSource.resolve({ kind: 'sops-age', file: sops.file, key: 'apiKey' }, ctx)).rejects.toThrow(
+      await expect(kitSecretReader({ kind: 'sops-age', file: sops.file, key: 'apiKey' }).read(ctx)).rejects.toThrow(
         /sops could not decrypt .*: it has no key "apiKey": fix secretSource\.key/
       );
       expect(
-        (await sopsAgeSource.resolve({ kind: 'sops-age', file: sops.file, key: 'apibridge_api_key' }, ctx)).env
+        (await kitSecretReader({ kind: 'sops-age', file: sops.file, key: 'apibridge_api_key' }).read(ctx)).env
       ).toMatchObject({ TF_VAR_apibridge_api_key: s.key1 });
     });
   }

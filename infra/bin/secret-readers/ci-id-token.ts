@@ -1,7 +1,7 @@
 // The CI provider's ID token (a short-lived JWT naming the repository, branch
 // and workflow) for the openbao-kv2 source's JWT login, so a pipeline holds
 // no long-lived store secret:
-//   - from the variable named by secretSource.auth.tokenEnv (GitLab CI's
+//   - from the variable named by the reader's auth.tokenEnv (GitLab CI's
 //     `id_tokens:`, or any CI that hands the job a JWT), or
 //   - on GitHub Actions, requested by the kit itself from the job's token
 //     endpoint (ACTIONS_ID_TOKEN_REQUEST_URL with ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -9,20 +9,22 @@
 // The token stays in the kit's memory: it is sent to OpenBao's login and nowhere else.
 import { requestJson } from './http-json';
 import type { OpenBaoJwtAuth } from './openbao-kv2';
-import { SecretSourceError } from './secret-source';
+import { named, SecretSourceError, type FieldNaming } from './reader';
 
 type Env = Record<string, string | undefined>;
 
 export async function ciIdToken(
   auth: OpenBaoJwtAuth,
   env: Env,
-  progress: (line: string) => void
+  progress: (line: string) => void,
+  naming?: FieldNaming
 ): Promise<{ jwt: string; from: string }> {
+  const tokenEnvField = named(naming, 'auth.tokenEnv');
   if (auth.tokenEnv) {
     const jwt = env[auth.tokenEnv];
     if (!jwt)
       throw new SecretSourceError(
-        `${auth.tokenEnv} is not set: the CI job must put its ID token there (GitLab CI: \`id_tokens: ${auth.tokenEnv}: aud: ...\`), or unset secretSource.auth.tokenEnv on GitHub Actions`
+        `${auth.tokenEnv} is not set: the CI job must put its ID token there (GitLab CI: \`id_tokens: ${auth.tokenEnv}: aud: ...\`), or unset ${tokenEnvField} on GitHub Actions`
       );
     return { jwt, from: auth.tokenEnv };
   }
@@ -30,7 +32,7 @@ export async function ciIdToken(
   const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!requestUrl || !bearer) {
     throw new SecretSourceError(
-      "no CI ID token for the JWT login: on GitHub Actions give the job `permissions: id-token: write`; elsewhere set secretSource.auth.tokenEnv to the variable that holds the job's ID token"
+      `no CI ID token for the JWT login: on GitHub Actions give the job \`permissions: id-token: write\`; elsewhere set ${tokenEnvField} to the variable that holds the job's ID token`
     );
   }
   let u: URL;

@@ -8,7 +8,7 @@ import { kit } from '../../testing/kit-runner';
 import { startOpenBao, type OpenBao } from '../../testing/openbao';
 import { profile } from '../../testing/settings-deployment';
 import { describeStoreSource } from '../../testing/store-source-suite';
-import { openBaoKv2Source } from './openbao-kv2';
+import { kitSecretReader } from '../kit-secret-reader';
 
 let bao: OpenBao;
 let version = 0;
@@ -64,7 +64,7 @@ describeStoreSource(
         auth: { method: 'approle' as const, roleIdEnv: 'R', secretIdEnv: 'S' },
       };
       const lines: string[] = [];
-      await openBaoKv2Source.resolve(cfg, {
+      await kitSecretReader(cfg).read({
         env: { R: roleId, S: secretId },
         baseDir: process.cwd(),
         progress: (l) => lines.push(l),
@@ -76,7 +76,7 @@ describeStoreSource(
       ]);
       expect(await bao.tokenCount()).toBe(before);
       const given = { ...cfg, auth: { method: 'token' as const, tokenEnv: 'T' } };
-      await openBaoKv2Source.resolve(given, { env: { T: bao.rootToken }, baseDir: process.cwd() });
+      await kitSecretReader(given).read({ env: { T: bao.rootToken }, baseDir: process.cwd() });
       expect((await bao.api('GET', 'auth/token/lookup-self')).status).toBe(200); // the root token still works
     });
 
@@ -90,24 +90,24 @@ describeStoreSource(
         auth: { method: 'token' as const, tokenEnv: 'T' },
       };
       const ctx = (token: string) => ({ env: { T: token }, baseDir: process.cwd() });
-      expect((await openBaoKv2Source.resolve(cfg, ctx(bao.rootToken))).env).toEqual({
+      expect((await kitSecretReader(cfg).read(ctx(bao.rootToken))).env).toEqual({
         TF_VAR_apibridge_api_key: s.key1,
         TF_VAR_apibridge_api_key_version: '1',
       });
-      await expect(openBaoKv2Source.resolve(cfg, ctx('wrong-token'))).rejects.toThrow(
+      await expect(kitSecretReader(cfg).read(ctx('wrong-token'))).rejects.toThrow(
         /refused to read secret\/grafana\/apibridge \(403\): give the token or role a policy with "read" on secret\/data\/grafana\/apibridge/
       );
-      await expect(openBaoKv2Source.resolve({ ...cfg, path: 'grafana/none' }, ctx(bao.rootToken))).rejects.toThrow(
+      await expect(kitSecretReader({ ...cfg, path: 'grafana/none' }).read(ctx(bao.rootToken))).rejects.toThrow(
         /has no secret secret\/grafana\/none \(404\): check secretSource\.mount and secretSource\.path/
       );
-      const noField = await openBaoKv2Source
-        .resolve({ ...cfg, field: 'apikey' }, ctx(bao.rootToken))
+      const noField = await kitSecretReader({ ...cfg, field: 'apikey' })
+        .read(ctx(bao.rootToken))
         .catch((e: Error) => e.message);
       expect(noField).toMatch(
         /has no non-empty string field "apikey" \(its fields: apiKey, owner\): fix secretSource\.field/
       );
       expect(noField).not.toContain(s.key1);
-      await expect(openBaoKv2Source.resolve(cfg, { env: {}, baseDir: '.' })).rejects.toThrow(
+      await expect(kitSecretReader(cfg).read({ env: {}, baseDir: '.' })).rejects.toThrow(
         /T is not set: export the OpenBao token there/
       );
     });

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, findCanaries } from '../../testing/canary';
 import { jwtSigner, type JwtSigner } from '../../testing/jwt';
 import { startOpenBao, type OpenBao } from '../../testing/openbao';
-import { openBaoKv2Source, type OpenBaoKvSourceConfig } from './openbao-kv2';
+import type { OpenBaoKvSourceConfig } from '../../config/secret-source';
+import { kitSecretReader } from '../kit-secret-reader';
 
 const NS = 'team-a';
 const PATH = 'grafana/apibridge';
@@ -57,7 +58,7 @@ describe('openbao-kv2 source: JWT login, namespace, CA, pinned versions (real Op
   async function resolveWith(label: string, cfg: OpenBaoKvSourceConfig, env: Record<string, string | undefined>) {
     const lines: string[] = [];
     try {
-      const r = await openBaoKv2Source.resolve(cfg, { env, baseDir: dir, progress: (l) => lines.push(l) });
+      const r = await kitSecretReader(cfg).read({ env, baseDir: dir, progress: (l) => lines.push(l) });
       messages[label] = lines.join('\n');
       return { ...r, lines };
     } catch (e) {
@@ -181,12 +182,14 @@ describe('openbao-kv2 source: JWT login, namespace, CA, pinned versions (real Op
 
   it('reads exactly a pinned version (?version=N), and says plainly when it does not exist or was deleted', async () => {
     const r = await resolveWith('pinned 1', jwtCfg({ version: 1 }), { ...baoEnv(), CI_ID_TOKEN: mainJwt() });
-    expect(r.env).toEqual({ TF_VAR_apibridge_api_key: key1, TF_VAR_apibridge_api_key_version: '1' });
+    // Pinned: the version is a constant in the configuration, so there is no version variable to fill.
+    expect(r.env).toEqual({ TF_VAR_apibridge_api_key: key1 });
+    expect(r.version).toBe('1');
     expect(r.lines[1]).toBe(`store read: secret/${PATH} field apiKey, pinned version 1`);
     await expect(
       resolveWith('pinned 9', jwtCfg({ version: 9 }), { ...baoEnv(), CI_ID_TOKEN: mainJwt() })
     ).rejects.toThrow(
-      /OpenBao has no version 9 of secret\/grafana\/apibridge: it does not exist\. Fix: pin a version that exists \(secretSource\.version or KIT_SECRET_VERSION/
+      /OpenBao has no version 9 of secret\/grafana\/apibridge: it does not exist\. Fix: pin a version that exists in secretSource\.version \(or KIT_SECRET_VERSION\)/
     );
     const v3 = await bao.put(PATH, { apiKey: canary('bao-v3') }, NS);
     await bao.api('POST', `secret/delete/${PATH}`, { versions: [v3] }, NS);

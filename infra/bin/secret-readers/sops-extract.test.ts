@@ -12,7 +12,7 @@ describe('sopsExtract', () => {
     chmodSync(join(bin, 'sops'), 0o755);
     return { ...process.env, PATH: `${bin}:${process.env.PATH}` };
   };
-  const cfg = { file: 'secrets.enc.yaml', key: 'apibridge_api_key' };
+  const cfg = { file: 'secrets.enc.yaml', key: 'apibridge_api_key', keyField: 'secretSource.key' };
   beforeEach(() => {
     bin = mkdtempSync(join(tmpdir(), 'fake-sops-'));
   });
