@@ -1,9 +1,8 @@
 import { Testing, TerraformStack } from 'cdktn';
 import { describe, expect, it } from 'vitest';
-import { PluginSettings } from '../../.gen/providers/grafanaapp/plugin-settings';
 import { GrafanaappProvider } from '../../.gen/providers/grafanaapp/provider';
 import { fullSynth, testApp } from '../testing/test-app';
-import { combinedVersion, GrafanaAppPluginSettings } from './grafana-app-plugin-settings';
+import { GrafanaAppPluginSettings } from './grafana-app-plugin-settings';
 import { EnvironmentSecret } from './secret-sources/environment';
 import { OpenBaoKv2Secret } from './secret-sources/openbao-kv2';
 import { SopsAgeSecret } from './secret-sources/sops-age';
@@ -44,8 +43,8 @@ describe('GrafanaAppPluginSettings', () => {
       pinned: true,
       json_data: '${jsonencode({"baseUrl" = "https://inventory.example.com", "pageSize" = 50})}',
       secure_json_data_wo: { apiToken: '${var.inventory_token}', dbPassword: '${var.db_password}' },
-      // Both versions come from their stores: Terraform adds them at plan time.
-      secure_json_data_wo_version: '${sum([var.inventory_token_version, var.db_password_version])}',
+      // Each field rotates with its own store's version.
+      secure_json_data_wo_versions: { apiToken: '${var.inventory_token_version}', dbPassword: '${var.db_password_version}' },
     });
     for (const v of ['inventory_token', 'db_password'])
       expect(parsed.variable[v]).toMatchObject({ ephemeral: true, sensitive: true, type: 'string' });
@@ -60,29 +59,20 @@ describe('GrafanaAppPluginSettings', () => {
     expect(fullSynth(s)).toBeValidTerraform();
   });
 
-  it('adds plain versions itself; a rotation of any one source raises the sum', () => {
-    expect(combinedVersion([4])).toBe(4);
-    expect(combinedVersion([3, 1_700_000_000])).toBe(1_700_000_003);
-    for (const [before, after] of [
-      [
-        [3, 1_700_000_000],
-        [4, 1_700_000_000],
-      ],
-      [
-        [3, 1_700_000_000],
-        [3, 1_700_000_360],
-      ],
-    ])
-      expect(combinedVersion(after)).toBeGreaterThan(combinedVersion(before));
+  it('gives each of several fields its own version, and one field the single version', () => {
     const s = stack();
-    new GrafanaAppPluginSettings(s, 'app', {
+    const a = new EnvironmentSecret(s, 'a', { envName: 'A_TOKEN', version: 2 });
+    new GrafanaAppPluginSettings(s, 'two', {
       pluginId: 'acme-inventory-app',
-      secureJsonData: {
-        a: new EnvironmentSecret(s, 'a', { envName: 'A_TOKEN', version: 2 }),
-        b: new OpenBaoKv2Secret(s, 'b', { mount: 'secret', path: 'p', field: 'f', version: 5 }),
-      },
+      secureJsonData: { a, b: new OpenBaoKv2Secret(s, 'b', { mount: 'secret', path: 'p', field: 'f', version: 5 }) },
     });
-    expect(Testing.synth(s)).toHaveResourceWithProperties(PluginSettings, { secure_json_data_wo_version: 7 });
+    new GrafanaAppPluginSettings(s, 'one', { pluginId: 'acme-other-app', secureJsonData: { apiKey: a } });
+    const r = JSON.parse(Testing.synth(s)).resource.grafanaapp_plugin_settings;
+    expect(r.two.secure_json_data_wo_versions).toEqual({ a: 2, b: 5 });
+    expect(r.two.secure_json_data_wo_version).toBeUndefined();
+    expect(r.one.secure_json_data_wo_version).toBe(2);
+    expect(r.one.secure_json_data_wo_versions).toBeUndefined();
+    expect(fullSynth(s)).toBeValidTerraform();
   });
 
   it('refuses a bad plugin id, org, jsonData and field name, all at once, naming the construct', () => {

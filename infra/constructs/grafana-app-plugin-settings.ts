@@ -4,18 +4,13 @@
 // (secret-sources/), enabled/pinned, org. Secure values go into the
 // write-only secure_json_data_wo map, so they are in neither plan nor state.
 //
-// The resource has one rotation version for all secure fields
-// (secure_json_data_wo_version): a change of it re-sends every secure value.
-// With several sources, that version is the SUM of the sources' versions.
-// Why a sum: every source's version only grows on rotation (a KV v2
-// metadata version counts up, a SOPS file's lastmodified moves forward with
-// every re-encryption, a pinned version is raised by the change that rotates
-// the secret); a sum of terms that never decrease never decreases, and it
-// strictly increases as soon as any one term does. So a rotation of ANY
-// source changes the combined version, and it never returns to a value an
-// earlier deployment used. (A source whose version went DOWN while another
-// went up by the same amount would cancel out: do not lower versions.)
-// With one source the version is that source's version, unchanged.
+// Rotation: Terraform cannot see a write-only value change, so each secure
+// value travels with a version. One source uses the resource's single
+// secure_json_data_wo_version (the kit's own stack, unchanged). Several
+// sources use secure_json_data_wo_versions, one version per field: each
+// store rotates on its own schedule, a new version of one field sends that
+// field only (Grafana keeps the others), and no arithmetic over versions can
+// hide a rotation (a sum would, if one version went down as another went up).
 import { Fn, Token, type TerraformProvider } from 'cdktn';
 import { Construct } from 'constructs';
 import { PluginSettings } from '../../.gen/providers/grafanaapp/plugin-settings';
@@ -49,8 +44,8 @@ export interface GrafanaAppPluginSettingsProps<J extends object = Record<string,
 export class GrafanaAppPluginSettings<J extends object = Record<string, unknown>> extends Construct {
   /** The generated L1 resource, for overrides and references. */
   readonly resource: PluginSettings;
-  /** The combined rotation version of the secure fields (see the file comment), undefined without secure fields. */
-  readonly secureJsonDataVersion?: number;
+  /** Each secure field's rotation version (see the file comment); empty without secure fields. */
+  readonly secureJsonDataVersions: Readonly<Record<string, number>>;
 
   constructor(scope: Construct, id: string, props: GrafanaAppPluginSettingsProps<J>) {
     super(scope, id);
@@ -97,7 +92,7 @@ export class GrafanaAppPluginSettings<J extends object = Record<string, unknown>
     }
     checks.done();
 
-    this.secureJsonDataVersion = secure.length > 0 ? combinedVersion(secure.map(([, s]) => s.version)) : undefined;
+    this.secureJsonDataVersions = Object.fromEntries(secure.map(([field, s]) => [field, s.version]));
     // "Default" is left out of the resource's Terraform address, so the construct's id names it:
     // grafanaapp_plugin_settings.<id> when the construct sits directly in its stack.
     this.resource = new PluginSettings(this, 'Default', {
@@ -111,19 +106,11 @@ export class GrafanaAppPluginSettings<J extends object = Record<string, unknown>
       ...(secure.length > 0
         ? {
             secureJsonDataWo: Object.fromEntries(secure.map(([field, s]) => [field, s.value])),
-            secureJsonDataWoVersion: this.secureJsonDataVersion,
+            ...(secure.length === 1
+              ? { secureJsonDataWoVersion: secure[0][1].version }
+              : { secureJsonDataWoVersions: this.secureJsonDataVersions }),
           }
         : {}),
     });
   }
-}
-
-/**
- * One rotation version for several sources: their sum (monotonic, see the file comment).
- * Plain numbers are added here; with a Terraform token among them, Terraform's sum() adds them at plan time.
- */
-export function combinedVersion(versions: number[]): number {
-  if (versions.length === 1) return versions[0];
-  if (versions.some((v) => Token.isUnresolved(v))) return Token.asNumber(Fn.sum(versions));
-  return versions.reduce((a, b) => a + b, 0);
 }

@@ -12,7 +12,6 @@
  * @packageDocumentation
  */
 export {
-  combinedVersion,
   GrafanaAppPluginSettings,
   type GrafanaAppPluginSettingsProps,
 } from '../constructs/grafana-app-plugin-settings';
