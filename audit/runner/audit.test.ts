@@ -47,12 +47,17 @@ describe('the repository', () => {
   it("reads the route table from the plugin's code: the table the audit saw is the one the binary enforces", () => {
     const table = JSON.parse(readFileSync(join(real.out, 'route-table.json'), 'utf8'));
     expect(table.pluginId).toBe('platformkit-apibridge-app');
-    expect(table.routes.map((r: { name: string }) => r.name)).toEqual(['status', 'profile', 'proxy']);
+    expect(table.routes.map((r: { name: string }) => r.name)).toEqual(['status', 'profile', 'proxy', 'connections']);
     expect(table.routes[2].methods).toContainEqual({ method: 'POST', minRole: 'Editor', upstreamMethods: ['POST'] });
     // Observed, not declared: HEAD goes upstream as HEAD, OPTIONS is answered by the plugin, status calls nothing.
     expect(table.routes[1].methods).toContainEqual({ method: 'HEAD', minRole: 'Viewer', upstreamMethods: ['HEAD'] });
     expect(table.routes[1].methods).toContainEqual({ method: 'OPTIONS', minRole: 'Viewer', upstreamMethods: [] });
     expect(table.routes[0].methods).toContainEqual({ method: 'GET', minRole: 'Viewer', upstreamMethods: [] });
+    // The connections listing reads each connection's health path: a GET upstream, for Viewers; nothing else.
+    expect(table.routes[3].methods).toEqual([
+      { method: 'GET', minRole: 'Viewer', upstreamMethods: ['GET'] },
+      { method: 'OPTIONS', minRole: 'Viewer', upstreamMethods: [] },
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ import { ConnectionForm, jsonDataFromConnection } from './form';
 import { listProblems } from './listProblems';
 
 /** Per connection id, per field path ("apiUrl", "oauth2.clientId", "name"), the reason to show. */
-export type ConnectionErrors = Record<string, Record<string, string>>;
+type ConnectionErrors = Record<string, Record<string, string>>;
 
 export interface ListValidation {
   byId: ConnectionErrors;

@@ -1,14 +1,12 @@
 // The list form of the settings (jsonData.connections) and the connections
-// route's answer, as the page needs them. These types stand in for the
-// settings contract's (src/contract/) until it describes the list form; the
+// route's answer, as the page needs them. The rules are the settings
+// contract's (src/contract/connections.ts, through listProblems.ts); the
 // route answer is the backend's ConnectionInfo (pkg/plugin/handlers_connections.go).
 
-export const CONNECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** The connection the old single-connection form is read as. */
 export const DEFAULT_CONNECTION = 'default';
 
-export const AUTH_KINDS = ['apiKey', 'oauth2', 'mtls'] as const;
-export type AuthKind = (typeof AUTH_KINDS)[number];
+export type AuthKind = 'apiKey' | 'oauth2' | 'mtls';
 
 export const ROLES = ['Viewer', 'Editor', 'Admin'] as const;
 export type RoleName = (typeof ROLES)[number];
