@@ -44,7 +44,10 @@ describe('GrafanaAppPluginSettings', () => {
       json_data: '${jsonencode({"baseUrl" = "https://inventory.example.com", "pageSize" = 50})}',
       secure_json_data_wo: { apiToken: '${var.inventory_token}', dbPassword: '${var.db_password}' },
       // Each field rotates with its own store's version.
-      secure_json_data_wo_versions: { apiToken: '${var.inventory_token_version}', dbPassword: '${var.db_password_version}' },
+      secure_json_data_wo_versions: {
+        apiToken: '${var.inventory_token_version}',
+        dbPassword: '${var.db_password_version}',
+      },
     });
     for (const v of ['inventory_token', 'db_password'])
       expect(parsed.variable[v]).toMatchObject({ ephemeral: true, sensitive: true, type: 'string' });
