@@ -12,7 +12,7 @@ export type { SecretSourceConfig };
  * exactly the fields plugin.jsonData's connections need (`<name>.apiKey`, `<name>.clientSecret`,
  * `<name>.tlsClientCert`, `<name>.tlsClientKey`), each with its own store path and rotation version.
  */
-export type SecureFieldsConfig = Record<string, SecretSourceConfig>;
+type SecureFieldsConfig = Record<string, SecretSourceConfig>;
 
 export type BackendConfig =
   | { kind: 'local'; /** directory for state files, relative to the repository root */ stateDir: string }
