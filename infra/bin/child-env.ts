@@ -6,8 +6,10 @@
 // variable the pipeline set for other steps (GITHUB_TOKEN, cloud keys, ...).
 // The credentials a child does need are added by name by the caller:
 // GRAFANA_AUTH for our provider, PG_CONN_STR for the pg backend, and the
-// key as TF_VAR_* for terraform (see secret-env.ts).
+// keys as TF_VAR_* for terraform, one pair per secure field (see secret-env.ts;
+// TERRAFORM_OWN below lets every TF_VAR_* through, the per-field names too).
 import { fleetTargets } from '../config/fleet';
+import { secureFieldSources } from '../config/secure-fields';
 import type { DeploymentConfig } from '../config/types';
 
 type Env = Record<string, string | undefined>;
@@ -73,14 +75,14 @@ const NEVER = /(TOKEN|PASSWORD|PASSWD|SECRET_ID|ROLE_ID|CONN_STR|PRIVATE|CREDENT
 /** Terraform's own inputs: its registry credentials (to install providers) and the TF_VAR_* the caller gave it. */
 const TERRAFORM_OWN = /^TF_(TOKEN|VAR)_/;
 
-/** Every environment variable the config names as holding a credential: the deployment's, and each fleet target's. */
+/** Every environment variable the config names as holding a credential: the deployment's, and each fleet target's (every secure field's store login). */
 export function credentialEnvNames(cfg: DeploymentConfig): string[] {
   const names = new Set<string>();
   for (const c of [cfg, ...(cfg.fleet ? fleetTargets(cfg).map((t) => t.cfg) : [])]) {
     names.add(c.grafana.authEnv);
     if (c.backend.kind === 'pg') names.add(c.backend.connStrEnv);
-    const s = c.secretSource;
-    if (s.kind === 'openbao-kv2') {
+    for (const { source: s } of secureFieldSources(c)) {
+      if (s.kind !== 'openbao-kv2') continue;
       if (s.auth.method === 'token') names.add(s.auth.tokenEnv);
       if (s.auth.method === 'approle') [s.auth.roleIdEnv, s.auth.secretIdEnv].forEach((n) => names.add(n));
       if (s.auth.method === 'jwt' && s.auth.tokenEnv) names.add(s.auth.tokenEnv);

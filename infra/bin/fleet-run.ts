@@ -20,13 +20,13 @@ import { ConfigError } from '../config/config-error';
 import { fleetTargets, type FleetTarget } from '../config/fleet';
 import type { DeploymentConfig } from '../config/types';
 import { pluginSettingsStackName } from '../stacks/build-stacks';
-import { kitSecretBinding } from '../stacks/kit-secret-source';
+import { keyVariableOf, secureFieldSources } from '../config/secure-fields';
 import { childEnv } from './child-env';
 import { redact, safeUrl } from './secret-readers/redact';
 import { SecretSourceError } from './secret-readers/reader';
 import { firstError, resultTable, type TargetResult } from './fleet-report';
 import { DEFAULT_PARALLEL, type KitArgs } from './kit-args';
-import { secretsFor } from './secret-env';
+import { describeKeys, keyVersions, secretsFor } from './secret-env';
 
 type Env = Record<string, string | undefined>;
 type Progress = (line: string) => void;
@@ -156,8 +156,8 @@ async function runTarget(t: FleetTarget, run: TargetRun): Promise<TargetResult> 
     const s = await secretsFor(args, t.cfg, [stack], ctx.parent, ctx.baseDir, say);
     run.secrets.push(...credentialValues(s.env, t.cfg, run.base));
     env = { ...run.base, ...s.env };
-    if (s.key && !s.key.placeholder) keyVersion = s.key.version;
-    if (s.key) say(`${args.command} with key version ${s.key.version} from ${s.key.from}`);
+    if (s.keys && !s.keys.placeholder) keyVersion = keyVersions(s.keys.fields);
+    if (s.keys) say(`${args.command} with ${describeKeys(s.keys.fields)}`);
   } catch (e) {
     // SecretSourceError and ConfigError say what to fix and never hold a secret (secret-source.ts,
     // config-error.ts); anything else is this target's failure too, not the run's, shown redacted.
@@ -192,10 +192,15 @@ async function runTarget(t: FleetTarget, run: TargetRun): Promise<TargetResult> 
     return result({ result: 'failed', keyVersion, detail: `${verb}: ${firstError(applied.output)}` });
   say(
     verb === 'apply'
-      ? `deployed key version ${keyVersion} to Grafana ${safeUrl(t.cfg.grafana.url)} org ${t.cfg.grafana.orgId} (plugin ${t.cfg.pluginId})`
+      ? `deployed ${describeVersion(keyVersion)} to Grafana ${safeUrl(t.cfg.grafana.url)} org ${t.cfg.grafana.orgId} (plugin ${t.cfg.pluginId})`
       : `destroyed the plugin settings on Grafana ${safeUrl(t.cfg.grafana.url)} org ${t.cfg.grafana.orgId}`
   );
   return result({ result: verb === 'apply' ? 'deployed' : 'destroyed', keyVersion, detail: '' });
+}
+
+/** "key version 3" for the one field apiKey, "key versions billing.apiKey=3 crm.apiKey=7" for several. */
+function describeVersion(versions: string): string {
+  return versions.includes('=') ? `key versions ${versions}` : `key version ${versions}`;
 }
 
 /**
@@ -211,31 +216,32 @@ function lockTimeout(cfg: DeploymentConfig): string[] {
   return cfg.backend.kind === 'pg' ? [PG_LOCK_TIMEOUT] : [];
 }
 
-/** The environment without the TF_VAR_* key variables of the fleet's other ephemeral-variable sources. */
+/** The ephemeral-variable sources' TF_VAR_* names among a deployment's secure fields. */
+const ephemeralVariables = (c: DeploymentConfig) =>
+  secureFieldSources(c).flatMap((f) => (f.source.kind === 'ephemeral-variable' ? [f.source.variableName] : []));
+
+/** The environment without the TF_VAR_* key variables of the fleet's other ephemeral-variable sources (any field's). */
 export function withoutOtherKeys(
   base: Record<string, string>,
   t: FleetTarget,
   all: FleetTarget[],
   cfg: DeploymentConfig
 ) {
-  const own = t.cfg.secretSource.kind === 'ephemeral-variable' ? t.cfg.secretSource.variableName : undefined;
+  const own = new Set(ephemeralVariables(t.cfg));
   const env = { ...base };
-  for (const c of [cfg, ...all.map((o) => o.cfg)]) {
-    const s = c.secretSource;
-    if (s.kind === 'ephemeral-variable' && s.variableName !== own) delete env[`TF_VAR_${s.variableName}`];
-  }
+  for (const c of [cfg, ...all.map((o) => o.cfg)])
+    for (const v of ephemeralVariables(c)) if (!own.has(v)) delete env[`TF_VAR_${v}`];
   return env;
 }
 
-/** What a target's child gets that must never be printed: its Grafana credential, the state's connection string, its key. */
+/** What a target's child gets that must never be printed: its Grafana credential, the state's connection string, its keys. */
 function credentialValues(
   added: Record<string, string>,
   cfg: DeploymentConfig,
   base: Record<string, string>
 ): string[] {
-  const s = cfg.secretSource;
-  const keyVar = `TF_VAR_${kitSecretBinding(s).keyVariable}`;
-  const values = [added.GRAFANA_AUTH, added.PG_CONN_STR, added[keyVar] ?? base[keyVar]];
+  const keyVars = secureFieldSources(cfg).map((f) => `TF_VAR_${keyVariableOf(f)}`);
+  const values = [added.GRAFANA_AUTH, added.PG_CONN_STR, ...keyVars.map((v) => added[v] ?? base[v])];
   // The password alone, as a Basic credential's or a connection string's.
   const auth = added.GRAFANA_AUTH ?? '';
   if (auth.includes(':')) values.push(auth.slice(auth.indexOf(':') + 1));

@@ -22,7 +22,7 @@ import { pluginSettingsStackName, stackNames } from '../stacks/build-stacks';
 import { childEnv } from './child-env';
 import { runFleet, withoutOtherKeys } from './fleet-run';
 import { parseKitArgs, UsageError, type KitArgs } from './kit-args';
-import { secretsFor, type CommandSecrets } from './secret-env';
+import { describeKeys, secretsFor, type CommandSecrets } from './secret-env';
 
 const progress = (line: string) => process.stderr.write(`[kit] ${line}\n`);
 
@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     case 'synth':
       return cdktn(['synth'], synthEnv);
     case 'diff': {
-      if (secrets.key) progress(`diff with key version ${secrets.key.version} from ${secrets.key.from}`);
+      if (secrets.keys) progress(`diff with ${describeKeys(secrets.keys.fields)}`);
       let worst = 0; // cdktn diff takes one stack at a time
       for (const stack of targets) worst = Math.max(worst, await cdktn(['diff', stack], env));
       return worst;
@@ -96,9 +96,11 @@ async function main(argv: string[]): Promise<number> {
       return code;
     }
     case 'destroy': {
-      progress("destroy: no key is read (a destroy sends none); Terraform gets a placeholder for the key's variable");
+      progress(
+        "destroy: no key is read (a destroy sends none); Terraform gets a placeholder for each secure field's variable"
+      );
       const code = await cdktn(['destroy', ...targets, ...autoApprove()], env);
-      if (code === 0 && secrets.key)
+      if (code === 0 && secrets.keys)
         progress(`destroyed the plugin settings on Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`);
       return code;
     }
@@ -125,9 +127,9 @@ async function plan(
   const init = await terraformInit(dir, env, baseDir);
   if (init !== 0) return init;
   const out = resolve(baseDir, args.out as string);
-  if (secrets.key)
+  if (secrets.keys)
     progress(
-      `terraform plan of ${stack} with key version ${secrets.key.version} from ${secrets.key.from}, for Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`
+      `terraform plan of ${stack} with ${describeKeys(secrets.keys.fields)}, for Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId}`
     );
   const code = await runChild(
     'terraform',
@@ -182,11 +184,11 @@ function autoApprove(): string[] {
   return process.env.CI === 'true' ? ['--auto-approve'] : [];
 }
 
-/** The record line: which key version went to which Grafana and org; never the key. */
+/** The record line: which key version (each secure field's) went to which Grafana and org; never a key. */
 function record(what: string, cfg: DeploymentConfig, secrets: CommandSecrets) {
-  if (!secrets.key) return;
+  if (!secrets.keys) return;
   progress(
-    `${what} key version ${secrets.key.version} from ${secrets.key.from} to Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId} (plugin ${cfg.pluginId})`
+    `${what} ${describeKeys(secrets.keys.fields)} to Grafana ${safeUrl(cfg.grafana.url)} org ${cfg.grafana.orgId} (plugin ${cfg.pluginId})`
   );
 }
 

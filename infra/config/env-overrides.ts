@@ -1,7 +1,7 @@
 // Environment overrides for pipelines: one KIT_* variable per field a pipeline
 // typically changes. A malformed value is reported with the variable's name.
 import { ConfigError, type ConfigProblem } from './config-error';
-import type { DeploymentConfig } from './types';
+import type { DeploymentConfig, SecretSourceConfig } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -64,9 +64,29 @@ export function applyEnvOverrides(base: DeploymentConfig, env: Env): DeploymentC
   str('KIT_PLUGIN_API_URL', (v) => (cfg.plugin.jsonData.apiUrl = v));
   str('KIT_PLUGIN_CA_CERT_FILE', (v) => (cfg.plugin.jsonData.caCertificateFile = v));
 
-  int('KIT_SECRET_VERSION', (v) => (cfg.secretSource.version = v));
-  str('KIT_OPENBAO_ADDR', (v) => cfg.secretSource.kind === 'openbao-kv2' && (cfg.secretSource.address = v));
-  str('KIT_SOPS_FILE', (v) => cfg.secretSource.kind === 'sops-age' && (cfg.secretSource.file = v));
+  // The single secretSource's overrides. With secureFields each field has its own version and file, so one
+  // variable cannot say which field it means; the OpenBao address is the store's, shared by every field.
+  const single = (name: string): SecretSourceConfig | undefined => {
+    if (!cfg.secretSource)
+      problems.push({
+        field: name,
+        problem: 'applies to secretSource, and this deployment uses secureFields',
+        fix: `unset ${name} and set the value in each secureFields entry`,
+      });
+    return cfg.secretSource;
+  };
+  int('KIT_SECRET_VERSION', (v) => {
+    const s = single('KIT_SECRET_VERSION');
+    if (s) s.version = v;
+  });
+  str('KIT_SOPS_FILE', (v) => {
+    const s = single('KIT_SOPS_FILE');
+    if (s?.kind === 'sops-age') s.file = v;
+  });
+  str('KIT_OPENBAO_ADDR', (v) => {
+    for (const s of [cfg.secretSource, ...Object.values(cfg.secureFields ?? {})])
+      if (s?.kind === 'openbao-kv2') s.address = v;
+  });
 
   bool('KIT_DOCKER_ENABLED', (v) => (cfg.docker.enabled = v));
   str('KIT_GRAFANA_IMAGE', (v) => (cfg.docker.image = v));

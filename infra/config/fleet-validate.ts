@@ -6,11 +6,11 @@ import { PG_SCHEMA, type Add, type Checks } from './checks';
 import { targetBackend } from './fleet';
 import { checkGrafanaTarget } from './grafana-target';
 import { checkPluginJsonData } from './plugin-json-data';
-import { checkSecretSource } from './secret-source';
+import { checkSecureFields } from './secure-fields';
 import type { DeploymentConfig, FleetTargetConfig } from './types';
 
 const TARGET_NAME = /^[a-z]([a-z0-9-]{0,22}[a-z0-9])?$/;
-const TARGET_KEYS = ['name', 'grafana', 'secretSource', 'plugin', 'state'];
+const TARGET_KEYS = ['name', 'grafana', 'secretSource', 'secureFields', 'plugin', 'state'];
 const PLUGIN_KEYS = ['enabled', 'pinned', 'jsonData'];
 /** More stacks than this is no longer one deployment's run. */
 const MAX_TARGETS = 200;
@@ -40,7 +40,11 @@ export function checkFleet(cfg: DeploymentConfig, { add, path }: Checks): void {
   (targets as FleetTargetConfig[]).forEach((t, i) => {
     const at = `fleet.targets[${i}]`;
     if (typeof t !== 'object' || t === null || Array.isArray(t)) {
-      add(at, 'is not a target', 'give { name, grafana: { url, orgId, authEnv }, secretSource?, plugin?, state? }');
+      add(
+        at,
+        'is not a target',
+        'give { name, grafana: { url, orgId, authEnv }, secretSource? or secureFields?, plugin?, state? }'
+      );
       return;
     }
     for (const k of Object.keys(t).filter((k) => !TARGET_KEYS.includes(k)))
@@ -65,7 +69,7 @@ export function checkFleet(cfg: DeploymentConfig, { add, path }: Checks): void {
     } else names.set(t.name, i);
 
     checkGrafanaTarget(t.grafana, `${at}.grafana`, { add, path }, true);
-    if (t.secretSource !== undefined) checkTargetSecretSource(t, at, { add, path });
+    checkTargetSecureFields(cfg, t, at, { add, path });
     checkTargetPlugin(cfg, t, at, { add, path });
 
     const location = checkTargetState(cfg, t, at, add, path);
@@ -82,9 +86,17 @@ export function checkFleet(cfg: DeploymentConfig, { add, path }: Checks): void {
   });
 }
 
-/** The source's own checks, reported under the target's field. */
-function checkTargetSecretSource(t: FleetTargetConfig, at: string, { add, path }: Checks) {
-  checkSecretSource(t.secretSource, { add: under(at, add), path });
+/**
+ * The target's own sources (secretSource or secureFields, replacing the deployment's whole), checked against
+ * the target's jsonData (the deployment's with the target's over it), reported under the target's field.
+ */
+function checkTargetSecureFields(cfg: DeploymentConfig, t: FleetTargetConfig, at: string, checks: Checks) {
+  const own = t.secretSource !== undefined || t.secureFields !== undefined;
+  if (!own && t.plugin?.jsonData === undefined) return; // the deployment's, checked there
+  const sources = own
+    ? { secretSource: t.secretSource, secureFields: t.secureFields }
+    : { secretSource: cfg.secretSource, secureFields: cfg.secureFields };
+  checkSecureFields(sources, { ...cfg.plugin?.jsonData, ...t.plugin?.jsonData }, checks, `${at}.`);
 }
 
 function checkTargetPlugin(cfg: DeploymentConfig, t: FleetTargetConfig, at: string, { add, path }: Checks) {

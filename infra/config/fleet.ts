@@ -27,7 +27,10 @@ function targetDeployment(cfg: DeploymentConfig, t: FleetTargetConfig): Deployme
     ...own,
     name: `${cfg.name}-${t.name}`,
     grafana: { ...cfg.grafana, ...t.grafana },
-    secretSource: t.secretSource ?? cfg.secretSource,
+    // A target's own secretSource or secureFields replaces the deployment's whole (validated: not both).
+    ...(t.secretSource !== undefined || t.secureFields !== undefined
+      ? { secretSource: t.secretSource, secureFields: t.secureFields }
+      : { secretSource: cfg.secretSource, secureFields: cfg.secureFields }),
     plugin: {
       enabled: t.plugin?.enabled ?? cfg.plugin.enabled,
       pinned: t.plugin?.pinned ?? cfg.plugin.pinned,

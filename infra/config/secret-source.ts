@@ -1,6 +1,7 @@
-// The kit's secretSource config: which library secret source (and reader)
-// the deployment uses, and where its secret lives. Checked with the rest of
-// the config before synth, each problem under secretSource.<field>. The
+// The kit's secretSource config (and each source of secureFields): which
+// library secret source (and reader) feeds a secure field, and where its
+// secret lives. Checked with the rest of the config before synth, each
+// problem under secretSource.<field> or secureFields["<name>.<secret>"].<field>. The
 // Terraform side is stacks/kit-secret-source.ts, the deploy-time side
 // bin/kit-secret-reader.ts; both map this config onto the library's own
 // props (infra/constructs/secret-sources/, infra/bin/secret-readers/).
@@ -54,7 +55,7 @@ interface SopsAgeSourceConfig {
 export type SecretSourceConfig = EphemeralVariableSourceConfig | OpenBaoKvSourceConfig | SopsAgeSourceConfig;
 
 const VALIDATORS: {
-  [K in SecretSourceConfig['kind']]: (s: Extract<SecretSourceConfig, { kind: K }>, c: Checks) => void;
+  [K in SecretSourceConfig['kind']]: (s: Extract<SecretSourceConfig, { kind: K }>, c: Checks, at: string) => void;
 } = {
   'ephemeral-variable': checkEphemeralVariable,
   'openbao-kv2': checkOpenBaoKv2,
@@ -63,59 +64,55 @@ const VALIDATORS: {
 
 const SECRET_SOURCE_KINDS = Object.keys(VALIDATORS);
 
-/** Reports every bad field of secretSource (as secretSource.<field>). */
-export function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks): void {
+/** Reports every bad field of a source, as <at>.<field>: secretSource.path, secureFields["billing.apiKey"].path. */
+export function checkSecretSource(s: SecretSourceConfig | undefined, checks: Checks, at = 'secretSource'): void {
   const kind = (s as { kind?: string } | undefined)?.kind;
   if (!s || !SECRET_SOURCE_KINDS.includes(kind as string)) {
     const kinds = SECRET_SOURCE_KINDS.map((k) => `"${k}"`);
     checks.add(
-      'secretSource.kind',
+      `${at}.kind`,
       `"${kind}" is not a secret source`,
       `choose ${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`
     );
     return;
   }
-  (VALIDATORS[s.kind] as (s: SecretSourceConfig, c: Checks) => void)(s, checks);
+  (VALIDATORS[s.kind] as (s: SecretSourceConfig, c: Checks, at: string) => void)(s, checks, at);
 }
 
-function checkEphemeralVariable(s: EphemeralVariableSourceConfig, { add }: Checks) {
+function checkEphemeralVariable(s: EphemeralVariableSourceConfig, { add }: Checks, at: string) {
   if (!TF_VAR_NAME.test(s.variableName ?? '')) {
     add(
-      'secretSource.variableName',
+      `${at}.variableName`,
       `"${s.variableName}" is not a Terraform variable name`,
       'use lower-case letters, digits and underscores, e.g. "apibridge_api_key" (the pipeline then sets TF_VAR_apibridge_api_key)'
     );
   }
-  checkVersion(s.version, 'secretSource.version', true, add);
+  checkVersion(s.version, `${at}.version`, true, add);
 }
 
-function checkOpenBaoKv2(s: OpenBaoKvSourceConfig, { add, path }: Checks) {
-  if (s.address !== undefined) checkUrl(s.address, 'secretSource.address', false, add);
+function checkOpenBaoKv2(s: OpenBaoKvSourceConfig, { add, path }: Checks, at: string) {
+  if (s.address !== undefined) checkUrl(s.address, `${at}.address`, false, add);
   if (s.namespace !== undefined && !NAMESPACE.test(s.namespace))
     add(
-      'secretSource.namespace',
+      `${at}.namespace`,
       `"${s.namespace}" is not a namespace path`,
       'use names of letters, digits, "-" and "_" separated by "/", e.g. "team-a/prod"'
     );
   if (!KV_SEGMENT.test(s.mount ?? ''))
-    add(
-      'secretSource.mount',
-      `"${s.mount}" is not a KV mount`,
-      'give the mount without slashes at either end, e.g. "secret"'
-    );
+    add(`${at}.mount`, `"${s.mount}" is not a KV mount`, 'give the mount without slashes at either end, e.g. "secret"');
   if (!KV_SEGMENT.test(s.path ?? ''))
     add(
-      'secretSource.path',
+      `${at}.path`,
       `"${s.path}" is not a secret path`,
       'give the path inside the mount without "data/" and without slashes at either end, e.g. "grafana/apibridge"'
     );
-  if (!s.field) add('secretSource.field', 'is empty', 'name the field of the secret that holds the key, e.g. "apiKey"');
+  if (!s.field) add(`${at}.field`, 'is empty', 'name the field of the secret that holds the key, e.g. "apiKey"');
   const auth = s.auth;
   const envName = (field: string, v: string | undefined, example: string) => {
     // The value is not repeated: a credential written where its variable's name belongs must not reach a log.
     if (!ENV_NAME.test(v ?? ''))
       add(
-        `secretSource.auth.${field}`,
+        `${at}.auth.${field}`,
         'is not an environment variable name (its value is not repeated here: it may be the secret itself)',
         `name the variable that holds it, e.g. "${example}"`
       );
@@ -125,51 +122,51 @@ function checkOpenBaoKv2(s: OpenBaoKvSourceConfig, { add, path }: Checks) {
     envName('roleIdEnv', auth.roleIdEnv, 'BAO_ROLE_ID');
     envName('secretIdEnv', auth.secretIdEnv, 'BAO_SECRET_ID');
     if (auth.mount !== undefined && !KV_SEGMENT.test(auth.mount))
-      add('secretSource.auth.mount', `"${auth.mount}" is not an auth mount`, 'e.g. "approle"');
+      add(`${at}.auth.mount`, `"${auth.mount}" is not an auth mount`, 'e.g. "approle"');
   } else if (auth?.method === 'jwt') {
     if (!/^[A-Za-z0-9._-]+$/.test(auth.role ?? ''))
       add(
-        'secretSource.auth.role',
+        `${at}.auth.role`,
         `"${auth.role}" is not a role name`,
         'name the JWT role OpenBao checks the ID token against, e.g. "apibridge-deploy"'
       );
     if (auth.mount !== undefined && !KV_SEGMENT.test(auth.mount))
-      add('secretSource.auth.mount', `"${auth.mount}" is not an auth mount`, 'e.g. "jwt"');
+      add(`${at}.auth.mount`, `"${auth.mount}" is not an auth mount`, 'e.g. "jwt"');
     if (auth.tokenEnv !== undefined) envName('tokenEnv', auth.tokenEnv, 'BAO_ID_TOKEN');
     if (
       auth.audience !== undefined &&
       (typeof auth.audience !== 'string' || auth.audience === '' || /\s/.test(auth.audience))
     ) {
       add(
-        'secretSource.auth.audience',
+        `${at}.auth.audience`,
         `"${auth.audience}" is not an audience`,
         'give one of the role\'s bound_audiences, e.g. "https://github.com/my-org"'
       );
     }
   } else {
     add(
-      'secretSource.auth.method',
+      `${at}.auth.method`,
       `"${(auth as { method?: string })?.method}" is not an auth method`,
       'choose "token", "approle" or "jwt"'
     );
   }
-  checkFile(s.caCertFile, 'secretSource.caCertFile', path, add);
-  checkVersion(s.version, 'secretSource.version', false, add);
+  checkFile(s.caCertFile, `${at}.caCertFile`, path, add);
+  checkVersion(s.version, `${at}.version`, false, add);
 }
 
-function checkSopsAge(s: SopsAgeSourceConfig, { add, path }: Checks) {
+function checkSopsAge(s: SopsAgeSourceConfig, { add, path }: Checks, at: string) {
   if (!/\.(ya?ml|json)$/.test(s.file ?? '') || !existsSync(path(s.file))) {
     add(
-      'secretSource.file',
+      `${at}.file`,
       `"${s.file}" is not an existing .yaml, .yml or .json SOPS file`,
       'encrypt the key with `sops encrypt --age <recipient>` into such a file and give its path from the repository root'
     );
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.key ?? ''))
     add(
-      'secretSource.key',
+      `${at}.key`,
       `"${s.key}" is not a top-level key`,
       'name the key of the file that holds the API key, e.g. "apibridge_api_key"'
     );
-  checkVersion(s.version, 'secretSource.version', false, add);
+  checkVersion(s.version, `${at}.version`, false, add);
 }

@@ -1,11 +1,18 @@
 // The shape of one deployment, as a platform team writes it in
 // infra/config/deployment.config.ts (or a file named by KIT_CONFIG).
 // It names where secrets live, never their values.
-import type { JsonDataInput } from '../../plugin/src/contract/settingsContract';
+import type { ConnectionJsonData, JsonDataInput } from '../../plugin/src/contract/settingsContract';
 import type { SecretSourceConfig } from './secret-source';
 
 /** Where the plugin's API key comes from (config/secret-source.ts). */
 export type { SecretSourceConfig };
+
+/**
+ * Secure field name -> the source that feeds it, e.g. { "billing.apiKey": { kind: "openbao-kv2", ... } }:
+ * exactly the fields plugin.jsonData's connections need (`<name>.apiKey`, `<name>.clientSecret`,
+ * `<name>.tlsClientCert`, `<name>.tlsClientKey`), each with its own store path and rotation version.
+ */
+type SecureFieldsConfig = Record<string, SecretSourceConfig>;
 
 export type BackendConfig =
   | { kind: 'local'; /** directory for state files, relative to the repository root */ stateDir: string }
@@ -15,11 +22,23 @@ export type BackendConfig =
       schemaName: string;
     };
 
+/** One entry of jsonData.connections; its CA bundle is given as a file. */
+type ConnectionConfig = Omit<ConnectionJsonData, 'caCertificate'> & {
+  /** PEM file whose content becomes the connection's caCertificate. */
+  caCertificateFile?: string;
+};
+
 /** The plugin's jsonData, typed from the plugin's settings contract
- * (plugin/src/contract/settingsContract.ts); the CA bundle is given as a file. */
-type PluginJsonDataConfig = Omit<JsonDataInput, 'caCertificate'> & {
+ * (plugin/src/contract/settingsContract.ts); the CA bundle is given as a file.
+ * Either the single-connection settings (apiUrl, ...) or `connections`, never
+ * both (config/plugin-json-data.ts refuses the mix). */
+type PluginJsonDataConfig = Omit<JsonDataInput, 'caCertificate' | 'apiUrl'> & {
+  /** The single-connection form's API URL (required there; not set beside connections). */
+  apiUrl?: string;
   /** PEM file whose content becomes jsonData.caCertificate. */
   caCertificateFile?: string;
+  /** Named connections, each with its own secure fields (`<name>.apiKey`, ...) fed by secureFields. */
+  connections?: ConnectionConfig[];
 };
 
 export interface GrafanaTargetConfig {
@@ -69,6 +88,8 @@ export interface FleetTargetConfig {
   grafana?: Partial<GrafanaTargetConfig>;
   /** The target's own key: its own store path, or its own TF_VAR_* variable. Default: the deployment's secretSource. */
   secretSource?: SecretSourceConfig;
+  /** The target's own secure fields, replacing the deployment's secureFields (or secretSource) whole. */
+  secureFields?: SecureFieldsConfig;
   /** Over the deployment's plugin settings; jsonData fields are merged over the deployment's jsonData. */
   plugin?: Partial<Omit<PluginSettingsConfig, 'jsonData'>> & { jsonData?: Partial<PluginJsonDataConfig> };
   /**
@@ -91,7 +112,10 @@ export interface DeploymentConfig {
   /** The Grafana the settings stack configures; in a fleet, the defaults of every target. */
   grafana: GrafanaTargetConfig;
   plugin: PluginSettingsConfig;
-  secretSource: SecretSourceConfig;
+  /** Feeds the one secure field `apiKey` (single-connection jsonData). Exactly one of secretSource and secureFields. */
+  secretSource?: SecretSourceConfig;
+  /** Feeds several secure fields, each from its own source (config/secure-fields.ts). */
+  secureFields?: SecureFieldsConfig;
   docker: GrafanaDockerConfig;
   /** Present: the deployment is a fleet of these targets, each with its own stack, state and key (infra/config/fleet.ts). */
   fleet?: FleetConfig;

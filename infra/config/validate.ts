@@ -12,7 +12,7 @@ import { checkGrafanaTarget } from './grafana-target';
 import { checkPluginJsonData } from './plugin-json-data';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { GRAFANA_DEFAULT_ADMIN_PASSWORD, GRAFANA_DEFAULT_SECRET_KEY } from './grafana-defaults';
-import { checkSecretSource } from './secret-source';
+import { checkSecureFields } from './secure-fields';
 import type { DeploymentConfig } from './types';
 
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -90,7 +90,7 @@ export function validateConfig(cfg: DeploymentConfig, opts: ValidateOptions): De
   }
   checkPluginJsonData(cfg.plugin?.jsonData, { add, path });
 
-  checkSecretSource(cfg.secretSource, { add, path });
+  checkSecureFields(cfg, cfg.plugin?.jsonData, { add, path });
 
   if (cfg.docker?.enabled) checkDocker(cfg, path, add);
   if (cfg.fleet !== undefined) checkFleet(cfg, { add, path });
@@ -103,11 +103,12 @@ function findSecretValues(value: unknown, at: string, add: Add) {
   if (value === null || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const field = at ? `${at}.${k}` : k;
-    if (SECRET_LOOKING_KEYS.test(k)) {
+    // secureFields' keys name secure fields ("apiKey", "billing.apiKey"); its values are sources, checked below.
+    if (SECRET_LOOKING_KEYS.test(k) && !/(^|\.)secureFields$/.test(at)) {
       add(
         field,
         'looks like a secret value written into the configuration',
-        'remove it: the configuration names where secrets live (secretSource, *File, *Env fields), never their values'
+        'remove it: the configuration names where secrets live (secretSource, secureFields, *File, *Env fields), never their values'
       );
     }
     findSecretValues(v, field, add);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { describe, expect, it } from 'vitest';
 import { GrafanaappProvider } from '../../.gen/providers/grafanaapp/provider';
@@ -7,11 +9,11 @@ import { fixtureConfig } from '../testing/fixture-config';
 import { fullSynth, testApp } from '../testing/test-app';
 import { PluginSettingsStack } from './plugin-settings-stack';
 
-function synthFor(source: SecretSourceConfig, bend: (c: DeploymentConfig) => void = () => {}) {
+function synthFor(source: SecretSourceConfig, bend: (c: DeploymentConfig, dir: string) => void = () => {}) {
   const { dir, cfg } = fixtureConfig();
   cfg.docker.enabled = false;
   cfg.secretSource = source;
-  bend(cfg);
+  bend(cfg, dir);
   const app = testApp();
   const stack = new PluginSettingsStack(app, 'apibridge-plugin-settings', cfg, { outdir: app.outdir, baseDir: dir });
   return { stack, json: Testing.synth(stack), parsed: JSON.parse(Testing.synth(stack)) };
@@ -88,5 +90,47 @@ describe('PluginSettingsStack', () => {
     const { stack } = synthFor(bao);
     (stack as PluginSettingsStack).settings.addOverride('no_such_attribute', 1);
     expect(fullSynth(stack)).not.toBeValidTerraform();
+  });
+
+  it('feeds each secure field of secureFields from its own source, with one rotation version per field', () => {
+    const { json, parsed, stack } = synthFor(bao, (c, dir) => {
+      writeFileSync(join(dir, 'billing-ca.pem'), '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+      delete c.secretSource;
+      c.plugin.jsonData = {
+        connections: [
+          { name: 'billing', apiUrl: 'https://billing.example.com/v1', caCertificateFile: 'billing-ca.pem' },
+          { name: 'crm', apiUrl: 'https://crm.example.com' },
+          { name: 'ledger', apiUrl: 'https://ledger.example.com' },
+        ],
+      };
+      c.secureFields = {
+        'billing.apiKey': bao,
+        'crm.apiKey': { ...bao, path: 'grafana/crm', version: 5 } as SecretSourceConfig,
+        'ledger.apiKey': { kind: 'ephemeral-variable', variableName: 'ledger_key', version: 2 },
+      };
+    });
+    expect(json).toHaveResourceWithProperties(PluginSettings, {
+      secure_json_data_wo: {
+        'billing.apiKey': '${var.apibridge_billing_apikey}',
+        'crm.apiKey': '${var.apibridge_crm_apikey}',
+        'ledger.apiKey': '${var.ledger_key}',
+      },
+      secure_json_data_wo_versions: {
+        'billing.apiKey': '${var.apibridge_billing_apikey_version}',
+        'crm.apiKey': 5,
+        'ledger.apiKey': 2,
+      },
+    });
+    const resource = Object.values(parsed.resource.grafanaapp_plugin_settings)[0] as Record<string, unknown>;
+    expect(resource.secure_json_data_wo_version).toBeUndefined();
+    expect(resource.json_data).toMatch(
+      /"connections" = \[\{"name" = "billing", "apiUrl" = "https:\/\/billing\.example\.com\/v1", "caCertificate" = file\(".*billing-ca\.pem"\)/
+    );
+    for (const v of ['apibridge_billing_apikey', 'apibridge_crm_apikey', 'ledger_key'])
+      expect(parsed.variable[v]).toMatchObject({ type: 'string', ephemeral: true, sensitive: true });
+    expect(parsed.variable.apibridge_billing_apikey_version).toMatchObject({ type: 'number' });
+    expect(parsed.variable.apibridge_crm_apikey_version).toBeUndefined();
+    expect(parsed.variable.apibridge_api_key).toBeUndefined();
+    expect(fullSynth(stack)).toBeValidTerraform();
   });
 });

@@ -1,8 +1,9 @@
 // Configures our app plugin on any Grafana (the Docker one, a self-hosted
 // one, Grafana Cloud): the kit's config mapped onto the library's
-// GrafanaAppPluginSettings, jsonData from config, the API key as the one
-// secure field, fed by the configured secret source
-// (stacks/kit-secret-source.ts). The Grafana credential is read by the
+// GrafanaAppPluginSettings, jsonData from config, and each secure field fed
+// by its configured secret source (stacks/kit-secret-source.ts): the one
+// field apiKey from secretSource, or every field of secureFields, each with
+// its own rotation version (config/secure-fields.ts). The Grafana credential is read by the
 // provider from GRAFANA_AUTH (set by infra/bin/kit.ts), never written here.
 import { Fn, TerraformStack } from 'cdktn';
 import type { Construct } from 'constructs';
@@ -13,6 +14,7 @@ import { configureBackend } from '../constructs/backend';
 import { GrafanaAppPluginSettings } from '../constructs/grafana-app-plugin-settings';
 import { pathFromStack, type StackPlacement } from '../constructs/stack-paths';
 import { kitSecretSource } from './kit-secret-source';
+import { secureFieldSources } from '../config/secure-fields';
 
 export class PluginSettingsStack extends TerraformStack {
   readonly settings: PluginSettings;
@@ -26,15 +28,18 @@ export class PluginSettingsStack extends TerraformStack {
       ...(cfg.grafana.caCertFile ? { caCert: pathFromStack(where, id, cfg.grafana.caCertFile) } : {}),
     });
 
-    const { caCertificateFile, ...jsonData } = cfg.plugin.jsonData;
+    // Each CA bundle file (top level, or a connection's) becomes its caCertificate.
+    const withCa = <T extends { caCertificateFile?: string }>({ caCertificateFile, ...rest }: T) =>
+      caCertificateFile ? { ...rest, caCertificate: Fn.file(pathFromStack(where, id, caCertificateFile)) } : rest;
+    const { connections, ...flat } = cfg.plugin.jsonData;
     this.settings = new GrafanaAppPluginSettings(this, 'plugin-settings', {
       pluginId: cfg.pluginId,
       enabled: cfg.plugin.enabled,
       pinned: cfg.plugin.pinned,
-      jsonData: caCertificateFile
-        ? { ...jsonData, caCertificate: Fn.file(pathFromStack(where, id, caCertificateFile)) }
-        : jsonData,
-      secureJsonData: { apiKey: kitSecretSource(this, cfg.secretSource) },
+      jsonData: connections ? { ...withCa(flat), connections: connections.map(withCa) } : withCa(flat),
+      secureJsonData: Object.fromEntries(
+        secureFieldSources(cfg).map((f) => [f.field, kitSecretSource(this, f.source, f)])
+      ),
     }).resource;
   }
 }

@@ -424,6 +424,29 @@ export function checkConnectionSecrets(
   return undefined;
 }
 
+/** The secrets each auth kind reads from secureJsonData, under "<name>.<secret>" (as checkConnectionSecrets checks them). */
+const SECRETS_BY_AUTH: Record<AuthKind, readonly string[]> = {
+  apiKey: ['apiKey'],
+  oauth2: ['clientSecret'],
+  mtls: ['tlsClientCert', 'tlsClientKey'],
+};
+
+/**
+ * The secureJsonData keys a list of connections needs, in list order: for a
+ * deployment that feeds each from a store. Entries without a valid name or
+ * auth kind are skipped (checkConnectionList reports them).
+ */
+export function connectionSecureFields(connections: unknown[]): string[] {
+  return connections.flatMap((c) => {
+    if (!isObject(c) || typeof c.name !== 'string' || !CONNECTION_NAME.test(c.name)) {
+      return [];
+    }
+    const auth = isSet(c.auth) ? c.auth : 'apiKey';
+    const secrets = Object.hasOwn(SECRETS_BY_AUTH, auth as string) ? SECRETS_BY_AUTH[auth as AuthKind] : [];
+    return secrets.map((s) => `${c.name}.${s}`);
+  });
+}
+
 /** The type of the first PEM block in text, as Go's pem.Decode finds it (its body is not checked here). */
 function pemType(text: string): string | undefined {
   return /-----BEGIN ([^\r\n-]*)-----\r?\n/.exec(text)?.[1];

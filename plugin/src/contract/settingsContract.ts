@@ -11,7 +11,12 @@
 import { apiUrlFinding } from './apiUrl';
 import { goTrimSpace } from './bytes';
 import { caCertificateFinding, type CertificateParser } from './caCertificate';
-import { checkConnectionList, checkConnectionSecrets, type ConnectionExtras } from './connections';
+import {
+  checkConnectionList,
+  checkConnectionSecrets,
+  connectionSecureFields,
+  type ConnectionExtras,
+} from './connections';
 import { apiKeyFinding, authHeaderFinding, authSchemeFinding } from './headerRules';
 import { normalizePath } from './pathRule';
 import type { Finding, SettingProblem } from './problems';
@@ -188,6 +193,12 @@ export function checkSecureJsonData(
     return checkConnectionSecrets(jsonData.connections as unknown as Array<Record<string, unknown>>, secure);
   }
   return checkApiKey(secure.apiKey ?? '');
+}
+
+/** The secureJsonData keys this jsonData needs: apiKey for the single-connection form, each connection's own for the list form. */
+export function secureFieldNames(jsonData: AppJsonData | null | undefined): string[] {
+  const list = jsonData?.connections as unknown;
+  return list !== undefined && list !== null ? (Array.isArray(list) ? connectionSecureFields(list) : []) : ['apiKey'];
 }
 
 /** The stored key (secureJsonData.apiKey), as the backend's parseAPIKey checks it. */
