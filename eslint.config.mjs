@@ -3,7 +3,7 @@
 // audit runner and the leak sweep). The same rule set as plugin/eslint.config.mjs
 // (ESLint's and typescript-eslint's recommended sets, eqeqeq, unused
 // variables), minus React's, which has no place here. plugin/ keeps its own
-// config and its own run (scripts/tests/20-plugin-frontend.sh).
+// config and its own run (scripts/tests/25-plugin-frontend.sh).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';

@@ -4,8 +4,8 @@
 # machines here have two cores, and much of a suite's time is spent waiting
 # on processes, terraform, sleeps and the browser, so a third slot fills
 # the waits. A suite starts once the suites it needs have ended (the table
-# below: the suites that read plugin/dist/ wait for the frontend suite that
-# builds it, and the demo, which rebuilds it, waits for every reader); among
+# below: the suites that read plugin/dist/ wait for the suite that builds
+# it, and the demo, which rebuilds it, waits for every reader); among
 # the suites that may start, the longest go first. All suites run even if
 # one fails. Each suite's output is kept in .artifacts/test-logs/<suite>.log
 # and printed whole when the suite ends, so suites never interleave lines.
@@ -18,16 +18,19 @@ total_start=$SECONDS
 bash "$KIT_ROOT/scripts/bootstrap.sh" || kit_die "set-up failed"
 setup_seconds=$((SECONDS - total_start))
 
-# What each suite needs to have ended before it starts.
+# What each suite needs to have ended before it starts: the suites that run
+# or read plugin/dist/ wait for the build; the demo, which rebuilds dist/,
+# waits for all of them.
 declare -A needs=(
-  [42-infra-integration]="20-plugin-frontend"
-  [60-audit]="20-plugin-frontend"
-  [65-leak-sweep]="20-plugin-frontend"
-  [50-demo]="20-plugin-frontend 42-infra-integration 60-audit 65-leak-sweep"
+  [25-plugin-frontend]="20-plugin-build"
+  [42-infra-integration]="20-plugin-build"
+  [60-audit]="20-plugin-build"
+  [65-leak-sweep]="20-plugin-build"
+  [50-demo]="20-plugin-build 25-plugin-frontend 42-infra-integration 60-audit 65-leak-sweep"
 )
-# Start order among the suites that may start: the longest (and those that
-# others wait for) first; every suite not named here follows in name order.
-first=(20-plugin-frontend 30-provider 10-plugin-backend 60-resilience 05-lint 40-infra)
+# Start order among the suites that may start: those that others wait for and
+# the longest first; every suite not named here follows in name order.
+first=(20-plugin-build 42-infra-integration 25-plugin-frontend 30-provider 10-plugin-backend 60-resilience 05-lint 40-infra)
 
 all_suites=()
 for suite in "$KIT_ROOT"/scripts/tests/*.sh; do all_suites+=("$(basename "$suite" .sh)"); done

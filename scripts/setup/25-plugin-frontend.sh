@@ -6,7 +6,7 @@
 if [ ! -x /usr/bin/chromium ]; then
   kit_log "installing Debian chromium for the plugin's browser test"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null || kit_die "apt-get update failed; chromium is needed by scripts/tests/20-plugin-frontend.sh"
+  apt-get update -qq >/dev/null || kit_die "apt-get update failed; chromium is needed by scripts/tests/25-plugin-frontend.sh"
   apt-get install -y -qq chromium >/dev/null || kit_die "apt-get install chromium failed"
 fi
 

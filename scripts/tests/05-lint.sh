@@ -2,7 +2,7 @@
 # The same checks in every codebase, before any test runs: golangci-lint over
 # the three Go modules (.golangci.yml), shellcheck over every shell script
 # (.shellcheckrc), ESLint over infra/ and audit/ (eslint.config.mjs; plugin/
-# has its own run in 20-plugin-frontend.sh), Prettier over the TypeScript of
+# has its own run in 25-plugin-frontend.sh), Prettier over the TypeScript of
 # plugin/, infra/ and audit/ (prettier.config.mjs), and knip's unused files and
 # exports over all three (knip.json). Each must report nothing; each says what
 # it checked. `npm run lint:fix` applies what the tools can fix themselves.

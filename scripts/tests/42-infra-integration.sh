@@ -26,8 +26,9 @@ fi
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 kit_log "infra: integration tests"
-# The integration files run in parallel and each runs terraform init; Terraform's
-# plugin cache is not safe for concurrent inits, so they install from the mirror.
+# The integration files run three at a time (infra/vitest.config.mts) and each
+# runs terraform init; Terraform's plugin cache is not safe for concurrent
+# inits, so they install from the mirror.
 TF_PLUGIN_CACHE_DIR="" KIT_TEST_GROUP=integration npx vitest run --config infra/vitest.config.mts \
   --reporter=default --reporter=json --outputFile.json="$results/integration.json"
 # shellcheck disable=SC2016 # ${...} is a JavaScript template literal, for node, not the shell

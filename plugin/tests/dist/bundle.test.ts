@@ -1,7 +1,7 @@
 // Checks over the standard (create-plugin webpack) build's output, dist/:
 // what Grafana loads must import only Grafana's shared modules, carry no copy
 // of them, and have its version filled in. Run after `npm run build:frontend`
-// (scripts/tests/20-plugin-frontend.sh does); prints the bundle's size.
+// (scripts/tests/20-plugin-build.sh does); prints the bundle's size.
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
