@@ -38,8 +38,11 @@ export KIT_PROVIDER_MODE
 export TF_CLI_CONFIG_FILE="$KIT_TOOLS/terraform-$KIT_PROVIDER_MODE.rc"
 # cdktn otherwise shares ~/.terraform.d/plugin-cache between every checkout on
 # the machine: two builds of grafanaapp 0.1.0 would replace each other there
-# while one runs ("text file busy"). One cache per checkout.
-export TF_PLUGIN_CACHE_DIR="$KIT_TOOLS/terraform-plugin-cache"
+# while one runs ("text file busy"). One cache per checkout. An empty
+# TF_PLUGIN_CACHE_DIR set by the caller (scripts/test.sh) stays empty: no cache.
+if [ "${TF_PLUGIN_CACHE_DIR-unset}" != "" ]; then
+  export TF_PLUGIN_CACHE_DIR="$KIT_TOOLS/terraform-plugin-cache"
+fi
 # terraform-plugin-testing must use this Terraform, never download one.
 TF_ACC_TERRAFORM_PATH="${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}"
 export TF_ACC_TERRAFORM_PATH

@@ -17,6 +17,11 @@ source "$(dirname "$0")/env.sh"
 total_start=$SECONDS
 bash "$KIT_ROOT/scripts/bootstrap.sh" || kit_die "set-up failed"
 setup_seconds=$((SECONDS - total_start))
+# Suites run at once, and Terraform's plugin cache is not safe for concurrent
+# use (two inits filling one entry, or one rewriting a provider another runs:
+# "text file busy"). In the tests every init installs from the kit's mirror
+# instead; cdktn would otherwise put its own default cache back.
+export TF_PLUGIN_CACHE_DIR="" CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
 
 # What each suite needs to have ended before it starts: the suites that run
 # or read plugin/dist/ wait for the build; the demo, which rebuilds dist/,

@@ -26,7 +26,7 @@ case "$KIT_PROVIDER_MODE" in
   registry | offline) ;;
   *) kit_die "KIT_PROVIDER_MODE=\"$KIT_PROVIDER_MODE\" is not a provider mode: use registry or offline" ;;
 esac
-mkdir -p "$KIT_TF_MIRROR" "$TF_PLUGIN_CACHE_DIR"
+mkdir -p "$KIT_TF_MIRROR" ${TF_PLUGIN_CACHE_DIR:+"$TF_PLUGIN_CACHE_DIR"}
 printf '%s\n' "$KIT_PROVIDER_MODE" >"$KIT_TOOLS/provider-mode"
 cat >"$KIT_TOOLS/terraform-offline.rc" <<RC
 # Offline: every provider from the kit's filesystem mirror.
