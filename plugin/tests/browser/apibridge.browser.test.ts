@@ -14,18 +14,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildHarness } from './harness/build.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
+import { dist, harnessDoubleArgs, launchWatchedPage, PLUGIN_ID, pluginRoot } from './harnessStack';
 import { accessibilityViolations, open, pageArtifacts, signIn } from './harnessPage';
 import { buildTestkitCommand, startDouble, Started, stop } from './processes';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { CHROMIUM } from './chromium';
 
-const PLUGIN_ID = 'platformkit-apibridge-app';
-const pluginRoot = path.resolve(import.meta.dirname, '../..');
-const dist = path.join(pluginRoot, 'dist');
 const screenshots = path.resolve(
   pluginRoot,
   process.env.APIBRIDGE_SCREENSHOTS_DIR ?? path.join(pluginRoot, 'test-results/screenshots')
@@ -65,53 +63,16 @@ beforeAll(async () => {
   const keyFile = path.join(work, 'api-key');
   await writeFile(keyFile, GOOD_KEY, { mode: 0o600 });
   apiDouble = await startDouble(apiBin, ['--key-file', keyFile, '--ca-out', path.join(work, 'ca.pem')]);
-  grafana = await startDouble(grafanaBin, [
-    '--plugin-dir',
-    dist,
-    '--admin',
-    `admin:${ADMIN_PASSWORD}`,
-    '--user',
-    `viewer:${VIEWER_PASSWORD}:Viewer`,
-    '--static',
-    `/harness/=${harnessDir}`,
-    '--static',
-    `/public/plugins/${PLUGIN_ID}/=${dist}`,
-    '--static',
-    `/public/build/img/icons/=${path.join(pluginRoot, 'node_modules/@grafana/ui/dist/public/img/icons')}`,
-    '--plugin-log',
-    path.join(work, 'plugin.log'),
-    // The API double listens on loopback: the operator's allowed_networks lets the plugin call it.
-    '--plugin-setting',
-    'allowed_networks=127.0.0.0/8,::1',
-  ]);
-
-  context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-    baseURL: grafana.ready.url,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('response', (response) => {
-    pendingBodies.push(
-      response
-        .body()
-        .then((body) => void responseBodies.push({ name: `response ${response.url()}`, content: body }))
-        .catch(() => undefined)
-    );
-  });
-  // Uncaught errors and console.error output (React's warnings among them)
-  // fail the run in the last test instead of scrolling past in the log.
-  page.on('pageerror', (err) => pageErrors.push(`uncaught: ${err.message}`));
-  page.on('console', (message) => {
-    // Chromium's own "Failed to load resource" lines are left out: the tests
-    // provoke error statuses on purpose (key refused), and Grafana's fonts and
-    // spinner icon are served by Grafana itself, not shipped in any npm package.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageErrors.push(`console.error: ${message.text()} (${message.location().url})`);
-    }
-  });
+  grafana = await startDouble(
+    grafanaBin,
+    harnessDoubleArgs(work, harnessDir, [
+      '--admin',
+      `admin:${ADMIN_PASSWORD}`,
+      '--user',
+      `viewer:${VIEWER_PASSWORD}:Viewer`,
+    ])
+  );
+  ({ context, page } = await launchWatchedPage(work, grafana.ready.url, { responseBodies, pendingBodies, pageErrors }));
 }, 300_000);
 
 afterAll(async () => {

@@ -11,18 +11,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildHarness } from './harness/build.mjs';
 import { Artifact, artifactsContaining, filesUnder, newCanary } from './canary';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { dist, harnessDoubleArgs, launchWatchedPage, PLUGIN_ID, pluginRoot } from './harnessStack';
 import { accessibilityViolations, open, pageArtifacts, signIn } from './harnessPage';
 import { buildTestkitCommand, startDouble, Started, stop } from './processes';
 
-const PLUGIN_ID = 'platformkit-apibridge-app';
-const pluginRoot = path.resolve(import.meta.dirname, '../..');
-const dist = path.join(pluginRoot, 'dist');
 const screenshots = path.resolve(
   pluginRoot,
   process.env.APIBRIDGE_SCREENSHOTS_DIR ?? path.join(pluginRoot, 'test-results/screenshots')
@@ -64,44 +61,8 @@ beforeAll(async () => {
   ]);
   apiA = await startApi(apiBin, 'a', KEY_A);
   apiB = await startApi(apiBin, 'b', KEY_B);
-  grafana = await startDouble(grafanaBin, [
-    '--plugin-dir',
-    dist,
-    '--admin',
-    `admin:${ADMIN_PASSWORD}`,
-    '--static',
-    `/harness/=${harnessDir}`,
-    '--static',
-    `/public/plugins/${PLUGIN_ID}/=${dist}`,
-    '--static',
-    `/public/build/img/icons/=${path.join(pluginRoot, 'node_modules/@grafana/ui/dist/public/img/icons')}`,
-    '--plugin-log',
-    path.join(work, 'plugin.log'),
-    '--plugin-setting',
-    'allowed_networks=127.0.0.0/8,::1',
-  ]);
-  context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-    baseURL: grafana.ready.url,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('response', (response) => {
-    pendingBodies.push(
-      response
-        .body()
-        .then((body) => void responseBodies.push({ name: `response ${response.url()}`, content: body }))
-        .catch(() => undefined)
-    );
-  });
-  page.on('pageerror', (err) => pageErrors.push(`uncaught: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageErrors.push(`console.error: ${message.text()} (${message.location().url})`);
-    }
-  });
+  grafana = await startDouble(grafanaBin, harnessDoubleArgs(work, harnessDir, ['--admin', `admin:${ADMIN_PASSWORD}`]));
+  ({ context, page } = await launchWatchedPage(work, grafana.ready.url, { responseBodies, pendingBodies, pageErrors }));
 }, 300_000);
 
 afterAll(async () => {
