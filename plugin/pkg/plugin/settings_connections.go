@@ -63,6 +63,11 @@ func (a *AppSettings) Connection(name string) *Settings {
 	return nil
 }
 
+// connectionOnlyKeys are settings of a connection that the old form has no
+// place for: written at the top level of the old form they would silently
+// do nothing (no cache, no limit, no raised role), so they are refused.
+var connectionOnlyKeys = []string{"name", "auth", "oauth2", "minRoles", "cache", "rateLimit"}
+
 // singleConnectionKeys are the old form's top-level settings: none of them
 // may sit beside a connections list, where they would silently mean nothing.
 var singleConnectionKeys = []string{
@@ -87,6 +92,11 @@ func LoadAppSettings(in backend.AppInstanceSettings) (*AppSettings, error) {
 	}
 	list, isList := top["connections"]
 	if !isList || isJSONNull(list) {
+		for _, key := range connectionOnlyKeys {
+			if v, ok := top[key]; ok && !isJSONNull(v) {
+				return nil, configErr(key, "is a setting of a connection in jsonData.connections; the single-connection form does not read it. Fix: write the settings as a list with one connection named \"default\" (its key in secureJsonData[\"default.apiKey\"]) and set %s there, or remove it", key)
+			}
+		}
 		s, err := LoadSettings(in)
 		if err != nil {
 			return nil, err

@@ -123,6 +123,12 @@ interface CheckOptions {
 }
 
 /**
+ * Settings of a connection that the single-connection form has no place for
+ * (the backend's connectionOnlyKeys): at the top level they would do nothing.
+ */
+const CONNECTION_ONLY_KEYS = ['name', 'auth', 'oauth2', 'minRoles', 'cache', 'rateLimit'] as const;
+
+/**
  * Every problem with a jsonData value, in the order the backend finds them:
  * values of the wrong JSON type first (in the order they appear), then each
  * setting's rule in settingParsers order. Keys the plugin does not know are
@@ -156,6 +162,16 @@ export function checkJsonData(jsonData: unknown, options: CheckOptions = {}): Se
         );
       },
     });
+  }
+  const connectionOnly = CONNECTION_ONLY_KEYS.find((key) => given[key] !== undefined && given[key] !== null);
+  if (connectionOnly) {
+    return [
+      {
+        field: connectionOnly,
+        problem: 'is a setting of a connection in jsonData.connections; the single-connection form does not read it',
+        fix: `write the settings as a list with one connection named "default" (its key in secureJsonData["default.apiKey"]) and set ${connectionOnly} there, or remove it`,
+      },
+    ];
   }
   const problems: SettingProblem[] = [];
   const mistyped = new Set<string>();

@@ -483,6 +483,11 @@ export const connectionCases: Case[] = [
   connectionsCase([conn('a', { rateLimit: { perUserPerSecond: 5, perUserBurst: 0 } })]),
   connectionsCase([conn('a', { rateLimit: { perConnectionBurst: 5 } })]),
   connectionsCase([conn('a', { rateLimit: { perUserBurst: '5' } })]),
+  // a connection's own settings at the top level of the single-connection form do nothing there: refused
+  withSetting({ apiUrl: URL_OK, cache: { enabled: true } }),
+  withSetting({ apiUrl: URL_OK, rateLimit: { perUserPerSecond: 5 } }),
+  withSetting({ apiUrl: URL_OK, minRoles: { POST: 'Admin' } }),
+  withSetting({ apiUrl: URL_OK, auth: 'oauth2' }),
   // secrets, checked once every connection's jsonData is accepted
   connectionsCase([conn('a'), conn('b')], { 'a.apiKey': 'k' }),
   connectionsCase([conn('a')], { apiKey: 'k' }),
