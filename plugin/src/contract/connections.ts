@@ -14,8 +14,8 @@ import type { Finding, SettingProblem } from './problems';
 const CONNECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const MAX_CONNECTIONS = 32;
 const AUTH_KINDS = ['apiKey', 'oauth2', 'mtls'] as const;
-type AuthKind = (typeof AUTH_KINDS)[number];
-type RoleName = 'Viewer' | 'Editor' | 'Admin';
+export type AuthKind = (typeof AUTH_KINDS)[number];
+export type RoleName = 'Viewer' | 'Editor' | 'Admin';
 
 /** The old form's top-level settings; none may sit beside connections. */
 const SINGLE_CONNECTION_KEYS = [
@@ -424,8 +424,10 @@ export function checkConnectionSecrets(
   return undefined;
 }
 
+export type SecretName = 'apiKey' | 'clientSecret' | 'tlsClientCert' | 'tlsClientKey';
+
 /** The secrets each auth kind reads from secureJsonData, under "<name>.<secret>" (as checkConnectionSecrets checks them). */
-const SECRETS_BY_AUTH: Record<AuthKind, readonly string[]> = {
+export const CONNECTION_SECRETS: Record<AuthKind, readonly SecretName[]> = {
   apiKey: ['apiKey'],
   oauth2: ['clientSecret'],
   mtls: ['tlsClientCert', 'tlsClientKey'],
@@ -442,7 +444,7 @@ export function connectionSecureFields(connections: unknown[]): string[] {
       return [];
     }
     const auth = isSet(c.auth) ? c.auth : 'apiKey';
-    const secrets = Object.hasOwn(SECRETS_BY_AUTH, auth as string) ? SECRETS_BY_AUTH[auth as AuthKind] : [];
+    const secrets = Object.hasOwn(CONNECTION_SECRETS, auth as string) ? CONNECTION_SECRETS[auth as AuthKind] : [];
     return secrets.map((s) => `${c.name}.${s}`);
   });
 }
