@@ -24,12 +24,13 @@ import { kit, stateDirFor, workspace } from '../../infra/testing/kit-runner';
 import { startOpenBao, type OpenBao } from '../../infra/testing/openbao';
 import { readyLine, run, startProcess, type Started } from '../../infra/testing/processes';
 import {
+  apiJsonData,
   planAndShow,
   PLUGIN_DIST,
   requirePluginBuilt,
+  settingsConfig,
   type SettingsDeployment,
 } from '../../infra/testing/settings-deployment';
-import type { DeploymentConfig } from '../../infra/config/types';
 import { CHROMIUM } from '../../plugin/tests/browser/chromium';
 import { browse, buildHarness, harnessStaticArgs, PLUGIN_ID } from './browser';
 import { failures, scanClasses, table, type ArtifactClass } from './classes';
@@ -101,22 +102,7 @@ export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = c
 
     log('leak sweep: deploy: npm run deploy (TF_LOG=TRACE, cdktn debug log), key read from OpenBao by the kit');
     const deployDir = d('deploy');
-    const cfg: DeploymentConfig = {
-      name: 'apibridge',
-      pluginId: PLUGIN_ID,
-      backend: { kind: 'local', stateDir: stateDirFor(deployDir) },
-      grafana: { url: grafanaUrl, orgId: 1, authEnv: 'GRAFANA_AUTH' },
-      plugin: {
-        enabled: true,
-        pinned: true,
-        jsonData: {
-          apiUrl: api.url,
-          caCertificateFile: api.caFile,
-          allowedPaths: ['/echo'],
-          healthPath: '/profile',
-          timeoutSeconds: 10,
-        },
-      },
+    const cfg = settingsConfig(grafanaUrl, stateDirFor(deployDir), apiJsonData(api), {
       secretSource: {
         kind: 'openbao-kv2',
         address: bao.address,
@@ -125,8 +111,7 @@ export async function leakSweep(dir = SWEEP_DIR, log: (line: string) => void = c
         field: 'apiKey',
         auth: { method: 'approle', roleIdEnv: 'BAO_ROLE_ID', secretIdEnv: 'BAO_SECRET_ID' },
       },
-      docker: { ...({} as DeploymentConfig['docker']), enabled: false },
-    };
+    });
     const ws = workspace(deployDir, cfg);
     const env = { GRAFANA_AUTH: `admin:${adminPassword}`, BAO_ROLE_ID: role.roleId, BAO_SECRET_ID: role.secretId };
     const trace = {

@@ -23,7 +23,7 @@ import { startApiDouble, startGrafanaDouble, type ApiDouble, type GrafanaDouble 
 import { kit, stateDirFor, workspace, type Workspace } from '../testing/kit-runner';
 import { startOpenBao, type OpenBao } from '../testing/openbao';
 import { run } from '../testing/processes';
-import { PLUGIN_DIST, PLUGIN_ID, profile, requirePluginBuilt } from '../testing/settings-deployment';
+import { PLUGIN_DIST, PLUGIN_ID, profile, requirePluginBuilt, settingsConfig } from '../testing/settings-deployment';
 
 const STACK = 'apibridge-plugin-settings';
 const SECRET = 'grafana/apibridge';
@@ -86,27 +86,22 @@ describe(
         '--token',
         `${viewerToken}=Viewer`,
       ]);
-      cfg = {
-        name: 'apibridge',
-        pluginId: PLUGIN_ID,
-        backend: { kind: 'local', stateDir: stateDirFor(dir) },
-        grafana: { url: grafana.url, orgId: 1, authEnv: 'GRAFANA_AUTH' },
-        plugin: {
-          enabled: true,
-          pinned: true,
-          jsonData: { apiUrl: api.url, caCertificateFile: api.caFile, allowedPaths: ['/echo'], healthPath: '/profile' },
-        },
-        secretSource: {
-          kind: 'openbao-kv2',
-          address: bao.address,
-          mount: 'secret',
-          path: SECRET,
-          field: 'apiKey',
-          version: 1,
-          auth: { method: 'approle', roleIdEnv: 'TEST_BAO_ROLE_ID', secretIdEnv: 'TEST_BAO_SECRET_ID' },
-        },
-        docker: { ...({} as DeploymentConfig['docker']), enabled: false },
-      };
+      cfg = settingsConfig(
+        grafana.url,
+        stateDirFor(dir),
+        { apiUrl: api.url, caCertificateFile: api.caFile, allowedPaths: ['/echo'], healthPath: '/profile' },
+        {
+          secretSource: {
+            kind: 'openbao-kv2',
+            address: bao.address,
+            mount: 'secret',
+            path: SECRET,
+            field: 'apiKey',
+            version: 1,
+            auth: { method: 'approle', roleIdEnv: 'TEST_BAO_ROLE_ID', secretIdEnv: 'TEST_BAO_SECRET_ID' },
+          },
+        }
+      );
       ws = workspace(dir, cfg);
     });
     afterAll(async () => {

@@ -24,7 +24,14 @@ import { startApiDouble, startGrafanaDouble, type ApiDouble, type GrafanaDouble 
 import { kit, stateDirFor, workspace, type Workspace } from '../testing/kit-runner';
 import { startOpenBao, type OpenBao } from '../testing/openbao';
 import { sopsFile, type SopsFile } from '../testing/sops-age';
-import { planAndShow, PLUGIN_DIST, PLUGIN_ID, requirePluginBuilt } from '../testing/settings-deployment';
+import {
+  apiJsonData,
+  planAndShow,
+  PLUGIN_DIST,
+  PLUGIN_ID,
+  requirePluginBuilt,
+  settingsConfig,
+} from '../testing/settings-deployment';
 
 const BILLING_PATH = 'grafana/billing';
 
@@ -86,38 +93,26 @@ describe(
       billingApi = await apiIn('billing', billing1);
       crmApi = await apiIn('crm', crm1);
       grafana = await startGrafanaDouble(PLUGIN_DIST, 'pw-' + randomBytes(9).toString('hex'));
-      const connection = (name: string, api: ApiDouble) => ({
-        name,
-        apiUrl: api.url,
-        caCertificateFile: api.caFile,
-        allowedPaths: ['/echo'],
-        healthPath: '/profile',
-        timeoutSeconds: 10,
-      });
-      cfg = {
-        name: 'apibridge',
-        pluginId: PLUGIN_ID,
-        backend: { kind: 'local', stateDir: stateDirFor(dir) },
-        grafana: { url: grafana.url, orgId: 1, authEnv: 'GRAFANA_AUTH' },
-        plugin: {
-          enabled: true,
-          pinned: true,
-          jsonData: { connections: [connection('billing', billingApi), connection('crm', crmApi)] },
-        },
-        secureFields: {
-          'billing.apiKey': {
-            kind: 'openbao-kv2',
-            address: bao.address,
-            mount: 'secret',
-            path: BILLING_PATH,
-            field: 'apiKey',
-            auth: { method: 'approle', roleIdEnv: 'TEST_BAO_ROLE_ID', secretIdEnv: 'TEST_BAO_SECRET_ID' },
+      const connection = (name: string, api: ApiDouble) => ({ name, ...apiJsonData(api) });
+      cfg = settingsConfig(
+        grafana.url,
+        stateDirFor(dir),
+        { connections: [connection('billing', billingApi), connection('crm', crmApi)] },
+        {
+          secureFields: {
+            'billing.apiKey': {
+              kind: 'openbao-kv2',
+              address: bao.address,
+              mount: 'secret',
+              path: BILLING_PATH,
+              field: 'apiKey',
+              auth: { method: 'approle', roleIdEnv: 'TEST_BAO_ROLE_ID', secretIdEnv: 'TEST_BAO_SECRET_ID' },
+            },
+            // Pinned: the kit sends crm.apiKey again only when this number changes.
+            'crm.apiKey': { kind: 'sops-age', file: sops.file, key: 'crm_api_key', version: 1 },
           },
-          // Pinned: the kit sends crm.apiKey again only when this number changes.
-          'crm.apiKey': { kind: 'sops-age', file: sops.file, key: 'crm_api_key', version: 1 },
-        },
-        docker: { ...({} as DeploymentConfig['docker']), enabled: false },
-      };
+        }
+      );
       ws = workspace(dir, cfg);
     });
     afterAll(async () => {

@@ -23,6 +23,39 @@ export function requirePluginBuilt(): void {
   }
 }
 
+/** The API double as a connection's jsonData: its URL and CA, /echo proxied, /profile for health. */
+export function apiJsonData(api: Pick<ApiDouble, 'url' | 'caFile'>) {
+  return {
+    apiUrl: api.url,
+    caCertificateFile: api.caFile,
+    allowedPaths: ['/echo'],
+    healthPath: '/profile',
+    timeoutSeconds: 10,
+  };
+}
+
+/**
+ * The deployment every settings test uses: the plugin-settings stack only (Docker off), local state
+ * in stateDir, the Grafana double at grafanaUrl (credential in GRAFANA_AUTH), and the given jsonData
+ * and secrets (secretSource, or secureFields).
+ */
+export function settingsConfig(
+  grafanaUrl: string,
+  stateDir: string,
+  jsonData: DeploymentConfig['plugin']['jsonData'],
+  secrets: Pick<DeploymentConfig, 'secretSource' | 'secureFields'>
+): DeploymentConfig {
+  return {
+    name: 'apibridge',
+    pluginId: PLUGIN_ID,
+    backend: { kind: 'local', stateDir },
+    grafana: { url: grafanaUrl, orgId: 1, authEnv: 'GRAFANA_AUTH' },
+    plugin: { enabled: true, pinned: true, jsonData },
+    ...secrets,
+    docker: { ...({} as DeploymentConfig['docker']), enabled: false },
+  };
+}
+
 export interface SettingsDeployment {
   dir: string;
   ws: Workspace;
@@ -46,25 +79,9 @@ export async function settingsDeployment(
   const dir = mkdtempSync(join(tmpdir(), `kit-${label}-`));
   let api = await startApiDouble(dir, firstKey);
   const grafana = await startGrafanaDouble(PLUGIN_DIST, 'pw-' + randomBytes(9).toString('hex'));
-  const cfg: DeploymentConfig = {
-    name: 'apibridge',
-    pluginId: PLUGIN_ID,
-    backend: { kind: 'local', stateDir: stateDirFor(dir) },
-    grafana: { url: grafana.url, orgId: 1, authEnv: 'GRAFANA_AUTH' },
-    plugin: {
-      enabled: true,
-      pinned: true,
-      jsonData: {
-        apiUrl: api.url,
-        caCertificateFile: api.caFile,
-        allowedPaths: ['/echo'],
-        healthPath: '/profile',
-        timeoutSeconds: 10,
-      },
-    },
+  const cfg = settingsConfig(grafana.url, stateDirFor(dir), apiJsonData(api), {
     secretSource: await source(dir),
-    docker: { ...({} as DeploymentConfig['docker']), enabled: false },
-  };
+  });
   const ws = workspace(dir, cfg);
   const d: SettingsDeployment = {
     dir,
